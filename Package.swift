@@ -1,0 +1,39 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "Writ",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "Cedar", targets: ["Cedar"]),
+        .executable(name: "writ", targets: ["writ"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    ],
+    targets: [
+        .target(
+            name: "Cedar",
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "writ",
+            dependencies: [
+                "Cedar",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "CedarTests",
+            dependencies: ["Cedar"],
+            swiftSettings: strictSettings
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,99 @@
+/// The name of an entity type, such as `User` or `PhotoFlash::Photo`.
+///
+/// Stored fully qualified, with `::` between the namespace path and the base name.
+public struct EntityType: Hashable, Sendable, Comparable, CustomStringConvertible {
+    /// The fully qualified name, e.g. `PhotoFlash::Photo`.
+    public let name: String
+
+    /// Creates an entity type from its fully qualified name. The caller vouches that
+    /// the name is a valid Cedar name; parsers check this.
+    public init(_ name: String) {
+        self.name = name
+    }
+
+    /// The components of the name: `["PhotoFlash", "Photo"]`.
+    public var components: [Substring] {
+        name.split(separator: ":", omittingEmptySubsequences: true)
+    }
+
+    /// The base name without its namespace: `Photo`.
+    public var basename: Substring { components.last ?? Substring(name) }
+
+    /// The namespace, empty when the name has none: `PhotoFlash`.
+    public var namespace: String {
+        let parts = components
+        return parts.dropLast().joined(separator: "::")
+    }
+
+    /// Whether this is an action entity type (`Action` or `NS::Action`).
+    public var isAction: Bool { basename == "Action" }
+
+    public var description: String { name }
+
+    public static func < (lhs: EntityType, rhs: EntityType) -> Bool { lhs.name.scalarsLess(rhs.name) }
+    public static func == (lhs: EntityType, rhs: EntityType) -> Bool { lhs.name.scalarsEqual(rhs.name) }
+    public func hash(into hasher: inout Hasher) { hasher.combineScalars(name) }
+}
+
+/// The unique identifier of an entity: its type and its id, `User::"alice"`.
+public struct EntityUID: Hashable, Sendable, Comparable, CustomStringConvertible {
+    /// The entity's type.
+    public let type: EntityType
+    /// The entity's id; any string, compared by Unicode scalars.
+    public let id: String
+
+    /// Creates an entity uid.
+    public init(type: EntityType, id: String) {
+        self.type = type
+        self.id = id
+    }
+
+    /// Creates an entity uid from a fully qualified type name and an id.
+    public init(_ type: String, _ id: String) {
+        self.init(type: EntityType(type), id: id)
+    }
+
+    /// The uid in Cedar syntax, with the id quoted and escaped: `User::"alice"`.
+    public var description: String { "\(type.name)::\(CedarStringLiteral.quote(id))" }
+
+    public static func == (lhs: EntityUID, rhs: EntityUID) -> Bool {
+        lhs.type == rhs.type && lhs.id.scalarsEqual(rhs.id)
+    }
+
+    public static func < (lhs: EntityUID, rhs: EntityUID) -> Bool {
+        if lhs.type != rhs.type { return lhs.type < rhs.type }
+        return lhs.id.scalarsLess(rhs.id)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(type)
+        hasher.combineScalars(id)
+    }
+}
+
+/// Quoting and escaping of Cedar string literals, shared by the formatter and messages.
+public enum CedarStringLiteral {
+    /// Returns `s` as a Cedar string literal, with quotes and escapes as Rust Cedar prints them.
+    public static func quote(_ s: String) -> String {
+        var out = "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "\0": out += "\\0"
+            case "'": out += "\\'"
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7f {
+                    out += "\\u{" + String(scalar.value, radix: 16) + "}"
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        out += "\""
+        return out
+    }
+}

@@ -1,0 +1,26 @@
+/// Cedar compares strings by their Unicode scalars, never by Swift's canonical
+/// equivalence: `"é"` (U+00E9) and `"e\u{301}"` are different Cedar strings.
+/// Comparing UTF-8 bytes is the same as comparing scalars, and it is fast.
+extension String {
+    /// Whether two strings hold the same Unicode scalars.
+    @inlinable
+    package func scalarsEqual(_ other: String) -> Bool {
+        self.utf8.elementsEqual(other.utf8)
+    }
+
+    /// Orders strings by their Unicode scalars (the UTF-8 byte order).
+    @inlinable
+    package func scalarsLess(_ other: String) -> Bool {
+        self.utf8.lexicographicallyPrecedes(other.utf8)
+    }
+}
+
+extension Hasher {
+    /// Hashes a string by its Unicode scalars, consistent with `scalarsEqual`.
+    @inlinable
+    package mutating func combineScalars(_ string: String) {
+        var string = string
+        string.withUTF8 { self.combine(bytes: UnsafeRawBufferPointer($0)) }
+        self.combine(string.utf8.count)
+    }
+}

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct Writ: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "writ",
+        abstract: "Runtime authorization for AI agents.",
+        subcommands: []
+    )
+}

@@ -1,0 +1,41 @@
+import Testing
+@testable import Cedar
+
+@Suite struct ValueEquality {
+    @Test func stringsCompareByUnicodeScalarsNotCanonicalEquivalence() {
+        #expect(Value.string("\u{E9}") != Value.string("e\u{301}"))
+        #expect(Value.string("e\u{301}") == Value.string("e\u{301}"))
+    }
+
+    @Test func entityIDsCompareByUnicodeScalars() {
+        #expect(EntityUID("User", "\u{E9}") != EntityUID("User", "e\u{301}"))
+        #expect(Set([EntityUID("User", "\u{E9}"), EntityUID("User", "e\u{301}")]).count == 2)
+    }
+
+    @Test func recordKeysAreSortedAndLastDuplicateWins() {
+        let r = Record([("b", .long(1)), ("a", .long(2)), ("b", .long(3))])
+        #expect(r.keys == ["a", "b"])
+        #expect(r["b"] == .long(3))
+        #expect(r["c"] == nil)
+    }
+
+    @Test func setsIgnoreOrderAndDuplicates() {
+        #expect(Value.set(CedarSet([.long(1), .long(2), .long(1)])) == Value.set(CedarSet([.long(2), .long(1)])))
+    }
+}
+
+@Suite struct EntityHierarchy {
+    @Test func ancestorsAreTheTransitiveClosureOfParents() {
+        let a = EntityUID("G", "a"), b = EntityUID("G", "b"), c = EntityUID("G", "c")
+        let es = Entities([Entity(uid: a, parents: [b]), Entity(uid: b, parents: [c]), Entity(uid: c)])
+        #expect(es.ancestors(of: a) == [b, c])
+        #expect(es.isDescendant(a, of: c))
+        #expect(!es.isDescendant(c, of: a))
+    }
+
+    @Test func cyclesTerminate() {
+        let a = EntityUID("G", "a"), b = EntityUID("G", "b")
+        let es = Entities([Entity(uid: a, parents: [b]), Entity(uid: b, parents: [a])])
+        #expect(es.ancestors(of: a) == [a, b])
+    }
+}
