@@ -1,0 +1,78 @@
+/// Allow or deny.
+public enum Decision: String, Sendable, Equatable {
+    case allow, deny
+}
+
+/// A policy whose evaluation failed. Cedar skips such a policy; the caller decides
+/// whether that is acceptable (Writ's decision service denies when a forbid errors).
+public struct PolicyEvaluationError: Sendable, Equatable, Error, CustomStringConvertible {
+    public let policyID: PolicyID
+    public let effect: Effect
+    public let error: EvaluationError
+    public var description: String { "error while evaluating policy `\(policyID)`: \(error.message)" }
+}
+
+/// The result of an authorization.
+public struct Response: Sendable, Equatable {
+    public let decision: Decision
+    /// The policies that determined the decision, sorted: the satisfied forbids when a
+    /// forbid denied, the satisfied permits when allowed, none when nothing applied.
+    public let reasons: [PolicyID]
+    /// Every policy that errored, sorted by id.
+    public let errors: [PolicyEvaluationError]
+}
+
+/// Decides requests against a compiled, indexed policy set.
+///
+/// Build one per policy set and reuse it: construction compiles every policy once;
+/// `authorize` is then safe to call from any thread.
+///
+/// The semantics are Cedar's: deny by default, a satisfied forbid overrides any
+/// permit, and a policy whose evaluation errors is skipped and reported.
+public struct Authorizer: Sendable {
+    private let policies: [CompiledPolicy]
+    private let index: PolicyIndex
+
+    /// Compiles and indexes the static and linked policies of `policySet`.
+    public init(_ policySet: PolicySet) {
+        let compiled = policySet.policies.map(CompiledPolicy.init)
+        self.policies = compiled
+        self.index = PolicyIndex(compiled)
+    }
+
+    /// The number of static and linked policies this authorizer decides with.
+    public var policyCount: Int { policies.count }
+
+    /// Decides `request` against the policies, resolving entities in `entities`.
+    public func authorize(_ request: Request, entities: Entities) -> Response {
+        let env = EvaluationEnvironment(request: request, entities: entities)
+        var permits: [PolicyID] = []
+        var forbids: [PolicyID] = []
+        var errors: [PolicyEvaluationError] = []
+
+        func consider(_ policy: CompiledPolicy) {
+            guard policy.scopeMatches(request, entities) else { return }
+            do {
+                guard try policy.conditionsHold(env) else { return }
+                if policy.effect == .permit { permits.append(policy.id) } else { forbids.append(policy.id) }
+            } catch {
+                errors.append(PolicyEvaluationError(policyID: policy.id, effect: policy.effect, error: error))
+            }
+        }
+
+        if let candidates = index.candidates(for: request, entities) {
+            for i in candidates { consider(policies[i]) }
+        } else {
+            for p in policies { consider(p) }
+        }
+
+        errors.sort { $0.policyID < $1.policyID }
+        if !forbids.isEmpty {
+            return Response(decision: .deny, reasons: forbids.sorted(), errors: errors)
+        }
+        if !permits.isEmpty {
+            return Response(decision: .allow, reasons: permits.sorted(), errors: errors)
+        }
+        return Response(decision: .deny, reasons: [], errors: errors)
+    }
+}
