@@ -1,0 +1,154 @@
+import Testing
+@testable import Cedar
+
+private let alice = EntityUID("User", "alice")
+private let bob = EntityUID("User", "bob")
+private let view = EntityUID("Action", "view")
+private let edit = EntityUID("Action", "edit")
+private let photo = EntityUID("Photo", "p1")
+private let entities = Entities([
+    Entity(uid: alice, attributes: Record([("level", .long(5))]), parents: [EntityUID("Group", "staff")]),
+    Entity(uid: view, parents: [EntityUID("Action", "read")]),
+])
+
+private func decide(_ policies: String, _ request: Request) throws -> Response {
+    Authorizer(try PolicySet(PolicyParser.parsePolicies(policies))).authorize(request, entities: entities)
+}
+
+@Suite struct Authorizing {
+    @Test func denyIsTheDefault() throws {
+        let r = try decide("", Request(principal: alice, action: view, resource: photo))
+        #expect(r.decision == .deny)
+        #expect(r.reasons == [])
+        #expect(r.errors == [])
+    }
+
+    @Test func aSatisfiedPermitAllowsAndIsTheReason() throws {
+        let r = try decide("permit(principal == User::\"alice\", action, resource);",
+                           Request(principal: alice, action: view, resource: photo))
+        #expect(r.decision == .allow)
+        #expect(r.reasons == ["policy0"])
+    }
+
+    @Test func forbidOverridesPermit() throws {
+        let r = try decide("""
+            permit(principal, action, resource);
+            forbid(principal in Group::"staff", action, resource);
+            """, Request(principal: alice, action: view, resource: photo))
+        #expect(r.decision == .deny)
+        #expect(r.reasons == ["policy1"])
+    }
+
+    @Test func actionInMatchesThroughTheActionHierarchy() throws {
+        let r = try decide("permit(principal, action in Action::\"read\", resource);",
+                           Request(principal: alice, action: view, resource: photo))
+        #expect(r.decision == .allow)
+        let other = try decide("permit(principal, action in Action::\"read\", resource);",
+                               Request(principal: alice, action: edit, resource: photo))
+        #expect(other.decision == .deny)
+    }
+
+    @Test func anErroringPolicyIsSkippedAndReported() throws {
+        let r = try decide("""
+            permit(principal, action, resource) when { principal.missing };
+            permit(principal, action, resource) when { principal.level > 3 };
+            """, Request(principal: alice, action: view, resource: photo))
+        #expect(r.decision == .allow)
+        #expect(r.reasons == ["policy1"])
+        #expect(r.errors.map(\.policyID) == ["policy0"])
+        #expect(r.errors.first?.error.code == .attributeNotFound)
+    }
+
+    @Test func anErroringForbidDoesNotDenyInCedar() throws {
+        let r = try decide("""
+            permit(principal, action, resource);
+            forbid(principal, action, resource) when { principal.missing };
+            """, Request(principal: alice, action: view, resource: photo))
+        #expect(r.decision == .allow)
+        #expect(r.errors.map(\.policyID) == ["policy1"])
+        #expect(r.errors.first?.effect == .forbid)
+    }
+
+    @Test func aConditionThatIsNotBooleanIsAnError() throws {
+        let r = try decide("permit(principal, action, resource) when { 1 };",
+                           Request(principal: alice, action: view, resource: photo))
+        #expect(r.decision == .deny)
+        #expect(r.errors.first?.error.code == .typeError)
+    }
+
+    @Test func unlessNegatesItsCondition() throws {
+        let r = try decide("permit(principal, action, resource) unless { principal.level > 3 };",
+                           Request(principal: alice, action: view, resource: photo))
+        #expect(r.decision == .deny)
+    }
+}
+
+@Suite struct TemplateLinking {
+    @Test func aLinkedTemplateDecidesWithItsSlotsFilled() throws {
+        var set = try PolicySet(PolicyParser.parsePolicies(
+            "permit(principal == ?principal, action, resource in ?resource);"))
+        try set.link(template: "policy0", as: "alice-photos", values: [.principal: alice, .resource: photo])
+        let r = Authorizer(set).authorize(Request(principal: alice, action: view, resource: photo), entities: entities)
+        #expect(r.decision == .allow)
+        #expect(r.reasons == ["alice-photos"])
+        let other = Authorizer(set).authorize(Request(principal: bob, action: view, resource: photo), entities: entities)
+        #expect(other.decision == .deny)
+    }
+
+    @Test func linkingWithMissingSlotsIsRejected() throws {
+        var set = try PolicySet(PolicyParser.parsePolicies(
+            "permit(principal == ?principal, action, resource in ?resource);"))
+        #expect(throws: PolicySetError(.slotMismatch, "")) {
+            try set.link(template: "policy0", as: "x", values: [.principal: alice])
+        }
+    }
+
+    @Test func duplicatePolicyIDsAreRejected() throws {
+        var set = try PolicySet(PolicyParser.parsePolicies("permit(principal == ?principal, action, resource);"))
+        try set.link(template: "policy0", as: "a", values: [.principal: alice])
+        #expect(throws: PolicySetError(.duplicateID, "")) {
+            try set.link(template: "policy0", as: "a", values: [.principal: bob])
+        }
+    }
+}
+
+@Suite struct ScopeIndex {
+    /// The index must never change an answer: compare against a scan over many shapes.
+    @Test func indexedDecisionsEqualScanningEveryPolicy() throws {
+        var text = ""
+        for i in 0..<40 {
+            switch i % 5 {
+            case 0: text += "permit(principal == User::\"u\(i)\", action, resource);\n"
+            case 1: text += "permit(principal in Group::\"g\(i % 3)\", action == Action::\"view\", resource);\n"
+            case 2: text += "forbid(principal, action in [Action::\"edit\", Action::\"read\"], resource is Photo);\n"
+            case 3: text += "permit(principal is User in Group::\"staff\", action, resource == Photo::\"p\(i)\");\n"
+            default: text += "permit(principal, action, resource) when { principal has level };\n"
+            }
+        }
+        let set = try PolicySet(PolicyParser.parsePolicies(text))
+        let authorizer = Authorizer(set)
+        let scanned = set.policies.map(CompiledPolicy.init)
+        let principals = [alice, bob, EntityUID("User", "u0"), EntityUID("User", "u5"), EntityUID("Group", "staff")]
+        let actions = [view, edit, EntityUID("Action", "read")]
+        let resources = [photo, EntityUID("Photo", "p3"), EntityUID("Doc", "d")]
+        var checked = 0
+        for p in principals {
+            for a in actions {
+                for r in resources {
+                    let request = Request(principal: p, action: a, resource: r)
+                    let env = EvaluationEnvironment(request: request, entities: entities)
+                    var permits: [PolicyID] = [], forbids: [PolicyID] = []
+                    for policy in scanned where policy.scopeMatches(request, entities) {
+                        if (try? policy.conditionsHold(env)) == true {
+                            if policy.effect == .permit { permits.append(policy.id) } else { forbids.append(policy.id) }
+                        }
+                    }
+                    let expected = forbids.isEmpty ? permits.sorted() : forbids.sorted()
+                    #expect(authorizer.authorize(request, entities: entities).reasons == expected)
+                    checked += 1
+                }
+            }
+        }
+        #expect(checked == 45)
+    }
+}
