@@ -32,6 +32,7 @@ let package = Package(
         .testTarget(
             name: "CedarTests",
             dependencies: ["Cedar"],
+            exclude: ["Fixtures"],
             swiftSettings: strictSettings
         ),
     ],

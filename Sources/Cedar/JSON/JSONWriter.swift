@@ -1,0 +1,92 @@
+extension JSON {
+    /// The JSON text of this value, deterministically: members in their stored order,
+    /// strings escaped as RFC 8259 requires (quote, backslash, control characters) and
+    /// everything else written as UTF-8. Pretty output indents by two spaces, like
+    /// Rust Cedar's (serde_json's) pretty printer.
+    package func encoded(pretty: Bool = false) -> String {
+        String(decoding: encodedBytes(pretty: pretty), as: UTF8.self)
+    }
+
+    /// The UTF-8 bytes of `encoded(pretty:)`.
+    package func encodedBytes(pretty: Bool = false) -> [UInt8] {
+        var writer = JSONWriter(pretty: pretty)
+        writer.write(self, depth: 0)
+        return writer.output
+    }
+}
+
+/// Appends JSON text to a byte buffer.
+private struct JSONWriter {
+    let pretty: Bool
+    var output: [UInt8] = []
+
+    init(pretty: Bool) {
+        self.pretty = pretty
+    }
+
+    mutating func write(_ value: JSON, depth: Int) {
+        switch value {
+        case .null: append("null")
+        case .bool(let b): append(b ? "true" : "false")
+        case .number(let n): output.append(contentsOf: n.text.utf8)
+        case .string(let s): writeString(s)
+        case .array(let elements):
+            guard !elements.isEmpty else { return append("[]") }
+            output.append(UInt8(ascii: "["))
+            for (i, element) in elements.enumerated() {
+                if i > 0 { output.append(UInt8(ascii: ",")) }
+                newline(depth + 1)
+                write(element, depth: depth + 1)
+            }
+            newline(depth)
+            output.append(UInt8(ascii: "]"))
+        case .object(let object):
+            guard !object.isEmpty else { return append("{}") }
+            output.append(UInt8(ascii: "{"))
+            for (i, member) in object.members.enumerated() {
+                if i > 0 { output.append(UInt8(ascii: ",")) }
+                newline(depth + 1)
+                writeString(member.key)
+                output.append(UInt8(ascii: ":"))
+                if pretty { output.append(UInt8(ascii: " ")) }
+                write(member.value, depth: depth + 1)
+            }
+            newline(depth)
+            output.append(UInt8(ascii: "}"))
+        }
+    }
+
+    private mutating func newline(_ depth: Int) {
+        guard pretty else { return }
+        output.append(UInt8(ascii: "\n"))
+        output.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * depth))
+    }
+
+    private mutating func append(_ text: StaticString) {
+        text.withUTF8Buffer { output.append(contentsOf: $0) }
+    }
+
+    private mutating func writeString(_ string: String) {
+        output.append(UInt8(ascii: "\""))
+        for byte in string.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): append("\\\"")
+            case UInt8(ascii: "\\"): append("\\\\")
+            case 0x08: append("\\b")
+            case 0x0C: append("\\f")
+            case 0x0A: append("\\n")
+            case 0x0D: append("\\r")
+            case 0x09: append("\\t")
+            case 0..<0x20:
+                append("\\u00")
+                output.append(Self.hexDigits[Int(byte >> 4)])
+                output.append(Self.hexDigits[Int(byte & 0xF)])
+            default:
+                output.append(byte)
+            }
+        }
+        output.append(UInt8(ascii: "\""))
+    }
+
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+}
