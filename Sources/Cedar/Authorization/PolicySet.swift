@@ -1,12 +1,23 @@
-/// A template linked to entities under a new policy id.
+/// A template linked to entities: the policy with id `newID` is the template
+/// `templateID` with each slot replaced by its entity.
 public struct TemplateLink: Sendable, Equatable {
+    /// The template linked.
     public var templateID: PolicyID
+    /// The id of the linked policy.
     public var newID: PolicyID
+    /// The entity for each of the template's slots.
     public var values: [SlotID: EntityUID]
+
+    /// Creates a link.
     public init(templateID: PolicyID, newID: PolicyID, values: [SlotID: EntityUID]) {
         self.templateID = templateID
         self.newID = newID
         self.values = values
+    }
+
+    /// Links are equal when their ids are equal by Unicode scalars and their values agree.
+    public static func == (lhs: TemplateLink, rhs: TemplateLink) -> Bool {
+        lhs.templateID.scalarsEqual(rhs.templateID) && lhs.newID.scalarsEqual(rhs.newID) && lhs.values == rhs.values
     }
 }
 
