@@ -21,17 +21,23 @@ let package = Package(
             name: "Cedar",
             swiftSettings: strictSettings
         ),
+        .target(
+            name: "CedarConformance",
+            dependencies: ["Cedar"],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "writ",
             dependencies: [
                 "Cedar",
+                "CedarConformance",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "CedarTests",
-            dependencies: ["Cedar"],
+            dependencies: ["Cedar", "CedarConformance"],
             exclude: ["Fixtures"],
             swiftSettings: strictSettings
         ),

@@ -1,0 +1,17 @@
+import ArgumentParser
+
+/// The exit codes every `writ` command uses.
+enum WritExit {
+    /// Success; for `authorize`, the request was allowed.
+    static let success = ExitCode(0)
+    /// Bad input: unreadable files, parse errors, invalid requests.
+    static let badInput = ExitCode(1)
+    /// The request was denied.
+    static let denied = ExitCode(2)
+}
+
+/// An error to print and exit with `badInput`.
+struct InputError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
