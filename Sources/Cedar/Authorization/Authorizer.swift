@@ -31,13 +31,21 @@ public struct Response: Sendable, Equatable {
 /// permit, and a policy whose evaluation errors is skipped and reported.
 public struct Authorizer: Sendable {
     private let policies: [CompiledPolicy]
-    private let index: PolicyIndex
+    private let index: PolicyIndex?
+
+    /// How an authorizer evaluates; the defaults suit every use but measurement.
+    public struct Configuration: Sendable {
+        /// Whether to consult the scope index (default). Without it every policy's scope is
+        /// checked for every request; decisions are the same, only slower on large sets.
+        public var scopeIndex: Bool
+        public init(scopeIndex: Bool = true) { self.scopeIndex = scopeIndex }
+    }
 
     /// Compiles and indexes the static and linked policies of `policySet`.
-    public init(_ policySet: PolicySet) {
+    public init(_ policySet: PolicySet, configuration: Configuration = Configuration()) {
         let compiled = policySet.policies.map(CompiledPolicy.init)
         self.policies = compiled
-        self.index = PolicyIndex(compiled)
+        self.index = configuration.scopeIndex ? PolicyIndex(compiled) : nil
     }
 
     /// The number of static and linked policies this authorizer decides with.
@@ -60,7 +68,7 @@ public struct Authorizer: Sendable {
             }
         }
 
-        if let candidates = index.candidates(for: request, entities) {
+        if let candidates = index?.candidates(for: request, entities) {
             for i in candidates { consider(policies[i]) }
         } else {
             for p in policies { consider(p) }
