@@ -1,0 +1,86 @@
+import CedarConformance
+import Foundation
+import Testing
+
+/// Where the shared conformance data lives: `WRIT_SHARED`, else `../shared` beside the repository.
+enum SharedData {
+    static let repository = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root: URL = {
+        if let env = ProcessInfo.processInfo.environment["WRIT_SHARED"] { return URL(fileURLWithPath: env) }
+        return repository.deletingLastPathComponent().appendingPathComponent("shared")
+    }()
+    static let cedar = root.appendingPathComponent("conformance/cedar")
+}
+
+/// Runs the official Cedar integration tests through the same runner `writ cedar conformance` uses.
+@Suite(.serialized) struct CedarConformanceSuites {
+    private func run(_ path: String) throws -> ConformanceReport {
+        let target = SharedData.cedar.appendingPathComponent(path)
+        let root = try ConformanceArchive.unpackedIfNeeded(target.path)
+        let report = ConformanceRunner(root: URL(fileURLWithPath: root)).run()
+        print("cedar conformance \(path):\n\(report.rendered())")
+        return report
+    }
+
+    @Test func corpusDecisionsReasonsAndErrorsMatchRustCedar() throws {
+        let report = try run("corpus-dev.tar.gz")
+        #expect(report.loadErrors.isEmpty)
+        #expect(report.failed == 0)
+        #expect(report.passed == 31_656)
+    }
+
+    @Test func handwrittenTestsPassOrAreMarkedNotYetApplicable() throws {
+        let report = try run("handwritten")
+        #expect(report.loadErrors.isEmpty)
+        #expect(report.failed == 0)
+        #expect(report.passed + report.notApplicableCount == 74)
+    }
+
+    @Test func exampleUseCasesPassOrAreMarkedNotYetApplicable() throws {
+        let report = try run("examples/cedar-example-use-cases")
+        #expect(report.loadErrors.isEmpty)
+        #expect(report.failed == 0)
+        #expect(report.passed + report.notApplicableCount == 46)
+    }
+}
+
+/// Generates random policies, entities and requests, asks Rust Cedar (cedarpy) for the
+/// answers, and checks that Writ gives the same decision, reasons and errors.
+@Suite struct DifferentialAgainstRustCedar {
+    static let cedarpyAvailable: Bool = {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", "-c", "import cedarpy"]
+        p.standardError = FileHandle.nullDevice
+        do { try p.run() } catch { return false }
+        p.waitUntilExit()
+        return p.terminationStatus == 0
+    }()
+
+    /// In CI a missing cedarpy is a failure; on a developer machine the test explains and skips.
+    static var shouldRun: Bool { cedarpyAvailable || ProcessInfo.processInfo.environment["CI"] != nil }
+
+    @Test(.enabled(if: shouldRun, "pip install cedarpy to compare with Rust Cedar"))
+    func writAgreesWithRustCedarOnTwelveThousandRandomRequests() throws {
+        #expect(Self.cedarpyAvailable, "cedarpy is not installed")
+        let seed = ProcessInfo.processInfo.environment["WRIT_DIFF_SEED"] ?? "1"
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("writ-diff-\(UUID().uuidString)")
+        let generator = Process()
+        generator.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        generator.arguments = [
+            "python3", SharedData.repository.appendingPathComponent("Tests/Differential/generate.py").path,
+            "--seed", seed, "--tests", "1000", "--requests-per-test", "12", "--out", out.path,
+        ]
+        generator.standardOutput = FileHandle.nullDevice
+        try generator.run()
+        generator.waitUntilExit()
+        #expect(generator.terminationStatus == 0)
+        let report = ConformanceRunner(root: out).run()
+        print("differential (seed \(seed)):\n\(report.rendered())")
+        #expect(report.loadErrors.isEmpty)
+        #expect(report.failed == 0)
+        #expect(report.passed == 12_000)
+        if report.failed == 0 { try? FileManager.default.removeItem(at: out) }
+    }
+}
