@@ -73,27 +73,58 @@ public struct EntityUID: Hashable, Sendable, Comparable, CustomStringConvertible
 
 /// Quoting and escaping of Cedar string literals, shared by the formatter and messages.
 public enum CedarStringLiteral {
-    /// Returns `s` as a Cedar string literal, with quotes and escapes as Rust Cedar prints them.
+    /// Returns `s` as a Cedar string literal, with quotes and escapes as Rust Cedar
+    /// prints them (Rust's `str::escape_debug`): `\\`, `\"`, `\'`, `\n`, `\r`, `\t`, `\0`,
+    /// and `\u{...}` for scalars that are not printable (controls, format characters,
+    /// separators other than the space, private-use, surrogate, unassigned and
+    /// default-ignorable code points) and for a combining mark at the very start.
     public static func quote(_ s: String) -> String {
         var out = "\""
+        var isFirst = true
         for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\0": out += "\\0"
-            case "'": out += "\\'"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7f {
-                    out += "\\u{" + String(scalar.value, radix: 16) + "}"
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
+            appendEscaped(scalar, escapingGraphemeExtend: isFirst, to: &out)
+            isFirst = false
         }
         out += "\""
         return out
+    }
+
+    /// Appends `scalar` to `out` as it appears inside a Cedar string literal.
+    /// `escapingGraphemeExtend` escapes combining marks, which Rust does for the first
+    /// scalar of a string and for every scalar of a `like` pattern.
+    package static func appendEscaped(
+        _ scalar: Unicode.Scalar, escapingGraphemeExtend: Bool, to out: inout String
+    ) {
+        switch scalar {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case "\r": out += "\\r"
+        case "\t": out += "\\t"
+        case "\0": out += "\\0"
+        case "'": out += "\\'"
+        case " "..."~": out.unicodeScalars.append(scalar)
+        default:
+            if !isPrintable(scalar) || (escapingGraphemeExtend && scalar.properties.isGraphemeExtend) {
+                out += "\\u{" + String(scalar.value, radix: 16) + "}"
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+    }
+
+    /// Rust's notion of a printable character: anything but a control, format,
+    /// surrogate, private-use, unassigned or default-ignorable code point, or a
+    /// separator other than ` `.
+    private static func isPrintable(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar.properties.isDefaultIgnorableCodePoint { return false }
+        switch scalar.properties.generalCategory {
+        case .control, .format, .surrogate, .privateUse, .unassigned, .lineSeparator, .paragraphSeparator:
+            return false
+        case .spaceSeparator:
+            return scalar == " "
+        default:
+            return true
+        }
     }
 }
