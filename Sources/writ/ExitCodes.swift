@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The exit codes every `writ` command uses.
 enum WritExit {
@@ -14,4 +15,9 @@ enum WritExit {
 struct InputError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
+}
+
+/// Prints `error: message` to standard error.
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data("error: \(message)\n".utf8))
 }

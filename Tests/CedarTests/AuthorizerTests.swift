@@ -98,17 +98,23 @@ private func decide(_ policies: String, _ request: Request) throws -> Response {
     @Test func linkingWithMissingSlotsIsRejected() throws {
         var set = try PolicySet(PolicyParser.parsePolicies(
             "permit(principal == ?principal, action, resource in ?resource);"))
-        #expect(throws: PolicySetError(.slotMismatch, "")) {
+        let error = #expect(throws: PolicySetError.self) {
             try set.link(template: "policy0", as: "x", values: [.principal: alice])
         }
+        #expect(error?.code == .slotMismatch)
+        #expect(error?.message == "template `policy0` has slots [?principal, ?resource] but the link gives [?principal]")
+        #expect(set.policies.isEmpty)
     }
 
     @Test func duplicatePolicyIDsAreRejected() throws {
         var set = try PolicySet(PolicyParser.parsePolicies("permit(principal == ?principal, action, resource);"))
         try set.link(template: "policy0", as: "a", values: [.principal: alice])
-        #expect(throws: PolicySetError(.duplicateID, "")) {
+        let error = #expect(throws: PolicySetError.self) {
             try set.link(template: "policy0", as: "a", values: [.principal: bob])
         }
+        #expect(error?.code == .duplicateID)
+        #expect(error?.message == "policy id `a` is already in use")
+        #expect(set.policies.map(\.id) == ["a"])
     }
 }
 

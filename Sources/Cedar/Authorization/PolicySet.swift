@@ -39,6 +39,8 @@ public struct PolicySetError: Error, Sendable, Equatable, CustomStringConvertibl
         self.message = message
     }
     public var description: String { message }
+    /// Equality compares codes only; messages may be reworded.
+    public static func == (lhs: PolicySetError, rhs: PolicySetError) -> Bool { lhs.code == rhs.code }
 }
 
 /// Static policies, templates and template links, each under a unique id.

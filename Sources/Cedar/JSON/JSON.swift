@@ -142,9 +142,3 @@ extension JSON: ExpressibleByNilLiteral, ExpressibleByBooleanLiteral, Expressibl
     }
 }
 
-/// A string hashed and compared by its Unicode scalars, for sets of object keys.
-struct ScalarKey: Hashable {
-    let string: String
-    static func == (lhs: ScalarKey, rhs: ScalarKey) -> Bool { lhs.string.scalarsEqual(rhs.string) }
-    func hash(into hasher: inout Hasher) { hasher.combineScalars(string) }
-}

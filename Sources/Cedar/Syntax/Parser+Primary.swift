@@ -392,10 +392,3 @@ extension Parser {
     }
 }
 
-/// A string hashed and compared by Unicode scalars, as Cedar compares record keys.
-private struct ScalarKey: Hashable {
-    let string: String
-    init(_ string: String) { self.string = string }
-    static func == (lhs: ScalarKey, rhs: ScalarKey) -> Bool { lhs.string.scalarsEqual(rhs.string) }
-    func hash(into hasher: inout Hasher) { hasher.combineScalars(string) }
-}

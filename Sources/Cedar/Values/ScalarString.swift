@@ -24,3 +24,13 @@ extension Hasher {
         self.combine(string.utf8.count)
     }
 }
+
+/// A string hashed and compared by its Unicode scalars, for sets and dictionaries of
+/// record keys and identifiers.
+package struct ScalarKey: Hashable, Sendable {
+    package let string: String
+    package init(_ string: String) { self.string = string }
+    package init(string: String) { self.string = string }
+    package static func == (lhs: ScalarKey, rhs: ScalarKey) -> Bool { lhs.string.scalarsEqual(rhs.string) }
+    package func hash(into hasher: inout Hasher) { hasher.combineScalars(string) }
+}

@@ -96,13 +96,3 @@ struct CedarAuthorize: AsyncParsableCommand {
     }
 }
 
-func printError(_ message: String) {
-    var stderr = StandardError()
-    print("error: \(message)", to: &stderr)
-}
-
-struct StandardError: TextOutputStream {
-    mutating func write(_ string: String) {
-        FileHandleOutput.writeStderr(string)
-    }
-}
