@@ -18,22 +18,22 @@ enum Compiler {
             case .context: return ContextNode()
             }
         case .slot(let s): return UnlinkedSlotNode(s)
-        case .not(let e): return NotNode(compile(e))
-        case .negate(let e): return NegateNode(compile(e))
+        case .not(let e): return UnaryNode(Not(), compile(e))
+        case .negate(let e): return UnaryNode(Negate(), compile(e))
         case .and(let a, let b): return AndNode(compile(a), compile(b))
         case .or(let a, let b): return OrNode(compile(a), compile(b))
         case .ifThenElse(let c, let t, let e): return IfNode(compile(c), compile(t), compile(e))
-        case .getAttribute(let e, let a): return GetAttributeNode(compile(e), a)
-        case .hasAttribute(let e, let a): return HasAttributeNode(compile(e), a)
-        case .like(let e, let p): return LikeNode(compile(e), p)
+        case .getAttribute(let e, let a): return UnaryNode(GetAttribute(attribute: a), compile(e))
+        case .hasAttribute(let e, let a): return UnaryNode(HasAttribute(attribute: a), compile(e))
+        case .like(let e, let p): return UnaryNode(Like(pattern: p), compile(e))
         case .isType(let e, let type, let other):
             let operand = compile(e)
-            let isNode = IsNode(operand, type)
+            let isNode = UnaryNode(IsType(type: type), operand)
             guard let other else { return isNode }
             return AndNode(isNode, BinaryNode<In>(operand, compile(other)))
         case .set(let es): return SetNode(es.map(compile))
         case .record(let fs): return RecordNode(keys: fs.map(\.key), values: fs.map { compile($0.value) })
-        case .isEmpty(let e): return IsEmptyNode(compile(e))
+        case .isEmpty(let e): return UnaryNode(IsEmpty(), compile(e))
         case .call(let name, let args):
             guard let function = Extensions.function(named: name), function.arity == args.count else {
                 return UnknownFunctionNode(name: name, arity: args.count, arguments: args.map(compile))

@@ -180,24 +180,61 @@ enum GetTag: BinaryOperation {
     }
 }
 
-final class IsEmptyNode: Node {
+/// A unary operator, possibly carrying data (an attribute name, a type, a pattern).
+protocol UnaryOperation: Sendable {
+    /// Whether the result depends on the entity store (so it cannot be constant-folded).
+    var readsEntities: Bool { get }
+    func apply(_ v: Value, _ env: EvaluationEnvironment) throws(EvaluationError) -> Value
+}
+
+extension UnaryOperation {
+    var readsEntities: Bool { false }
+}
+
+/// Evaluates the operand, then `Operation`.
+final class UnaryNode<Operation: UnaryOperation>: Node {
     let operand: any Node
-    init(_ operand: any Node) { self.operand = operand }
-    func eval(_ env: EvaluationEnvironment) throws(EvaluationError) -> Value {
-        .bool(try operand.evalSet(env).isEmpty)
+    let operation: Operation
+    init(_ operation: Operation, _ operand: any Node) {
+        self.operation = operation
+        self.operand = operand
     }
+    func eval(_ env: EvaluationEnvironment) throws(EvaluationError) -> Value {
+        try operation.apply(try operand.eval(env), env)
+    }
+    var isPure: Bool { !operation.readsEntities }
     var children: [any Node] { [operand] }
 }
 
-final class GetAttributeNode: Node {
-    let operand: any Node
-    let attribute: String
-    init(_ operand: any Node, _ attribute: String) {
-        self.operand = operand
-        self.attribute = attribute
+struct Not: UnaryOperation {
+    func apply(_ v: Value, _ env: EvaluationEnvironment) throws(EvaluationError) -> Value {
+        guard case .bool(let b) = v else { throw .typeError(expected: "bool", got: v) }
+        return .bool(!b)
     }
-    func eval(_ env: EvaluationEnvironment) throws(EvaluationError) -> Value {
-        let v = try operand.eval(env)
+}
+
+struct Negate: UnaryOperation {
+    func apply(_ v: Value, _ env: EvaluationEnvironment) throws(EvaluationError) -> Value {
+        let n = try v.asLong()
+        let (result, overflow) = Int64(0).subtractingReportingOverflow(n)
+        if overflow {
+            throw EvaluationError(.overflow, "integer overflow while attempting to negate `\(n)`")
+        }
+        return .long(result)
+    }
+}
+
+struct IsEmpty: UnaryOperation {
+    func apply(_ v: Value, _ env: EvaluationEnvironment) throws(EvaluationError) -> Value {
+        .bool(try v.asSet().isEmpty)
+    }
+}
+
+/// `e.attr`: an error when the record or entity lacks it, or the entity does not exist.
+struct GetAttribute: UnaryOperation {
+    let attribute: String
+    var readsEntities: Bool { true }
+    func apply(_ v: Value, _ env: EvaluationEnvironment) throws(EvaluationError) -> Value {
         switch v {
         case .record(let r):
             guard let value = r[attribute] else {
@@ -216,54 +253,31 @@ final class GetAttributeNode: Node {
             throw .typeError(expected: "entity or record", got: v)
         }
     }
-    var isPure: Bool { false }
-    var children: [any Node] { [operand] }
 }
 
-final class HasAttributeNode: Node {
-    let operand: any Node
+/// `e has attr`: false for an entity missing from the store.
+struct HasAttribute: UnaryOperation {
     let attribute: String
-    init(_ operand: any Node, _ attribute: String) {
-        self.operand = operand
-        self.attribute = attribute
-    }
-    func eval(_ env: EvaluationEnvironment) throws(EvaluationError) -> Value {
-        let v = try operand.eval(env)
+    var readsEntities: Bool { true }
+    func apply(_ v: Value, _ env: EvaluationEnvironment) throws(EvaluationError) -> Value {
         switch v {
-        case .record(let r):
-            return .bool(r[attribute] != nil)
-        case .entity(let uid):
-            return .bool(env.entities[uid]?.attributes[attribute] != nil)
-        default:
-            throw .typeError(expected: "entity or record", got: v)
+        case .record(let r): return .bool(r[attribute] != nil)
+        case .entity(let uid): return .bool(env.entities[uid]?.attributes[attribute] != nil)
+        default: throw .typeError(expected: "entity or record", got: v)
         }
     }
-    var isPure: Bool { false }
-    var children: [any Node] { [operand] }
 }
 
-final class IsNode: Node {
-    let operand: any Node
+struct IsType: UnaryOperation {
     let type: EntityType
-    init(_ operand: any Node, _ type: EntityType) {
-        self.operand = operand
-        self.type = type
+    func apply(_ v: Value, _ env: EvaluationEnvironment) throws(EvaluationError) -> Value {
+        .bool(try v.asEntity().type == type)
     }
-    func eval(_ env: EvaluationEnvironment) throws(EvaluationError) -> Value {
-        .bool(try operand.evalEntity(env).type == type)
-    }
-    var children: [any Node] { [operand] }
 }
 
-final class LikeNode: Node {
-    let operand: any Node
+struct Like: UnaryOperation {
     let pattern: Pattern
-    init(_ operand: any Node, _ pattern: Pattern) {
-        self.operand = operand
-        self.pattern = pattern
+    func apply(_ v: Value, _ env: EvaluationEnvironment) throws(EvaluationError) -> Value {
+        .bool(pattern.matches(try v.asString()))
     }
-    func eval(_ env: EvaluationEnvironment) throws(EvaluationError) -> Value {
-        .bool(pattern.matches(try operand.evalString(env)))
-    }
-    var children: [any Node] { [operand] }
 }
