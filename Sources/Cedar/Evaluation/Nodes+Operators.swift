@@ -123,13 +123,13 @@ enum In: BinaryOperation {
         case .entity(let target):
             return .bool(env.entities.isDescendant(uid, of: target))
         case .set(let targets):
-            var candidates: [EntityUID] = []
-            candidates.reserveCapacity(targets.count)
-            for t in targets { candidates.append(try t.asEntity()) }
+            // Every element must be an entity, even when an earlier one already matches.
+            for t in targets { _ = try t.asEntity() }
             if targets.contains(.entity(uid)) { return .bool(true) }
             let ancestors = env.entities.ancestors(of: uid)
             if ancestors.isEmpty { return .bool(false) }
-            return .bool(candidates.contains { ancestors.contains($0) })
+            for case .entity(let target) in targets where ancestors.contains(target) { return .bool(true) }
+            return .bool(false)
         default:
             throw .typeError(expected: "entity or set", got: b)
         }
@@ -242,10 +242,10 @@ struct GetAttribute: UnaryOperation {
             }
             return value
         case .entity(let uid):
-            guard let entity = env.entities[uid] else {
+            guard let found = env.entities.attribute(attribute, of: uid) else {
                 throw EvaluationError(.entityDoesNotExist, "entity `\(uid)` does not exist")
             }
-            guard let value = entity.attributes[attribute] else {
+            guard let value = found else {
                 throw EvaluationError(.attributeNotFound, "`\(uid)` does not have the attribute `\(attribute)`")
             }
             return value
@@ -262,7 +262,7 @@ struct HasAttribute: UnaryOperation {
     func apply(_ v: Value, _ env: EvaluationEnvironment) throws(EvaluationError) -> Value {
         switch v {
         case .record(let r): return .bool(r[attribute] != nil)
-        case .entity(let uid): return .bool(env.entities[uid]?.attributes[attribute] != nil)
+        case .entity(let uid): return .bool((env.entities.attribute(attribute, of: uid) ?? nil) != nil)
         default: throw .typeError(expected: "entity or record", got: v)
         }
     }
