@@ -11,7 +11,9 @@
 ///    `Action` type of a namespace with actions is an entity type;
 /// 4. common types form no cycle, and are inlined (within the size limits);
 /// 5. entity shapes and action contexts are records;
-/// 6. action groups form no cycle.
+/// 6. action groups form no cycle;
+/// 7. parents, principals and resources are declared entity types (an `Action` type
+///    is an entity type only where attributes refer to one).
 struct SchemaResolver {
     typealias Fragment = SchemaFragment
 
