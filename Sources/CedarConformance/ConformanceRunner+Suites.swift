@@ -2,46 +2,45 @@ import Cedar
 import Foundation
 
 extension ConformanceRunner {
-    static let schemaActionsReason = "needs the action hierarchy from the schema (the entities file lacks the action)"
-    static let schemaParsingReason = "needs schema-based parsing of entities or context (implicit entity or extension forms)"
+    static let schemaParsingReason = "needs schema-based parsing of entities and contexts"
 
     func runIntegrationFile(_ url: URL, into report: inout ConformanceReport) {
         let name = relativeName(url)
         let test: ConformanceTest
         do {
-            guard let loaded = try ConformanceTest.integrationTest(file: url, name: name, resolve: { resolve($0, from: url) })
+            guard
+                let loaded = try ConformanceTest.integrationTest(
+                    file: url, name: name, resolve: { resolve($0, from: url) })
             else { return }
             test = loaded
         } catch {
             report.loadErrors.append("\(error)")
             return
         }
-        let rawJSON = (try? String(contentsOf: url, encoding: .utf8)).flatMap { try? JSON.parse($0) }
-        run(test, from: url, rawTest: rawJSON, into: &report)
+        run(test, from: url, into: &report)
     }
 
-    func run(_ test: ConformanceTest, from url: URL, rawTest: JSON?, into report: inout ConformanceReport) {
-        guard let policiesURL = resolve(test.policiesPath, from: url),
-              let entitiesURL = resolve(test.entitiesPath, from: url)
-        else {
-            report.loadErrors.append("\(test.name): cannot find `\(test.policiesPath)` or `\(test.entitiesPath)`")
+    /// Runs `test`, whose paths are resolved from `url`: loads the schema, policies and
+    /// entities (a failure fails every request), then builds, decides and compares each
+    /// request (a request that cannot be built fails alone).
+    func run(_ test: ConformanceTest, from url: URL, into report: inout ConformanceReport) {
+        if test.schemaPath != nil, !capabilities.schemaBasedParsing {
+            report.notApplicable[Self.schemaParsingReason, default: 0] += test.requests.count
             return
         }
-        let entitiesText = (try? String(contentsOf: entitiesURL, encoding: .utf8)) ?? ""
-        if test.schemaPath != nil, !capabilities.schemaBasedParsing {
-            let entitiesJSON = try? JSON.parse(entitiesText)
-            if entitiesJSON.map(ImplicitForms.appearInEntities) ?? false
-                || rawTest.map(ImplicitForms.appearInContexts) ?? false
-            {
-                report.notApplicable[Self.schemaParsingReason, default: 0] += test.requests.count
-                return
-            }
-        }
         let authorizer: Authorizer
+        let schema: Schema?
         let entities: Entities
         do {
-            authorizer = Authorizer(try loadPolicies(policiesURL, test: test))
-            entities = try EntityJSON.parseEntities(entitiesText)
+            schema = try test.schemaPath.map { (path) throws -> Schema in
+                try loadSchema(try file(path, from: url), format: test.schemaFormat)
+            }
+            authorizer = Authorizer(try loadPolicies(try file(test.policiesPath, from: url), test: test))
+            let entitiesText = try String(contentsOf: file(test.entitiesPath, from: url), encoding: .utf8)
+            let entitiesJSON = try JSON.parse(entitiesText)
+            entities = try schema.map { (schema) throws(JSONError) in
+                try EntityJSON.decodeEntities(entitiesJSON, schema: schema)
+            } ?? EntityJSON.decodeEntities(entitiesJSON)
         } catch {
             for r in test.requests {
                 report.record(false, failure: .init(
@@ -51,17 +50,20 @@ extension ConformanceRunner {
             return
         }
         for r in test.requests {
-            let response = authorizer.authorize(r.request, entities: entities)
+            let request: Request
+            do {
+                request = try r.request(schema: schema)
+            } catch {
+                report.record(false, failure: .init(
+                    test: test.name, request: r.description, expected: r.expectedSummary,
+                    actual: "could not build the request: \(error)"))
+                continue
+            }
+            let response = authorizer.authorize(request, entities: entities)
             let errorIDs = Set(response.errors.map(\.policyID))
             let ok = response.decision == r.decision
                 && (r.reasons.map { $0 == Set(response.reasons) } ?? true)
                 && (r.errors.map { $0 == errorIDs } ?? true)
-            // Without a schema the action's groups are unknown when the entities file
-            // leaves the action out; a mismatch then says nothing about the engine.
-            if !ok, test.schemaPath != nil, !capabilities.schemaBasedParsing, entities[r.request.action] == nil {
-                report.notApplicable[Self.schemaActionsReason, default: 0] += 1
-                continue
-            }
             report.record(ok, failure: .init(
                 test: test.name, request: r.description, expected: r.expectedSummary,
                 actual: ConformanceTest.ExpectedRequest.summary(response.decision, Set(response.reasons), errorIDs)
@@ -69,14 +71,31 @@ extension ConformanceRunner {
         }
     }
 
+    /// The file `path` names, written inside the test at `url`, or a load error.
+    private func file(_ path: String, from url: URL) throws(ConformanceLoadError) -> URL {
+        guard let found = resolve(path, from: url) else {
+            throw ConformanceLoadError(file: relativeName(url), message: "cannot find `\(path)`")
+        }
+        return found
+    }
+
+    private func loadSchema(_ url: URL, format: ConformanceTest.Format) throws -> Schema {
+        let text = try String(contentsOf: url, encoding: .utf8)
+        switch format {
+        case .cedar: return try Schema(cedarSchema: text)
+        case .json: return try Schema(json: text)
+        }
+    }
+
     private func loadPolicies(_ url: URL, test: ConformanceTest) throws -> PolicySet {
         let text = try String(contentsOf: url, encoding: .utf8)
         var set = PolicySet()
-        if url.pathExtension == "json" {
+        switch test.policyFormat {
+        case .json:
             let document = try PolicyJSON.decodePolicySet(text)
             for p in document.staticPolicies + document.templates { try set.add(p) }
             for l in document.templateLinks { try set.link(template: l.templateID, as: l.newID, values: l.values) }
-        } else {
+        case .cedar:
             for var p in try PolicyParser.parsePolicies(text) {
                 if test.idsFromAnnotations, let id = p.annotation("id") { p.id = id }
                 try set.add(p)
@@ -97,38 +116,5 @@ extension ConformanceTest.ExpectedRequest {
         if let reasons { s += ", reasons \(reasons.sorted())" }
         if let errors { s += ", errors \(errors.sorted())" }
         return s
-    }
-}
-
-/// Detects the JSON forms whose meaning depends on a schema: a record shaped like an
-/// entity reference (`{"type", "id"}`) or an extension call (`{"fn", "arg"}`).
-enum ImplicitForms {
-    static func appearInEntities(_ json: JSON) -> Bool {
-        guard case .array(let entities) = json else { return false }
-        for case .object(let e) in entities {
-            if let attrs = e["attrs"], appear(in: attrs) { return true }
-            if let tags = e["tags"], appear(in: tags) { return true }
-        }
-        return false
-    }
-
-    static func appearInContexts(_ test: JSON) -> Bool {
-        guard case .object(let o) = test, case .array(let requests)? = o["requests"] else { return false }
-        for case .object(let r) in requests {
-            if let c = r["context"], appear(in: c) { return true }
-        }
-        return false
-    }
-
-    static func appear(in json: JSON) -> Bool {
-        switch json {
-        case .array(let a): return a.contains(where: appear)
-        case .object(let o):
-            let keys = Set(o.keys)
-            if keys == ["type", "id"] || keys == ["fn", "arg"] || keys == ["fn", "args"] { return true }
-            if keys == ["__entity"] || keys == ["__extn"] { return false }
-            return o.contains { appear(in: $0.value) }
-        default: return false
-        }
     }
 }

@@ -9,12 +9,12 @@ import Foundation
 public struct ConformanceRunner: Sendable {
     /// What the runner can do; tests that need more are reported as not applicable.
     public struct Capabilities: Sendable {
-        /// Whether entities and contexts can be parsed with a schema. Without it, a test
-        /// whose data uses schema-dependent forms is not applicable.
+        /// Whether entities and contexts can be read with a schema and requests validated
+        /// against it. Without it, every request of a test with a schema is not applicable.
         public var schemaBasedParsing: Bool
         public init(schemaBasedParsing: Bool) { self.schemaBasedParsing = schemaBasedParsing }
         /// What this build of Writ supports.
-        public static let current = Capabilities(schemaBasedParsing: false)
+        public static let current = Capabilities(schemaBasedParsing: true)
     }
 
     public let root: URL

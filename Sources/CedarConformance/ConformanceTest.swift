@@ -4,11 +4,26 @@ import Foundation
 /// One test file of the Cedar integration-test format: a policy set, entities, an
 /// optional schema and requests with their expected answers.
 public struct ConformanceTest: Sendable {
+    /// The two ways a policy set or schema may be written.
+    public enum Format: String, Sendable {
+        /// The human format: `.cedar` policies, a `.cedarschema` schema.
+        case cedar
+        /// The JSON format: JSON policies, a `.cedarschema.json` schema.
+        case json
+
+        /// The format a file's name suggests: JSON for `.json`, the human format otherwise.
+        init(path: String) { self = path.hasSuffix(".json") ? .json : .cedar }
+    }
+
     /// The test file, relative to the directory the run started from.
     public let name: String
     public let policiesPath: String
+    public let policyFormat: Format
     public let entitiesPath: String
+    /// The schema that entities and contexts are read with and requests validated
+    /// against, if the test has one.
     public let schemaPath: String?
+    public let schemaFormat: Format
     /// Whether strict validation of the policies against the schema should pass.
     public let shouldValidate: Bool?
     public let requests: [ExpectedRequest]
@@ -21,7 +36,13 @@ public struct ConformanceTest: Sendable {
     /// One request and the answer Rust Cedar gives.
     public struct ExpectedRequest: Sendable {
         public let description: String
-        public let request: Request
+        public let principal: EntityUID
+        public let action: EntityUID
+        public let resource: EntityUID
+        /// The context as written; it is read when the test runs, with the schema when
+        /// the test has one.
+        package let context: JSON
+        /// Whether the request is validated against the schema before it is decided.
         public let validateRequest: Bool
         public let decision: Decision
         /// Expected determining policies, or nil when the format gives none.
@@ -59,11 +80,15 @@ extension ConformanceTest {
             }
             let shouldValidate: Bool?
             if case .bool(let b)? = object["shouldValidate"] { shouldValidate = b } else { shouldValidate = nil }
+            let policiesPath = try object.decodeString("policies")
+            let schemaPath = try? object.decodeString("schema")
             return ConformanceTest(
                 name: name,
-                policiesPath: try object.decodeString("policies"),
+                policiesPath: policiesPath,
+                policyFormat: try format(object, "policyFormat", default: Format(path: policiesPath)),
                 entitiesPath: try object.decodeString("entities"),
-                schemaPath: try? object.decodeString("schema"),
+                schemaPath: schemaPath,
+                schemaFormat: try format(object, "schemaFormat", default: schemaPath.map(Format.init(path:)) ?? .cedar),
                 shouldValidate: shouldValidate,
                 requests: requests,
                 idsFromAnnotations: false,
@@ -73,9 +98,21 @@ extension ConformanceTest {
         }
     }
 
+    /// The format named by member `key` (`cedar` or `json`), or `fallback` when absent.
+    private static func format(
+        _ object: JSONObject, _ key: String, default fallback: Format
+    ) throws(JSONError) -> Format {
+        try object.decodeIfPresent(key) { (value) throws(JSONError) -> Format in
+            let text = try value.asString()
+            guard let format = Format(rawValue: text) else {
+                throw JSONError(.invalidValue, "expected `cedar` or `json`, found `\(text)`")
+            }
+            return format
+        } ?? fallback
+    }
+
     private static func expectedRequest(_ json: JSON) throws(JSONError) -> ExpectedRequest {
         let object = try json.asObject()
-        let request = try EntityJSON.decodeRequest(json)
         let decision = try object.decode("decision") { (v) throws(JSONError) -> Decision in
             let s = try v.asString()
             guard let d = Decision(rawValue: s) else {
@@ -92,7 +129,29 @@ extension ConformanceTest {
         if case .bool(let b)? = object["validateRequest"] { validate = b }
         return ExpectedRequest(
             description: (try? object.decodeString("description")) ?? "",
-            request: request, validateRequest: validate, decision: decision,
+            principal: try object.decode("principal", ValueJSON.decodeEntityReference),
+            action: try object.decode("action", ValueJSON.decodeEntityReference),
+            resource: try object.decode("resource", ValueJSON.decodeEntityReference),
+            context: object["context"] ?? .object(JSONObject()),
+            validateRequest: validate, decision: decision,
             reasons: try ids("reason"), errors: try ids("errors"))
+    }
+}
+
+extension ConformanceTest.ExpectedRequest {
+    /// The request, its context read with `schema` (by the action's context type) or
+    /// without one, and validated against `schema` when `validateRequest` says so — as
+    /// Rust Cedar's test harness builds it.
+    func request(schema: Schema?) throws -> Request {
+        guard let schema else {
+            return Request(
+                principal: principal, action: action, resource: resource,
+                context: try EntityJSON.decodeContext(context))
+        }
+        let request = Request(
+            principal: principal, action: action, resource: resource,
+            context: try EntityJSON.decodeContext(context, schema: schema, action: action))
+        if validateRequest { try schema.validate(request) }
+        return request
     }
 }

@@ -27,21 +27,24 @@ enum SharedData {
         let report = try run("corpus-dev.tar.gz")
         #expect(report.loadErrors.isEmpty)
         #expect(report.failed == 0)
+        #expect(report.notApplicableCount == 0)
         #expect(report.passed == 31_656)
     }
 
-    @Test func handwrittenTestsPassOrAreMarkedNotYetApplicable() throws {
+    @Test func handwrittenTestsPassWithSchemaBasedParsing() throws {
         let report = try run("handwritten")
         #expect(report.loadErrors.isEmpty)
         #expect(report.failed == 0)
-        #expect(report.passed + report.notApplicableCount == 74)
+        #expect(report.notApplicableCount == 0)
+        #expect(report.passed == 74)
     }
 
-    @Test func exampleUseCasesPassOrAreMarkedNotYetApplicable() throws {
+    @Test func exampleUseCasesPassWithSchemaBasedParsing() throws {
         let report = try run("examples/cedar-example-use-cases")
         #expect(report.loadErrors.isEmpty)
         #expect(report.failed == 0)
-        #expect(report.passed + report.notApplicableCount == 46)
+        #expect(report.notApplicableCount == 0)
+        #expect(report.passed == 46)
     }
 }
 
