@@ -76,10 +76,12 @@ public struct Authorizer: Sendable {
 
         errors.sort { $0.policyID < $1.policyID }
         if !forbids.isEmpty {
-            return Response(decision: .deny, reasons: forbids.sorted(), errors: errors)
+            forbids.sort()
+            return Response(decision: .deny, reasons: forbids, errors: errors)
         }
         if !permits.isEmpty {
-            return Response(decision: .allow, reasons: permits.sorted(), errors: errors)
+            permits.sort()
+            return Response(decision: .allow, reasons: permits, errors: errors)
         }
         return Response(decision: .deny, reasons: [], errors: errors)
     }

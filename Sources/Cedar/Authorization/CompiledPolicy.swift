@@ -1,6 +1,6 @@
 /// A policy ready to evaluate: its scope as direct checks and its conditions as
-/// compiled node trees.
-struct CompiledPolicy: Sendable {
+/// compiled node trees. A class, so that walking a policy set never copies policies.
+final class CompiledPolicy: Sendable {
     let id: PolicyID
     let effect: Effect
     let principal: ScopeCheck

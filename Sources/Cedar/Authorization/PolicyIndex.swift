@@ -43,6 +43,9 @@ struct PolicyIndex: Sendable {
     /// Below this many policies, scanning them all is cheaper than consulting the index.
     static let scanThreshold = 16
 
+    /// A candidate list this short is not worth improving on with another dimension.
+    static let goodEnough = 8
+
     init(_ policies: [CompiledPolicy]) {
         count = policies.count
         for (i, p) in policies.enumerated() {
@@ -56,10 +59,15 @@ struct PolicyIndex: Sendable {
     /// when every policy should be considered.
     func candidates(for request: Request, _ entities: Entities) -> [Int]? {
         guard count >= Self.scanThreshold else { return nil }
+        // Dimensions are looked up one by one; a short enough list ends the search early.
         var best = principal.candidates(for: request.principal, entities)
-        for next in [action.candidates(for: request.action, entities),
-                     resource.candidates(for: request.resource, entities)] where next.total < best.total {
-            best = next
+        if best.total > Self.goodEnough {
+            let next = resource.candidates(for: request.resource, entities)
+            if next.total < best.total { best = next }
+        }
+        if best.total > Self.goodEnough {
+            let next = action.candidates(for: request.action, entities)
+            if next.total < best.total { best = next }
         }
         if best.total >= count { return nil }
         if best.lists.count == 1 { return best.lists[0] }

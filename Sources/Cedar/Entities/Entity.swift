@@ -40,6 +40,14 @@ public struct Entities: Sendable {
     /// The entity with this uid, if present.
     public subscript(uid: EntityUID) -> Entity? { entities[uid] }
 
+    /// The value of attribute `name` of entity `uid`: nil when the entity does not
+    /// exist, `.some(nil)` when it exists without that attribute. Reads in place,
+    /// without copying the entity.
+    public func attribute(_ name: String, of uid: EntityUID) -> Value?? {
+        guard let index = entities.index(forKey: uid) else { return nil }
+        return .some(entities.values[index].attributes[name])
+    }
+
     /// Every entity, in no particular order.
     public var all: Dictionary<EntityUID, Entity>.Values { entities.values }
 

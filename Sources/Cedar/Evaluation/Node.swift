@@ -50,33 +50,9 @@ extension Node {
         return b
     }
 
-    @inline(__always)
-    func evalLong(_ env: EvaluationEnvironment) throws(EvaluationError) -> Int64 {
-        let v = try eval(env)
-        guard case .long(let n) = v else { throw .typeError(expected: "long", got: v) }
-        return n
-    }
 
-    @inline(__always)
-    func evalString(_ env: EvaluationEnvironment) throws(EvaluationError) -> String {
-        let v = try eval(env)
-        guard case .string(let s) = v else { throw .typeError(expected: "string", got: v) }
-        return s
-    }
 
-    @inline(__always)
-    func evalSet(_ env: EvaluationEnvironment) throws(EvaluationError) -> CedarSet {
-        let v = try eval(env)
-        guard case .set(let s) = v else { throw .typeError(expected: "set", got: v) }
-        return s
-    }
 
-    @inline(__always)
-    func evalEntity(_ env: EvaluationEnvironment) throws(EvaluationError) -> EntityUID {
-        let v = try eval(env)
-        guard case .entity(let uid) = v else { throw .typeError(expected: "entity", got: v) }
-        return uid
-    }
 }
 
 extension Value {

@@ -36,29 +36,6 @@ final class UnlinkedSlotNode: Node {
     var isPure: Bool { false }
 }
 
-final class NotNode: Node {
-    let operand: any Node
-    init(_ operand: any Node) { self.operand = operand }
-    func eval(_ env: EvaluationEnvironment) throws(EvaluationError) -> Value {
-        .bool(!(try operand.evalBool(env)))
-    }
-    var children: [any Node] { [operand] }
-}
-
-final class NegateNode: Node {
-    let operand: any Node
-    init(_ operand: any Node) { self.operand = operand }
-    func eval(_ env: EvaluationEnvironment) throws(EvaluationError) -> Value {
-        let n = try operand.evalLong(env)
-        let (result, overflow) = Int64(0).subtractingReportingOverflow(n)
-        if overflow {
-            throw EvaluationError(.overflow, "integer overflow while attempting to negate `\(n)`")
-        }
-        return .long(result)
-    }
-    var children: [any Node] { [operand] }
-}
-
 final class AndNode: Node {
     let left: any Node, right: any Node
     init(_ left: any Node, _ right: any Node) {

@@ -1,89 +1,20 @@
-// Comparison, arithmetic, hierarchy and collection operators.
+// Binary operators (each a `BinaryOperation` run by one generic node) and the
+// unary operators that inspect entities, records and strings.
 
-final class EqualNode: Node {
-    let left: any Node, right: any Node
-    let negated: Bool
-    init(_ left: any Node, _ right: any Node, negated: Bool) {
-        self.left = left
-        self.right = right
-        self.negated = negated
-    }
-    func eval(_ env: EvaluationEnvironment) throws(EvaluationError) -> Value {
-        let a = try left.eval(env)
-        let b = try right.eval(env)
-        return .bool((a == b) != negated)
-    }
-    var children: [any Node] { [left, right] }
+/// A binary operator: both operands are evaluated, left first, then combined.
+protocol BinaryOperation: Sendable {
+    /// Whether the result depends on the entity store (so it cannot be constant-folded).
+    static var readsEntities: Bool { get }
+    static func apply(_ a: Value, _ b: Value, _ env: EvaluationEnvironment) throws(EvaluationError) -> Value
 }
 
-/// `<`, `<=`, `>`, `>=` on longs and on extension types that support ordering.
-final class CompareNode: Node {
-    enum Operator { case less, lessEqual, greater, greaterEqual }
-    let op: Operator
-    let left: any Node, right: any Node
-    init(_ op: Operator, _ left: any Node, _ right: any Node) {
-        self.op = op
-        self.left = left
-        self.right = right
-    }
-    func eval(_ env: EvaluationEnvironment) throws(EvaluationError) -> Value {
-        let a = try left.eval(env)
-        let b = try right.eval(env)
-        let order: Int
-        switch (a, b) {
-        case let (.long(x), .long(y)):
-            order = x < y ? -1 : (x == y ? 0 : 1)
-        case let (.ext(x), .ext(y)):
-            guard let o = x.compare(y) else {
-                throw EvaluationError(
-                    .typeError,
-                    "type error: cannot compare `\(x.typeName)` with `\(y.typeName)` using `<`, `<=`, `>` or `>=`")
-            }
-            order = o
-        case (.long, _):
-            throw .typeError(expected: "long", got: b)
-        default:
-            throw .typeError(expected: "long", got: a)
-        }
-        switch op {
-        case .less: return .bool(order < 0)
-        case .lessEqual: return .bool(order <= 0)
-        case .greater: return .bool(order > 0)
-        case .greaterEqual: return .bool(order >= 0)
-        }
-    }
-    var children: [any Node] { [left, right] }
+extension BinaryOperation {
+    static var readsEntities: Bool { false }
 }
 
-final class ArithmeticNode: Node {
-    enum Operator: String { case add, subtract, multiply }
-    let op: Operator
-    let left: any Node, right: any Node
-    init(_ op: Operator, _ left: any Node, _ right: any Node) {
-        self.op = op
-        self.left = left
-        self.right = right
-    }
-    func eval(_ env: EvaluationEnvironment) throws(EvaluationError) -> Value {
-        let a = try left.eval(env)
-        let b = try right.eval(env)
-        let x = try a.asLong()
-        let y = try b.asLong()
-        let (result, overflow): (Int64, Bool)
-        switch op {
-        case .add: (result, overflow) = x.addingReportingOverflow(y)
-        case .subtract: (result, overflow) = x.subtractingReportingOverflow(y)
-        case .multiply: (result, overflow) = x.multipliedReportingOverflow(by: y)
-        }
-        if overflow { throw .overflow(op.rawValue, x, y) }
-        return .long(result)
-    }
-    var children: [any Node] { [left, right] }
-}
-
-/// `a in b`: `a` an entity; `b` an entity or a set of entities. An entity missing
-/// from the store has no ancestors, so it is only `in` itself.
-final class InNode: Node {
+/// Evaluates both operands, then `Operation`. Specialised per operation, so the
+/// operator is a static call.
+final class BinaryNode<Operation: BinaryOperation>: Node {
     let left: any Node, right: any Node
     init(_ left: any Node, _ right: any Node) {
         self.left = left
@@ -92,105 +23,151 @@ final class InNode: Node {
     func eval(_ env: EvaluationEnvironment) throws(EvaluationError) -> Value {
         let a = try left.eval(env)
         let b = try right.eval(env)
+        return try Operation.apply(a, b, env)
+    }
+    var isPure: Bool { !Operation.readsEntities }
+    var children: [any Node] { [left, right] }
+}
+
+enum Equal: BinaryOperation {
+    static func apply(_ a: Value, _ b: Value, _ env: EvaluationEnvironment) throws(EvaluationError) -> Value {
+        .bool(a == b)
+    }
+}
+
+enum NotEqual: BinaryOperation {
+    static func apply(_ a: Value, _ b: Value, _ env: EvaluationEnvironment) throws(EvaluationError) -> Value {
+        .bool(a != b)
+    }
+}
+
+/// Orders two values for `<`, `<=`, `>` and `>=`: longs, and extension values of a type
+/// that supports ordering (datetime, duration). Anything else is a type error.
+private func order(_ a: Value, _ b: Value) throws(EvaluationError) -> Int {
+    switch (a, b) {
+    case let (.long(x), .long(y)):
+        return x < y ? -1 : (x == y ? 0 : 1)
+    case let (.ext(x), .ext(y)):
+        if let o = x.compare(y) { return o }
+        if x.supportsOrdering { throw .typeError(expected: x.typeName, got: b) }
+        throw .typeError(expected: "one of [long, datetime, duration]", got: a)
+    case (.long, _):
+        throw .typeError(expected: "long", got: b)
+    case (.ext(let x), _) where x.supportsOrdering:
+        throw .typeError(expected: x.typeName, got: b)
+    default:
+        throw .typeError(expected: "one of [long, datetime, duration]", got: a)
+    }
+}
+
+enum Less: BinaryOperation {
+    static func apply(_ a: Value, _ b: Value, _ env: EvaluationEnvironment) throws(EvaluationError) -> Value {
+        .bool(try order(a, b) < 0)
+    }
+}
+
+enum LessEqual: BinaryOperation {
+    static func apply(_ a: Value, _ b: Value, _ env: EvaluationEnvironment) throws(EvaluationError) -> Value {
+        .bool(try order(a, b) <= 0)
+    }
+}
+
+enum Greater: BinaryOperation {
+    static func apply(_ a: Value, _ b: Value, _ env: EvaluationEnvironment) throws(EvaluationError) -> Value {
+        .bool(try order(a, b) > 0)
+    }
+}
+
+enum GreaterEqual: BinaryOperation {
+    static func apply(_ a: Value, _ b: Value, _ env: EvaluationEnvironment) throws(EvaluationError) -> Value {
+        .bool(try order(a, b) >= 0)
+    }
+}
+
+/// Checked 64-bit arithmetic: overflow is an evaluation error.
+private func arithmetic(
+    _ a: Value, _ b: Value, _ name: String, _ op: (Int64, Int64) -> (partialValue: Int64, overflow: Bool)
+) throws(EvaluationError) -> Value {
+    let x = try a.asLong()
+    let y = try b.asLong()
+    let (result, overflow) = op(x, y)
+    if overflow { throw .overflow(name, x, y) }
+    return .long(result)
+}
+
+enum Add: BinaryOperation {
+    static func apply(_ a: Value, _ b: Value, _ env: EvaluationEnvironment) throws(EvaluationError) -> Value {
+        try arithmetic(a, b, "add") { $0.addingReportingOverflow($1) }
+    }
+}
+
+enum Subtract: BinaryOperation {
+    static func apply(_ a: Value, _ b: Value, _ env: EvaluationEnvironment) throws(EvaluationError) -> Value {
+        try arithmetic(a, b, "subtract") { $0.subtractingReportingOverflow($1) }
+    }
+}
+
+enum Multiply: BinaryOperation {
+    static func apply(_ a: Value, _ b: Value, _ env: EvaluationEnvironment) throws(EvaluationError) -> Value {
+        try arithmetic(a, b, "multiply") { $0.multipliedReportingOverflow(by: $1) }
+    }
+}
+
+/// `a in b`: `a` an entity; `b` an entity or a set of entities. An entity missing
+/// from the store has no ancestors, so it is only `in` itself.
+enum In: BinaryOperation {
+    static var readsEntities: Bool { true }
+    static func apply(_ a: Value, _ b: Value, _ env: EvaluationEnvironment) throws(EvaluationError) -> Value {
         let uid = try a.asEntity()
         switch b {
         case .entity(let target):
             return .bool(env.entities.isDescendant(uid, of: target))
         case .set(let targets):
-            var candidates: [EntityUID] = []
-            candidates.reserveCapacity(targets.count)
-            for t in targets { candidates.append(try t.asEntity()) }
+            // Every element must be an entity, even when an earlier one already matches.
+            for t in targets { _ = try t.asEntity() }
             if targets.contains(.entity(uid)) { return .bool(true) }
             let ancestors = env.entities.ancestors(of: uid)
             if ancestors.isEmpty { return .bool(false) }
-            for c in candidates where ancestors.contains(c) { return .bool(true) }
+            for case .entity(let target) in targets where ancestors.contains(target) { return .bool(true) }
             return .bool(false)
         default:
             throw .typeError(expected: "entity or set", got: b)
         }
     }
-    var isPure: Bool { false }
-    var children: [any Node] { [left, right] }
 }
 
-final class ContainsNode: Node {
-    let left: any Node, right: any Node
-    init(_ left: any Node, _ right: any Node) {
-        self.left = left
-        self.right = right
+enum Contains: BinaryOperation {
+    static func apply(_ a: Value, _ b: Value, _ env: EvaluationEnvironment) throws(EvaluationError) -> Value {
+        .bool(try a.asSet().contains(b))
     }
-    func eval(_ env: EvaluationEnvironment) throws(EvaluationError) -> Value {
-        let a = try left.eval(env)
-        let b = try right.eval(env)
-        return .bool(try a.asSet().contains(b))
-    }
-    var children: [any Node] { [left, right] }
 }
 
-final class ContainsAllNode: Node {
-    let left: any Node, right: any Node
-    init(_ left: any Node, _ right: any Node) {
-        self.left = left
-        self.right = right
+enum ContainsAll: BinaryOperation {
+    static func apply(_ a: Value, _ b: Value, _ env: EvaluationEnvironment) throws(EvaluationError) -> Value {
+        .bool(try a.asSet().isSuperset(of: try b.asSet()))
     }
-    func eval(_ env: EvaluationEnvironment) throws(EvaluationError) -> Value {
-        let a = try left.eval(env)
-        let b = try right.eval(env)
-        return .bool(try a.asSet().isSuperset(of: try b.asSet()))
-    }
-    var children: [any Node] { [left, right] }
 }
 
-final class ContainsAnyNode: Node {
-    let left: any Node, right: any Node
-    init(_ left: any Node, _ right: any Node) {
-        self.left = left
-        self.right = right
+enum ContainsAny: BinaryOperation {
+    static func apply(_ a: Value, _ b: Value, _ env: EvaluationEnvironment) throws(EvaluationError) -> Value {
+        .bool(try a.asSet().intersects(try b.asSet()))
     }
-    func eval(_ env: EvaluationEnvironment) throws(EvaluationError) -> Value {
-        let a = try left.eval(env)
-        let b = try right.eval(env)
-        return .bool(try a.asSet().intersects(try b.asSet()))
-    }
-    var children: [any Node] { [left, right] }
 }
 
-final class IsEmptyNode: Node {
-    let operand: any Node
-    init(_ operand: any Node) { self.operand = operand }
-    func eval(_ env: EvaluationEnvironment) throws(EvaluationError) -> Value {
-        .bool(try operand.evalSet(env).isEmpty)
-    }
-    var children: [any Node] { [operand] }
-}
-
-final class HasTagNode: Node {
-    let left: any Node, right: any Node
-    init(_ left: any Node, _ right: any Node) {
-        self.left = left
-        self.right = right
-    }
-    func eval(_ env: EvaluationEnvironment) throws(EvaluationError) -> Value {
-        let a = try left.eval(env)
-        let b = try right.eval(env)
+/// `e.hasTag(t)`: false for an entity missing from the store.
+enum HasTag: BinaryOperation {
+    static var readsEntities: Bool { true }
+    static func apply(_ a: Value, _ b: Value, _ env: EvaluationEnvironment) throws(EvaluationError) -> Value {
         let uid = try a.asEntity()
         let tag = try b.asString()
-        guard let entity = env.entities[uid] else { return .bool(false) }
-        return .bool(entity.tags[tag] != nil)
+        return .bool(env.entities[uid]?.tags[tag] != nil)
     }
-    var isPure: Bool { false }
-    var children: [any Node] { [left, right] }
 }
 
-final class GetTagNode: Node {
-    let left: any Node, right: any Node
-    init(_ left: any Node, _ right: any Node) {
-        self.left = left
-        self.right = right
-    }
-    func eval(_ env: EvaluationEnvironment) throws(EvaluationError) -> Value {
-        let a = try left.eval(env)
-        let b = try right.eval(env)
+/// `e.getTag(t)`: an error for a missing entity or tag.
+enum GetTag: BinaryOperation {
+    static var readsEntities: Bool { true }
+    static func apply(_ a: Value, _ b: Value, _ env: EvaluationEnvironment) throws(EvaluationError) -> Value {
         let uid = try a.asEntity()
         let tag = try b.asString()
         guard let entity = env.entities[uid] else {
@@ -201,19 +178,63 @@ final class GetTagNode: Node {
         }
         return value
     }
-    var isPure: Bool { false }
-    var children: [any Node] { [left, right] }
 }
 
-final class GetAttributeNode: Node {
+/// A unary operator, possibly carrying data (an attribute name, a type, a pattern).
+protocol UnaryOperation: Sendable {
+    /// Whether the result depends on the entity store (so it cannot be constant-folded).
+    var readsEntities: Bool { get }
+    func apply(_ v: Value, _ env: EvaluationEnvironment) throws(EvaluationError) -> Value
+}
+
+extension UnaryOperation {
+    var readsEntities: Bool { false }
+}
+
+/// Evaluates the operand, then `Operation`.
+final class UnaryNode<Operation: UnaryOperation>: Node {
     let operand: any Node
-    let attribute: String
-    init(_ operand: any Node, _ attribute: String) {
+    let operation: Operation
+    init(_ operation: Operation, _ operand: any Node) {
+        self.operation = operation
         self.operand = operand
-        self.attribute = attribute
     }
     func eval(_ env: EvaluationEnvironment) throws(EvaluationError) -> Value {
-        let v = try operand.eval(env)
+        try operation.apply(try operand.eval(env), env)
+    }
+    var isPure: Bool { !operation.readsEntities }
+    var children: [any Node] { [operand] }
+}
+
+struct Not: UnaryOperation {
+    func apply(_ v: Value, _ env: EvaluationEnvironment) throws(EvaluationError) -> Value {
+        guard case .bool(let b) = v else { throw .typeError(expected: "bool", got: v) }
+        return .bool(!b)
+    }
+}
+
+struct Negate: UnaryOperation {
+    func apply(_ v: Value, _ env: EvaluationEnvironment) throws(EvaluationError) -> Value {
+        let n = try v.asLong()
+        let (result, overflow) = Int64(0).subtractingReportingOverflow(n)
+        if overflow {
+            throw EvaluationError(.overflow, "integer overflow while attempting to negate `\(n)`")
+        }
+        return .long(result)
+    }
+}
+
+struct IsEmpty: UnaryOperation {
+    func apply(_ v: Value, _ env: EvaluationEnvironment) throws(EvaluationError) -> Value {
+        .bool(try v.asSet().isEmpty)
+    }
+}
+
+/// `e.attr`: an error when the record or entity lacks it, or the entity does not exist.
+struct GetAttribute: UnaryOperation {
+    let attribute: String
+    var readsEntities: Bool { true }
+    func apply(_ v: Value, _ env: EvaluationEnvironment) throws(EvaluationError) -> Value {
         switch v {
         case .record(let r):
             guard let value = r[attribute] else {
@@ -221,10 +242,10 @@ final class GetAttributeNode: Node {
             }
             return value
         case .entity(let uid):
-            guard let entity = env.entities[uid] else {
+            guard let found = env.entities.attribute(attribute, of: uid) else {
                 throw EvaluationError(.entityDoesNotExist, "entity `\(uid)` does not exist")
             }
-            guard let value = entity.attributes[attribute] else {
+            guard let value = found else {
                 throw EvaluationError(.attributeNotFound, "`\(uid)` does not have the attribute `\(attribute)`")
             }
             return value
@@ -232,54 +253,31 @@ final class GetAttributeNode: Node {
             throw .typeError(expected: "entity or record", got: v)
         }
     }
-    var isPure: Bool { false }
-    var children: [any Node] { [operand] }
 }
 
-final class HasAttributeNode: Node {
-    let operand: any Node
+/// `e has attr`: false for an entity missing from the store.
+struct HasAttribute: UnaryOperation {
     let attribute: String
-    init(_ operand: any Node, _ attribute: String) {
-        self.operand = operand
-        self.attribute = attribute
-    }
-    func eval(_ env: EvaluationEnvironment) throws(EvaluationError) -> Value {
-        let v = try operand.eval(env)
+    var readsEntities: Bool { true }
+    func apply(_ v: Value, _ env: EvaluationEnvironment) throws(EvaluationError) -> Value {
         switch v {
-        case .record(let r):
-            return .bool(r[attribute] != nil)
-        case .entity(let uid):
-            return .bool(env.entities[uid]?.attributes[attribute] != nil)
-        default:
-            throw .typeError(expected: "entity or record", got: v)
+        case .record(let r): return .bool(r[attribute] != nil)
+        case .entity(let uid): return .bool((env.entities.attribute(attribute, of: uid) ?? nil) != nil)
+        default: throw .typeError(expected: "entity or record", got: v)
         }
     }
-    var isPure: Bool { false }
-    var children: [any Node] { [operand] }
 }
 
-final class IsNode: Node {
-    let operand: any Node
+struct IsType: UnaryOperation {
     let type: EntityType
-    init(_ operand: any Node, _ type: EntityType) {
-        self.operand = operand
-        self.type = type
+    func apply(_ v: Value, _ env: EvaluationEnvironment) throws(EvaluationError) -> Value {
+        .bool(try v.asEntity().type == type)
     }
-    func eval(_ env: EvaluationEnvironment) throws(EvaluationError) -> Value {
-        .bool(try operand.evalEntity(env).type == type)
-    }
-    var children: [any Node] { [operand] }
 }
 
-final class LikeNode: Node {
-    let operand: any Node
+struct Like: UnaryOperation {
     let pattern: Pattern
-    init(_ operand: any Node, _ pattern: Pattern) {
-        self.operand = operand
-        self.pattern = pattern
+    func apply(_ v: Value, _ env: EvaluationEnvironment) throws(EvaluationError) -> Value {
+        .bool(pattern.matches(try v.asString()))
     }
-    func eval(_ env: EvaluationEnvironment) throws(EvaluationError) -> Value {
-        .bool(pattern.matches(try operand.evalString(env)))
-    }
-    var children: [any Node] { [operand] }
 }

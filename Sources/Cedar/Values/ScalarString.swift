@@ -5,7 +5,15 @@ extension String {
     /// Whether two strings hold the same Unicode scalars.
     @inlinable
     package func scalarsEqual(_ other: String) -> Bool {
-        self.utf8.elementsEqual(other.utf8)
+        let a = self.utf8, b = other.utf8
+        guard a.count == b.count else { return false }
+        // Native strings expose their bytes: compare the buffers directly.
+        if let equal = a.withContiguousStorageIfAvailable({ pa in
+            b.withContiguousStorageIfAvailable { pb in pa.elementsEqual(pb) }
+        }), let equal {
+            return equal
+        }
+        return a.elementsEqual(b)
     }
 
     /// Orders strings by their Unicode scalars (the UTF-8 byte order).

@@ -9,9 +9,13 @@ enum PolicyFiles {
             while let line = readLine(strippingNewline: false) { lines.append(line) }
             return lines.joined()
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
+        // FileHandle reads pipes and process substitutions too, which FileManager does not.
+        guard let handle = FileHandle(forReadingAtPath: path),
+              let data = try? handle.readToEnd() ?? Data()
+        else {
             throw InputError("cannot read `\(path)`")
         }
+        try? handle.close()
         guard let text = String(data: data, encoding: .utf8) else {
             throw InputError("`\(path)` is not valid UTF-8")
         }

@@ -1,0 +1,53 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Performance measurement for Writ's Cedar engine, kept out of the main package so
+// that its dependencies (the benchmark harness and its malloc interposer) never
+// reach Writ's users. Build and run in release mode; see README.md.
+
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "WritBenchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(name: "Writ", path: ".."),
+        .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.6.0"),
+    ],
+    targets: [
+        // The workloads: the OOPSLA'24 policy sets with generated entity stores and
+        // request mixes, and a synthetic 10,000-policy set. Seeded and deterministic.
+        .target(
+            name: "CedarWorkloads",
+            dependencies: [.product(name: "Cedar", package: "Writ")],
+            swiftSettings: strictSettings
+        ),
+        // Exports the workloads for Rust Cedar and times Writ on them in-process.
+        .executableTarget(
+            name: "cedar-workload",
+            dependencies: [
+                "CedarWorkloads",
+                .product(name: "Cedar", package: "Writ"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // `swift package benchmark`: latency percentiles and malloc counts per authorization.
+        .executableTarget(
+            name: "CedarEngine",
+            dependencies: [
+                "CedarWorkloads",
+                .product(name: "Cedar", package: "Writ"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/CedarEngine",
+            swiftSettings: strictSettings,
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
