@@ -3,6 +3,7 @@
 /// of the scope applies to some principal and resource type the scope allows.
 struct ScopeChecks {
     let schema: SchemaIndex
+    let suggester: Suggester
 
     /// Undeclared entity types and actions, and enumerated entities with undeclared
     /// ids, named in the scope of `policy` or in `clauses` (its rewritten conditions).
@@ -26,7 +27,7 @@ struct ScopeChecks {
 
         var errors: [ValidationDiagnostic] = []
         for (type, span) in types where !schema.isKnownEntityType(type) {
-            let suggestion = closestMatch(to: type.name, among: schema.sortedEntityTypes.map(\.name))
+            let suggestion = suggester.suggest(type.name, among: schema.sortedEntityTypes.map(\.name), scope: "types")
             errors.append(.unrecognizedEntityType(policy.id, span, type, suggestion: suggestion))
         }
         for (uid, span) in uids where !uid.type.isAction {
@@ -73,8 +74,8 @@ struct ScopeChecks {
         if let meant = schema.sortedActions.first(where: { $0.id.contains(withType) || $0.id.contains(withQuotedType) }) {
             return "did you intend to include the type in action `\(meant)`?"
         }
-        let candidates = schema.sortedActions.map(\.description)
-        return closestMatch(to: uid.description, among: candidates).map { "did you mean `\($0)`?" }
+        let suggestion = suggester.suggest(uid.description, among: schema.sortedActions.map(\.description), scope: "actions")
+        return suggestion.map { "did you mean `\($0)`?" }
     }
 
     /// `invalid_action_application` when no action the scope allows applies to a
@@ -128,7 +129,7 @@ struct ScopeChecks {
     func slotErrors(_ link: TemplateLink) -> [ValidationDiagnostic] {
         link.values.sorted { $0.key.rawValue < $1.key.rawValue }.compactMap { _, uid in
             guard !schema.isKnownEntityType(uid.type) else { return nil }
-            let suggestion = closestMatch(to: uid.type.name, among: schema.sortedEntityTypes.map(\.name))
+            let suggestion = suggester.suggest(uid.type.name, among: schema.sortedEntityTypes.map(\.name), scope: "types")
             return .unrecognizedEntityType(link.newID, nil, uid.type, suggestion: suggestion)
         }
     }

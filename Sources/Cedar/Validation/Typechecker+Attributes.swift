@@ -6,7 +6,8 @@ extension Typechecker {
         expect(target, prior, oneOf: [.anyEntity, .anyRecord], depth: d).then { targetType, _ in
             guard let targetType else { return .failure(nil) }
             guard let attribute = attributeType(of: targetType, name) else {
-                let suggestion = closestMatch(to: name, among: attributeNames(of: targetType))
+                let suggestion = suggester.suggest(
+                    name, among: attributeNames(of: targetType), scope: "attributes of \(targetType)")
                 report(.unsafeAttributeAccess(policyID, e.span, access(target, targetType, name), suggestion: suggestion))
                 return .failure(nil)
             }

@@ -42,17 +42,20 @@ final class Typechecker {
     let schema: SchemaIndex
     let env: RequestEnvironment
     let policyID: PolicyID
-    private(set) var diagnostics: [ValidationDiagnostic] = []
+    let suggester: Suggester
+    private let sink: DiagnosticSink
     private let stackLimit = StackLimit()
     private var reportedTooDeep = false
 
-    init(schema: SchemaIndex, env: RequestEnvironment, policyID: PolicyID) {
+    init(schema: SchemaIndex, env: RequestEnvironment, policyID: PolicyID, suggester: Suggester, sink: DiagnosticSink) {
         self.schema = schema
         self.env = env
         self.policyID = policyID
+        self.suggester = suggester
+        self.sink = sink
     }
 
-    func report(_ diagnostic: ValidationDiagnostic) { diagnostics.append(diagnostic) }
+    func report(_ diagnostic: ValidationDiagnostic) { sink.append(diagnostic) }
 
     /// Typechecks `conjuncts` joined by right-nested `&&`s, as Rust joins a policy's
     /// scope and clauses, without recursing once per conjunct (a policy may have any

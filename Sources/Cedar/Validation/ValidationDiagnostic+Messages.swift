@@ -190,35 +190,3 @@ enum AttributePath {
         return text
     }
 }
-
-/// The candidate closest to `key` by edit distance, when it is close enough to be a
-/// plausible typo (at most a third of the longer string, and at least one edit).
-/// Long strings and long lists are not searched, to keep hostile input cheap.
-func closestMatch(to key: String, among candidates: [String]) -> String? {
-    let keyScalars = Array(key.unicodeScalars)
-    guard !keyScalars.isEmpty, keyScalars.count <= 128, candidates.count <= 10_000 else { return nil }
-    var best: (distance: Int, length: Int, word: String)?
-    for word in candidates {
-        let scalars = Array(word.unicodeScalars)
-        guard scalars.count <= 128 else { continue }
-        let distance = editDistance(keyScalars, scalars)
-        if distance < (best?.distance ?? Int.max) { best = (distance, scalars.count, word) }
-    }
-    guard let best, best.distance > 0, best.distance <= max(2, max(keyScalars.count, best.length) / 3)
-    else { return nil }
-    return best.word
-}
-
-private func editDistance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Int {
-    var previous = Array(0...b.count)
-    var current = previous
-    for i in a.indices {
-        current[0] = i + 1
-        for j in b.indices {
-            let cost = a[i] == b[j] ? 0 : 1
-            current[j + 1] = min(previous[j + 1] + 1, current[j] + 1, previous[j] + cost)
-        }
-        swap(&previous, &current)
-    }
-    return previous[b.count]
-}

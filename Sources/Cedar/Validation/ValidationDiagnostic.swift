@@ -4,8 +4,11 @@ public struct ValidationDiagnostic: Sendable, Equatable, CustomStringConvertible
     /// What kind of finding this is; stable across releases. The names follow Rust
     /// Cedar's validation error kinds.
     public struct Code: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+        /// The code's stable name, e.g. `unsafe_attribute_access`.
         public let rawValue: String
+        /// Creates a code from its name.
         public init(rawValue: String) { self.rawValue = rawValue }
+        /// The code's name.
         public var description: String { rawValue }
 
         /// An entity type that the schema does not declare.
@@ -46,10 +49,15 @@ public struct ValidationDiagnostic: Sendable, Equatable, CustomStringConvertible
 
     /// Whether a finding makes validation fail.
     public enum Severity: String, Sendable, Equatable {
-        case error, warning
+        /// The policy does not validate.
+        case error
+        /// The policy validates, but probably does not do what was meant.
+        case warning
     }
 
+    /// What kind of finding this is.
     public let code: Code
+    /// Whether it makes validation fail.
     public let severity: Severity
     /// The policy, template or template link the finding is about.
     public let policyID: PolicyID
@@ -60,6 +68,7 @@ public struct ValidationDiagnostic: Sendable, Equatable, CustomStringConvertible
     /// A suggestion for fixing the policy, when there is one.
     public let help: String?
 
+    /// Creates a diagnostic.
     public init(
         _ code: Code, severity: Severity = .error, policyID: PolicyID, span: SourceSpan?, message: String,
         help: String? = nil
@@ -72,7 +81,7 @@ public struct ValidationDiagnostic: Sendable, Equatable, CustomStringConvertible
         self.help = help
     }
 
-    /// `policy0, 3:14: message (help)`.
+    /// ``policy `policy0`, 3:14: message (help)``.
     public var description: String {
         var text = "policy `\(policyID)`"
         if let span { text += ", \(span.start)" }
@@ -87,6 +96,7 @@ public struct ValidationResult: Sendable, Equatable {
     /// Every error and warning, grouped by policy in policy set order.
     public let diagnostics: [ValidationDiagnostic]
 
+    /// A result holding `diagnostics`.
     public init(diagnostics: [ValidationDiagnostic]) { self.diagnostics = diagnostics }
 
     /// The diagnostics that make validation fail.

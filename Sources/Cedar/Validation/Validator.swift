@@ -23,58 +23,66 @@ public struct Validator: Sendable {
     /// Validates every static policy and template of `policies`, and the slot values
     /// and scope of every template link.
     public func validate(_ policies: PolicySet) -> ValidationResult {
-        var diagnostics: [ValidationDiagnostic] = []
+        let sink = DiagnosticSink()
+        let scope = ScopeChecks(schema: index, suggester: Suggester())
         let linkedIDs = Set(policies.links.map(\.newID))
         for policy in policies.policies where !linkedIDs.contains(policy.id) {
-            diagnostics += validate(policy)
+            validate(policy, scope, sink)
         }
         for template in policies.templates {
-            diagnostics += validate(template)
+            validate(template, scope, sink)
         }
         let linked = Dictionary(
             policies.policies.filter { linkedIDs.contains($0.id) }.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        let scope = ScopeChecks(schema: index)
         for link in policies.links {
-            diagnostics += scope.slotErrors(link)
-            if let policy = linked[link.newID] { diagnostics += scope.actionApplicationErrors(policy) }
+            sink.append(contentsOf: scope.slotErrors(link))
+            if let policy = linked[link.newID] { sink.append(contentsOf: scope.actionApplicationErrors(policy)) }
         }
-        return ValidationResult(diagnostics: Self.unique(diagnostics))
+        return ValidationResult(diagnostics: sink.diagnostics)
     }
 
     /// Validates one static policy or template.
-    private func validate(_ policy: Policy) -> [ValidationDiagnostic] {
+    private func validate(_ policy: Policy, _ scope: ScopeChecks, _ sink: DiagnosticSink) {
         let condition: TypecheckedCondition
         do {
             condition = try TypecheckedCondition(policy)
         } catch {
-            return [.expressionTooDeep(policy.id, policy.span)]
+            sink.append(.expressionTooDeep(policy.id, policy.span))
+            return
         }
-        let scope = ScopeChecks(schema: index)
-        var diagnostics = scope.namedEntityErrors(policy, clauses: condition.clauses)
-        diagnostics += scope.actionApplicationErrors(policy)
+        sink.append(contentsOf: scope.namedEntityErrors(policy, clauses: condition.clauses))
+        sink.append(contentsOf: scope.actionApplicationErrors(policy))
         var alwaysFalse = true
         for env in index.environments(for: policy, from: environments) {
-            let typechecker = Typechecker(schema: index, env: env, policyID: policy.id)
+            let typechecker = Typechecker(
+                schema: index, env: env, policyID: policy.id, suggester: scope.suggester, sink: sink)
             let answer = typechecker.typecheckConjunction(condition.conjuncts)
-            diagnostics += typechecker.diagnostics
             if answer.type != .falseType { alwaysFalse = false }
         }
-        if alwaysFalse { diagnostics.append(.impossiblePolicy(policy.id, policy.span)) }
-        return diagnostics
+        if alwaysFalse { sink.append(.impossiblePolicy(policy.id, policy.span)) }
+    }
+}
+
+/// Collects diagnostics without repeats (the same error is often found under many
+/// request environments), in first-found order.
+final class DiagnosticSink {
+    private(set) var diagnostics: [ValidationDiagnostic] = []
+    private var seen = Set<Key>()
+
+    private struct Key: Hashable {
+        let code: ValidationDiagnostic.Code
+        let policyID: PolicyID
+        let span: SourceSpan?
+        let message: String
     }
 
-    /// `diagnostics` without repeats (the same error is often found under several
-    /// request environments), in first-found order.
-    private static func unique(_ diagnostics: [ValidationDiagnostic]) -> [ValidationDiagnostic] {
-        struct Key: Hashable {
-            let code: ValidationDiagnostic.Code
-            let policyID: PolicyID
-            let span: SourceSpan?
-            let message: String
+    func append(_ d: ValidationDiagnostic) {
+        if seen.insert(Key(code: d.code, policyID: d.policyID, span: d.span, message: d.message)).inserted {
+            diagnostics.append(d)
         }
-        var seen = Set<Key>()
-        return diagnostics.filter {
-            seen.insert(Key(code: $0.code, policyID: $0.policyID, span: $0.span, message: $0.message)).inserted
-        }
+    }
+
+    func append(contentsOf list: [ValidationDiagnostic]) {
+        for d in list { append(d) }
     }
 }
