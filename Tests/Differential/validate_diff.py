@@ -9,8 +9,12 @@ where the two disagree on whether the policies validate. It also compares, per
 policy, the kinds of errors reported.
 
     python3 Tests/Differential/validate_diff.py --cases 5000 --seed 1 [--writ PATH] [--keep DIR]
+    python3 Tests/Differential/validate_diff.py --cases 1000 --seed 1 --emit DIR
 
-Exits 0 when every case agrees on pass/fail, 1 otherwise.
+Exits 0 when every case agrees on pass/fail, 1 otherwise. With `--emit`, it runs no
+Writ: it writes each case as `caseN.cedarschema`, `caseN.cedar` and `caseN.expected`
+(Rust's verdict on the first line, `valid` or `invalid`, then one `policyId errorKind`
+per line) for Writ's test suite to check in-process.
 """
 
 import argparse
@@ -439,6 +443,22 @@ def writ_answer(writ, folder, index, schema, policies):
     return status, kinds, run.stdout + run.stderr
 
 
+def emit(folder, seed, count):
+    os.makedirs(folder, exist_ok=True)
+    for i in range(count):
+        schema, policies = make_case(seed, i)
+        status, kinds = rust_answer(schema, policies)
+        base = os.path.join(folder, f"case{i}")
+        with open(base + ".cedarschema", "w") as f:
+            f.write(schema)
+        with open(base + ".cedar", "w") as f:
+            f.write(policies)
+        with open(base + ".expected", "w") as f:
+            f.write(status + "\n" + "".join(f"{p} {k}\n" for p, k in sorted(kinds)))
+    print(f"wrote {count} cases (seed {seed}) to {folder}")
+    return 0
+
+
 def main(argv=None):
     here = os.path.dirname(os.path.abspath(__file__))
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -446,7 +466,11 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--writ", default=os.path.join(here, "..", "..", ".build", "debug", "writ"))
     parser.add_argument("--keep", help="write every case here (default: a temporary folder, removed)")
+    parser.add_argument("--emit", help="only write the cases and Rust's answers to this folder")
     args = parser.parse_args(argv)
+
+    if args.emit:
+        return emit(args.emit, args.seed, args.cases)
 
     folder = args.keep or tempfile.mkdtemp(prefix="writ-validate-diff-")
     os.makedirs(folder, exist_ok=True)
