@@ -319,3 +319,13 @@ enum ValidatorFixture {
         #expect(result.errors.first?.help == nil)
     }
 }
+
+@Suite struct ValidatorRewriteTests {
+    @Test func andOrOfTwoBooleanLiteralsIsALiteral() throws {
+        // Rust folds `true || true` into `true`, so this compares two literals: `False`.
+        let folded = try ValidatorFixture.validateCondition("(true || true) == \"a\"")
+        #expect(folded.passed)
+        let unfolded = try ValidatorFixture.validateCondition("(true || principal.name == \"b\") == \"a\"")
+        #expect(ValidatorFixture.codes(unfolded) == ["incompatible_types"])
+    }
+}

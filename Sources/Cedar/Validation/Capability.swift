@@ -23,6 +23,34 @@ struct Capability: Hashable, Sendable {
 /// The capabilities an expression grants when it evaluates to true.
 typealias CapabilitySet = Set<Capability>
 
+/// The capabilities known where an expression is typechecked: those of the guards
+/// around it. A policy's clauses add theirs one after another, so the set can grow as
+/// large as the policy; it is kept in two parts so that adding a clause's few
+/// capabilities for its subexpressions copies only those few, never the large rest.
+struct KnownCapabilities {
+    /// What the clauses before the current one proved; grows in place between clauses.
+    private var base: CapabilitySet = []
+    /// What guards inside the current clause proved.
+    private var local: CapabilitySet = []
+
+    func contains(_ capability: Capability) -> Bool {
+        local.contains(capability) || base.contains(capability)
+    }
+
+    /// These capabilities and `more`.
+    func adding(_ more: CapabilitySet) -> KnownCapabilities {
+        if more.isEmpty { return self }
+        var copy = self
+        copy.local.formUnion(more)
+        return copy
+    }
+
+    /// Adds `more` to the capabilities carried from clause to clause.
+    mutating func formClauseUnion(_ more: CapabilitySet) {
+        base.formUnion(more)
+    }
+}
+
 /// An expression compared by shape, with its hash computed once.
 struct ExprShape: Hashable, Sendable {
     let expr: Expr

@@ -3,8 +3,10 @@
 /// Rust typechecks one expression per policy: the scope constraints and the `when` and
 /// `unless` clauses joined by `&&`, right-nested. Its parser also rewrites some
 /// operators (`a != b` is `!(a == b)`, `a > b` is `!(a <= b)`, `a >= b` is `!(a < b)`,
-/// `e is T in x` is `e is T && e in x`), and those rewrites decide the types (a `!`
-/// turns `True` into `False`). This builds the same conjuncts from a `Policy`.
+/// `e is T in x` is `e is T && e in x`, and `&&` or `||` between two boolean literals
+/// becomes one literal), and those rewrites decide the types: a `!` turns `True` into
+/// `False`, and `(true || true) == "a"` compares two literals, so it is `False` rather
+/// than an error. This builds the same conjuncts from a `Policy`.
 struct TypecheckedCondition {
     /// The conjuncts in order: principal, action and resource constraints, then each
     /// clause (`true` when there is none), an `unless` clause negated.
@@ -85,8 +87,14 @@ struct TypecheckedCondition {
             case .greaterEqual: return node(.not(node(.binary(.less, a, b))))
             default: return node(.binary(op, a, b))
             }
-        case .and(let a, let b): return node(.and(try r(a), try r(b)))
-        case .or(let a, let b): return node(.or(try r(a), try r(b)))
+        case .and(let a, let b):
+            let (a, b) = (try r(a), try r(b))
+            if case .value(.bool(let x)) = a.kind, case .value(.bool(let y)) = b.kind { return node(.value(.bool(x && y))) }
+            return node(.and(a, b))
+        case .or(let a, let b):
+            let (a, b) = (try r(a), try r(b))
+            if case .value(.bool(let x)) = a.kind, case .value(.bool(let y)) = b.kind { return node(.value(.bool(x || y))) }
+            return node(.or(a, b))
         case .ifThenElse(let c, let t, let e): return node(.ifThenElse(try r(c), then: try r(t), else: try r(e)))
         case .getAttribute(let e, let a): return node(.getAttribute(try r(e), a))
         case .hasAttribute(let e, let a): return node(.hasAttribute(try r(e), a))

@@ -1,7 +1,7 @@
 /// Attribute access and `has`: where optional attributes need a guard.
 extension Typechecker {
     func typecheckGetAttribute(
-        _ e: Expr, _ target: Expr, _ name: String, _ prior: CapabilitySet, _ d: Int
+        _ e: Expr, _ target: Expr, _ name: String, _ prior: KnownCapabilities, _ d: Int
     ) -> TypecheckAnswer {
         expect(target, prior, oneOf: [.anyEntity, .anyRecord], depth: d).then { targetType, _ in
             guard let targetType else { return .failure(nil) }
@@ -18,7 +18,7 @@ extension Typechecker {
         }
     }
 
-    func typecheckHasAttribute(_ target: Expr, _ name: String, _ prior: CapabilitySet, _ d: Int) -> TypecheckAnswer {
+    func typecheckHasAttribute(_ target: Expr, _ name: String, _ prior: KnownCapabilities, _ d: Int) -> TypecheckAnswer {
         let actual = expect(target, prior, oneOf: [.anyEntity, .anyRecord], depth: d) { type in
             switch type {
             case .set: return "try using `contains`, `containsAny` or `containsAll` to examine the contents of a set"

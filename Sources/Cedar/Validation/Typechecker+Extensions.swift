@@ -41,7 +41,7 @@ struct ExtensionFunctionType: Sendable {
 }
 
 extension Typechecker {
-    func typecheckCall(_ e: Expr, _ name: String, _ args: [Expr], _ prior: CapabilitySet, _ d: Int) -> TypecheckAnswer {
+    func typecheckCall(_ e: Expr, _ name: String, _ args: [Expr], _ prior: KnownCapabilities, _ d: Int) -> TypecheckAnswer {
         guard let function = ExtensionFunctionType.all[name] else {
             report(.undefinedFunction(policyID, e.span, name))
             for arg in args { _ = typecheck(arg, prior, depth: d) }

@@ -1,7 +1,7 @@
 /// `in`: typed `False` when the schema's hierarchy makes it impossible, and decided
 /// exactly between action literals.
 extension Typechecker {
-    func typecheckIn(_ lhs: Expr, _ rhs: Expr, _ prior: CapabilitySet, _ d: Int) -> TypecheckAnswer {
+    func typecheckIn(_ lhs: Expr, _ rhs: Expr, _ prior: KnownCapabilities, _ d: Int) -> TypecheckAnswer {
         let left = expect(lhs, prior, .anyEntity, depth: d) { _ in
             "try using `contains`, `containsAny` or `containsAll` to examine the contents of a set"
         }

@@ -1,6 +1,6 @@
 /// Unary and binary operators other than `in` (see `Typechecker+In.swift`).
 extension Typechecker {
-    func typecheckUnary(_ e: Expr, _ prior: CapabilitySet, _ d: Int) -> TypecheckAnswer {
+    func typecheckUnary(_ e: Expr, _ prior: KnownCapabilities, _ d: Int) -> TypecheckAnswer {
         switch e.kind {
         case .not(let operand):
             return expect(operand, prior, .boolean, depth: d).then { type, _ in
@@ -23,7 +23,7 @@ extension Typechecker {
         }
     }
 
-    func typecheckBinary(_ e: Expr, _ prior: CapabilitySet, _ d: Int) -> TypecheckAnswer {
+    func typecheckBinary(_ e: Expr, _ prior: KnownCapabilities, _ d: Int) -> TypecheckAnswer {
         guard case .binary(let op, let a, let b) = e.kind else { return .failure(nil) }
         switch op {
         case .equal:
@@ -147,7 +147,7 @@ extension Typechecker {
     /// `e.hasTag(t)` and `e.getTag(t)`: the tag types come from the entity type's
     /// `tags` declaration, and a tag may be read only under a `hasTag` guard.
     private func typecheckTag(
-        _ e: Expr, _ op: BinaryOperator, _ a: Expr, _ b: Expr, _ prior: CapabilitySet, _ d: Int
+        _ e: Expr, _ op: BinaryOperator, _ a: Expr, _ b: Expr, _ prior: KnownCapabilities, _ d: Int
     ) -> TypecheckAnswer {
         expect(a, prior, .anyEntity, depth: d).then { entityType, _ in
             expect(b, prior, .string, depth: d).then { _, _ in

@@ -59,13 +59,13 @@ final class Typechecker {
 
     /// Typechecks `conjuncts` joined by right-nested `&&`s, as Rust joins a policy's
     /// scope and clauses, without recursing once per conjunct (a policy may have any
-    /// number of clauses).
+    /// number of clauses). The answer carries no capabilities.
     func typecheckConjunction(_ conjuncts: [Expr]) -> TypecheckAnswer {
         guard let last = conjuncts.indices.last else { return .success(.trueType) }
         // Forward: each left operand sees the capabilities of those before it, and a
         // `False` one short-circuits the rest.
         var lefts: [TypecheckAnswer] = []
-        var prior: CapabilitySet = []
+        var prior = KnownCapabilities()
         var innermost: TypecheckAnswer?
         for (index, conjunct) in conjuncts.enumerated() {
             let answer = expect(conjunct, prior, .boolean)
@@ -79,15 +79,15 @@ final class Typechecker {
                 if !answer.succeeded { innermost = innermost?.failed }
                 break
             }
-            lefts.append(TypecheckAnswer(type: answer.type, succeeded: answer.succeeded, capabilities: capabilities))
-            prior.formUnion(capabilities)
+            lefts.append(TypecheckAnswer(type: answer.type, succeeded: answer.succeeded, capabilities: []))
+            prior.formClauseUnion(capabilities)
         }
-        // Backward: fold each `left && right` from the innermost out.
+        // Backward: fold each `left && right` from the innermost out. Only the type
+        // matters here: what a whole policy proves is of no use to anything.
         var result = innermost ?? .success(.trueType)
+        result.capabilities = []
         for left in lefts.reversed() {
-            let combined = result.then { rightType, rightCapabilities in
-                Self.conjoin(left.type, left.capabilities, rightType, rightCapabilities)
-            }
+            let combined = result.then { rightType, _ in Self.conjoin(left.type, [], rightType, []) }
             result = left.succeeded ? combined : combined.failed
         }
         return result
@@ -109,7 +109,7 @@ final class Typechecker {
 
     // MARK: - Expressions
 
-    func typecheck(_ e: Expr, _ prior: CapabilitySet, depth: Int = 0) -> TypecheckAnswer {
+    func typecheck(_ e: Expr, _ prior: KnownCapabilities, depth: Int = 0) -> TypecheckAnswer {
         guard depth < Self.maxDepth * 2, stackLimit?.hasRoom ?? true else {
             if !reportedTooDeep {
                 reportedTooDeep = true
@@ -159,7 +159,7 @@ final class Typechecker {
     /// (permissively, so that any entity type fits `anyEntity` and any record the open
     /// record); otherwise reports `unexpected_type`, with `help` for the actual type.
     func expect(
-        _ e: Expr, _ prior: CapabilitySet, oneOf expected: [CedarType], depth: Int = 0,
+        _ e: Expr, _ prior: KnownCapabilities, oneOf expected: [CedarType], depth: Int = 0,
         help: (CedarType) -> String? = { _ in nil }
     ) -> TypecheckAnswer {
         typecheck(e, prior, depth: depth).then { type, capabilities in
@@ -173,7 +173,7 @@ final class Typechecker {
     }
 
     func expect(
-        _ e: Expr, _ prior: CapabilitySet, _ expected: CedarType, depth: Int = 0,
+        _ e: Expr, _ prior: KnownCapabilities, _ expected: CedarType, depth: Int = 0,
         help: (CedarType) -> String? = { _ in nil }
     ) -> TypecheckAnswer {
         expect(e, prior, oneOf: [expected], depth: depth, help: help)
@@ -221,12 +221,12 @@ final class Typechecker {
     }
 
     private func typecheckIf(
-        _ e: Expr, _ condition: Expr, _ then: Expr, _ otherwise: Expr, _ prior: CapabilitySet, _ d: Int
+        _ e: Expr, _ condition: Expr, _ then: Expr, _ otherwise: Expr, _ prior: KnownCapabilities, _ d: Int
     ) -> TypecheckAnswer {
         expect(condition, prior, .boolean, depth: d).then { testType, testCapabilities in
             switch testType {
             case .bool(.true)?:
-                return typecheck(then, prior.union(testCapabilities), depth: d).then { type, capabilities in
+                return typecheck(then, prior.adding(testCapabilities), depth: d).then { type, capabilities in
                     .success(type, capabilities.union(testCapabilities))
                 }
             case .bool(.false)?:
@@ -234,7 +234,7 @@ final class Typechecker {
                     .success(type, capabilities)
                 }
             default:
-                var thenAnswer = typecheck(then, prior.union(testCapabilities), depth: d)
+                var thenAnswer = typecheck(then, prior.adding(testCapabilities), depth: d)
                 if thenAnswer.succeeded { thenAnswer.capabilities.formUnion(testCapabilities) }
                 let elseAnswer = typecheck(otherwise, prior, depth: d)
                 return thenAnswer.then { thenType, thenCapabilities in
@@ -250,16 +250,16 @@ final class Typechecker {
         }
     }
 
-    private func typecheckAnd(_ left: Expr, _ right: Expr, _ prior: CapabilitySet, _ d: Int) -> TypecheckAnswer {
+    private func typecheckAnd(_ left: Expr, _ right: Expr, _ prior: KnownCapabilities, _ d: Int) -> TypecheckAnswer {
         expect(left, prior, .boolean, depth: d).then { leftType, leftCapabilities in
             if leftType == .falseType { return .success(.falseType) }
-            return expect(right, prior.union(leftCapabilities), .boolean, depth: d).then { rightType, rightCapabilities in
+            return expect(right, prior.adding(leftCapabilities), .boolean, depth: d).then { rightType, rightCapabilities in
                 Self.conjoin(leftType, leftCapabilities, rightType, rightCapabilities)
             }
         }
     }
 
-    private func typecheckOr(_ left: Expr, _ right: Expr, _ prior: CapabilitySet, _ d: Int) -> TypecheckAnswer {
+    private func typecheckOr(_ left: Expr, _ right: Expr, _ prior: KnownCapabilities, _ d: Int) -> TypecheckAnswer {
         expect(left, prior, .boolean, depth: d).then { leftType, leftCapabilities in
             if leftType == .trueType { return .success(.trueType, leftCapabilities) }
             // The right operand runs only when the left was false: it learns nothing from it.
@@ -275,7 +275,7 @@ final class Typechecker {
         }
     }
 
-    private func typecheckIs(_ target: Expr, _ type: EntityType, _ prior: CapabilitySet, _ d: Int) -> TypecheckAnswer {
+    private func typecheckIs(_ target: Expr, _ type: EntityType, _ prior: KnownCapabilities, _ d: Int) -> TypecheckAnswer {
         expect(target, prior, .anyEntity, depth: d) { _ in "Cedar tests types at run time only for entities" }
             .then { actual, _ in
                 switch actual {
@@ -286,7 +286,7 @@ final class Typechecker {
             }
     }
 
-    private func typecheckSet(_ e: Expr, _ elements: [Expr], _ prior: CapabilitySet, _ d: Int) -> TypecheckAnswer {
+    private func typecheckSet(_ e: Expr, _ elements: [Expr], _ prior: KnownCapabilities, _ d: Int) -> TypecheckAnswer {
         let answers = elements.map { typecheck($0, prior, depth: d) }
         return TypecheckAnswer.all(answers) { types in
             let lub = leastUpperBound(at: e, types, .set)
