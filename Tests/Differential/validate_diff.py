@@ -197,7 +197,7 @@ class ExprGen:
         rng = self.rng
         if depth <= 0:
             return rng.choice(["true", "false", self.atom_bool()])
-        k = rng.randrange(16)
+        k = rng.randrange(18)
         if k == 0:
             return f"({self.bool_expr(depth - 1)} && {self.bool_expr(depth - 1)})"
         if k == 1:
@@ -241,6 +241,15 @@ class ExprGen:
         if k == 14:
             a, b = self.action_ref(), self.action_ref()
             return f"({a} in [{b}])"
+        if k == 15:
+            # Literals, and `&&`/`||` of boolean literals (which Rust folds into one),
+            # compared with literals of any type.
+            def lit():
+                return rng.choice(["true", "false", "(true || false)", "(false && true)", "1", '"a"',
+                                   self.s.entity_uid(rng.choice(list(self.s.entities))), "action"])
+            return f"({lit()} {rng.choice(['==', '!='])} {lit()})"
+        if k == 16:
+            return f"(action {rng.choice(['==', '!='])} {self.action_ref()})"
         return self.atom_bool()
 
     def wrap(self, make):
