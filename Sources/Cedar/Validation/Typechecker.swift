@@ -109,6 +109,9 @@ final class Typechecker {
 
     // MARK: - Expressions
 
+    /// The type of `e` in this environment, where `prior` holds what the guards around
+    /// `e` proved. `e` is in the form `TypecheckedCondition` gives (no `!=`, `>`, `>=`,
+    /// `is ... in`, or set, record and extension literals).
     func typecheck(_ e: Expr, _ prior: KnownCapabilities, depth: Int = 0) -> TypecheckAnswer {
         guard depth < Self.maxDepth * 2, stackLimit?.hasRoom ?? true else {
             if !reportedTooDeep {
