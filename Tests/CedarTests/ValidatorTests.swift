@@ -329,3 +329,12 @@ enum ValidatorFixture {
         #expect(ValidatorFixture.codes(unfolded) == ["incompatible_types"])
     }
 }
+
+@Suite struct ValidatorTextTests {
+    @Test func bidiControlInAStringIsAWarning() throws {
+        let result = try ValidatorFixture.validateCondition("principal.name == \"admin\u{202E}\"")
+        #expect(result.passed)
+        #expect(result.warnings.map(\.code) == [.bidiCharacters])
+        #expect(result.warnings.first?.message.hasPrefix("string \"admin\\u{202e}\" contains") == true)
+    }
+}

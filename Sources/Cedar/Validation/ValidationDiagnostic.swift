@@ -43,6 +43,8 @@ public struct ValidationDiagnostic: Sendable, Equatable, CustomStringConvertible
         public static let invalidEnumEntity = Code(rawValue: "invalid_enum_entity")
         /// An expression nested too deeply to typecheck.
         public static let expressionTooDeep = Code(rawValue: "expression_too_deep")
+        /// (Warning) A string or name holds Unicode bidirectional control characters.
+        public static let bidiCharacters = Code(rawValue: "bidi_characters")
         /// (Warning) The policy evaluates to false for every request the schema allows.
         public static let impossiblePolicy = Code(rawValue: "impossible_policy")
     }

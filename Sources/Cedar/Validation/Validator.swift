@@ -60,6 +60,7 @@ public struct Validator: Sendable {
             if answer.type != .falseType { alwaysFalse = false }
         }
         if alwaysFalse { sink.append(.impossiblePolicy(policy.id, policy.span)) }
+        sink.append(contentsOf: TextChecks.warnings(policy.id, condition.conjuncts))
     }
 }
 
