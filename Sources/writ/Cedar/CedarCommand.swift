@@ -4,9 +4,9 @@ import ArgumentParser
 struct CedarCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cedar",
-        abstract: "Work with Cedar policies directly: authorize, check, format, conformance.",
+        abstract: "Work with Cedar policies directly: authorize, check, validate, format, conformance.",
         subcommands: [
-            CedarAuthorize.self, CedarCheck.self, CedarFormat.self, CedarConformanceCommand.self,
+            CedarAuthorize.self, CedarCheck.self, CedarValidate.self, CedarFormat.self, CedarConformanceCommand.self,
         ]
     )
 }
