@@ -204,8 +204,31 @@ package enum ValueJSON {
             return .object(object)
         case .ext(let extensionValue):
             let call = extensions.constructor(extensionValue)
-            return ["__extn": ["fn": .string(call.function), "arg": .string(call.argument)]]
+            if case .datetime(let datetime) = extensionValue,
+                (try? extensions.call(call.function, [.string(call.argument)])) != value
+            {
+                return datetimeAsOffset(datetime, extensions: extensions)
+            }
+            return extensionCall(call.function, "arg", .string(call.argument))
         }
+    }
+
+    /// A datetime that `datetime()` cannot denote (one `offset` moved beyond year 9999
+    /// or before year 0000), written as Rust Cedar writes every computed datetime:
+    /// `offset(datetime("1970-01-01"), duration("<milliseconds>ms"))`.
+    private static func datetimeAsOffset(_ datetime: CedarDatetime, extensions: ExtensionBridge) -> JSON {
+        let duration = extensions.constructor(.duration(CedarDuration(milliseconds: datetime.milliseconds)))
+        return extensionCall(
+            "offset", "args",
+            [
+                extensionCall("datetime", "arg", "1970-01-01"),
+                extensionCall(duration.function, "arg", .string(duration.argument)),
+            ])
+    }
+
+    /// `{"__extn": {"fn": function, key: argument}}`
+    private static func extensionCall(_ function: String, _ key: String, _ argument: JSON) -> JSON {
+        ["__extn": .object(["fn": .string(function), key: argument])]
     }
 
     /// `{"type": "User", "id": "alice"}`

@@ -32,7 +32,11 @@ enum Compiler {
             guard let other else { return isNode }
             return AndNode(isNode, BinaryNode<In>(operand, compile(other)))
         case .set(let es): return SetNode(es.map(compile))
-        case .record(let fs): return RecordNode(keys: fs.map(\.key), values: fs.map { compile($0.value) })
+        case .record(let fs):
+            // Rust Cedar holds a record literal as a map sorted by key and evaluates it in
+            // that order, which decides the error of a record with two failing fields.
+            let sorted = fs.sorted { $0.key.scalarsLess($1.key) }
+            return RecordNode(keys: sorted.map(\.key), values: sorted.map { compile($0.value) })
         case .isEmpty(let e): return UnaryNode(IsEmpty(), compile(e))
         case .call(let name, let args):
             guard let function = Extensions.function(named: name), function.arity == args.count else {

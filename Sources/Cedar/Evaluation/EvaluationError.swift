@@ -28,12 +28,17 @@ public struct EvaluationError: Error, Sendable, Equatable, CustomStringConvertib
     }
 
     public let code: Code
-    /// A lowercase message that names the offending values in backticks.
+    /// A lowercase message that names the offending values in backticks, at most 512
+    /// Unicode scalars long however long those values are: a longer message keeps its
+    /// beginning and its end around an ellipsis.
     public let message: String
+    /// The longest message kept. Messages quote attribute names and entity uids, which
+    /// may be megabytes long.
+    static let maxMessageScalars = 512
 
     public init(_ code: Code, _ message: String) {
         self.code = code
-        self.message = message
+        self.message = message.boundedForMessage(Self.maxMessageScalars)
     }
 
     public var description: String { message }

@@ -60,8 +60,12 @@ public struct JSONError: Error, Sendable, Equatable, CustomStringConvertible {
 
     /// What kind of error this is.
     public let code: Code
-    /// A lowercase message that names the offending input in backticks.
+    /// A lowercase message that names the offending input in backticks, at most 512
+    /// Unicode scalars long however long that input is: a longer message keeps its
+    /// beginning and its end around an ellipsis.
     public let message: String
+    /// The longest message kept. Messages quote input, which may be megabytes long.
+    static let maxMessageScalars = 512
     /// Where in the text the error is, for errors found while reading JSON syntax.
     public let location: SourceLocation?
     /// Where in the document the error is, as components; nil for pure syntax errors.
@@ -74,7 +78,7 @@ public struct JSONError: Error, Sendable, Equatable, CustomStringConvertible {
         location: SourceLocation? = nil, path: [JSONPathComponent]? = []
     ) {
         self.code = code
-        self.message = message
+        self.message = message.boundedForMessage(Self.maxMessageScalars)
         self.location = location
         self.pathComponents = path
     }

@@ -60,15 +60,20 @@ public struct ParseError: Error, Sendable, Equatable, CustomStringConvertible {
 
     /// What kind of error this is.
     public let code: Code
-    /// A lowercase message that names the offending text in backticks.
+    /// A lowercase message that names the offending text in backticks, at most 512
+    /// Unicode scalars long however long that text is: a longer message keeps its
+    /// beginning and its end around an ellipsis.
     public let message: String
+    /// The longest message kept. Most messages shorten what they quote, but names and
+    /// uids (whose escapes lengthen them) may still be long.
+    static let maxMessageScalars = 512
     /// Where the error is: 1-based line and column (columns count Unicode scalars).
     public let location: SourceLocation
 
     /// Creates a parse error.
     public init(_ code: Code, _ message: String, at location: SourceLocation) {
         self.code = code
-        self.message = message
+        self.message = message.boundedForMessage(Self.maxMessageScalars)
         self.location = location
     }
 

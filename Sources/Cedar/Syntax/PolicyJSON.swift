@@ -166,10 +166,12 @@ public enum PolicyJSON {
             guard object["entities"] != nil else {
                 throw JSONError(.missingKey, "missing required key `entity` or `entities`")
             }
-            return .inSet(
-                try object.decode("entities") { (json) throws(JSONError) in
-                    try json.decodeElements(decodeActionReference)
-                })
+            let entities = try object.decode("entities") { (json) throws(JSONError) in
+                try json.decodeElements(decodeActionReference)
+            }
+            // As the parser does: Rust keeps `in [A]` and `in A` as the same constraint.
+            if entities.count == 1, let only = entities.first { return .in(only) }
+            return .inSet(entities)
         case let name:
             throw JSONError(
                 .invalidValue, "unknown action scope operator `\(name)`, expected `All`, `==` or `in`",
