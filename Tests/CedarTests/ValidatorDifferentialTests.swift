@@ -6,10 +6,10 @@ import Testing
 /// validate and with which kinds of errors, and checks that Writ's validator agrees.
 @Suite struct ValidatorDifferentialTests {
     @Test(.enabled(if: DifferentialAgainstRustCedar.shouldRun, "pip install cedarpy to compare with Rust Cedar"))
-    func validatorAgreesWithRustCedarOnAThousandRandomCases() throws {
+    func validatorAgreesWithRustCedarOnFiveThousandRandomCases() throws {
         #expect(DifferentialAgainstRustCedar.cedarpyAvailable, "cedarpy is not installed")
         let seed = ProcessInfo.processInfo.environment["WRIT_DIFF_SEED"] ?? "1"
-        let count = 1_000
+        let count = 5_000
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("writ-validate-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         let generator = Process()
