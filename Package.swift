@@ -11,10 +11,20 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "Cedar", targets: ["Cedar"]),
+        .library(name: "WritCore", targets: ["WritCore"]),
+        .library(name: "WritSQLite", targets: ["WritSQLite"]),
+        .library(name: "WritHTTP", targets: ["WritHTTP"]),
         .executable(name: "writ", targets: ["writ"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         .target(
@@ -26,11 +36,49 @@ let package = Package(
             dependencies: ["Cedar"],
             swiftSettings: strictSettings
         ),
+        .target(
+            name: "WritCore",
+            dependencies: [
+                "Cedar",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "WritStoreConformance",
+            dependencies: ["WritCore"],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "WritSQLite",
+            dependencies: [
+                "WritCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "WritHTTP",
+            dependencies: [
+                "WritCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "writ",
             dependencies: [
                 "Cedar",
                 "CedarConformance",
+                "WritCore",
+                "WritSQLite",
+                "WritHTTP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -39,6 +87,25 @@ let package = Package(
             name: "CedarTests",
             dependencies: ["Cedar", "CedarConformance"],
             exclude: ["Fixtures"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "WritCoreTests",
+            dependencies: ["WritCore", "WritStoreConformance"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "WritSQLiteTests",
+            dependencies: ["WritSQLite", "WritStoreConformance"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "WritHTTPTests",
+            dependencies: [
+                "WritHTTP",
+                "WritSQLite",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

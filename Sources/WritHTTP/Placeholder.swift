@@ -1,0 +1,3 @@
+import WritCore
+import Hummingbird
+import Prometheus

@@ -1,0 +1,2 @@
+import WritCore
+import GRDB
