@@ -16,15 +16,27 @@ public struct Entity: Sendable, Equatable {
 
 /// A set of entities with the transitive closure of their hierarchy, computed once
 /// when the set is built so that `in` is a set lookup at evaluation time.
+///
+/// A request often brings a few entities of its own (the resource it names, with the
+/// attributes the caller passed) on top of a large stored set. `layering(_:)` adds
+/// them without copying the stored set or recomputing its closure whenever that is
+/// exact, so the cost of a request does not grow with the store.
 public struct Entities: Sendable {
     private var entities: [EntityUID: Entity]
     /// For each entity, every entity it is transitively `in` (not including itself).
     private var ancestorsByUID: [EntityUID: Set<EntityUID>]
+    /// Parents that some entity names but that are not in the set: adding one of them
+    /// later can change the closure of entities already here.
+    private var danglingParents: Set<EntityUID>
+    /// Entities layered over `entities` by `layering(_:)`, with their own closures.
+    private var layer: [EntityUID: Entity] = [:]
+    private var layerAncestors: [EntityUID: Set<EntityUID>] = [:]
 
     /// An empty entity set.
     public init() {
         entities = [:]
         ancestorsByUID = [:]
+        danglingParents = []
     }
 
     /// Builds an entity set. When a uid repeats, the last entity wins; parsers that
@@ -33,45 +45,102 @@ public struct Entities: Sendable {
     public init<S: Sequence>(_ list: S) where S.Element == Entity {
         var map: [EntityUID: Entity] = [:]
         for e in list { map[e.uid] = e }
+        self.init(map: map)
+    }
+
+    private init(map: [EntityUID: Entity]) {
         self.entities = map
         self.ancestorsByUID = Self.closure(of: map)
+        var dangling: Set<EntityUID> = []
+        for entity in map.values {
+            for parent in entity.parents where map[parent] == nil { dangling.insert(parent) }
+        }
+        self.danglingParents = dangling
     }
 
     /// The entity with this uid, if present.
-    public subscript(uid: EntityUID) -> Entity? { entities[uid] }
+    public subscript(uid: EntityUID) -> Entity? { layer[uid] ?? entities[uid] }
 
     /// The value of attribute `name` of entity `uid`: nil when the entity does not
     /// exist, `.some(nil)` when it exists without that attribute. Reads in place,
     /// without copying the entity.
     public func attribute(_ name: String, of uid: EntityUID) -> Value?? {
+        if !layer.isEmpty, let index = layer.index(forKey: uid) {
+            return .some(layer.values[index].attributes[name])
+        }
         guard let index = entities.index(forKey: uid) else { return nil }
         return .some(entities.values[index].attributes[name])
     }
 
     /// Every entity, in no particular order.
-    public var all: Dictionary<EntityUID, Entity>.Values { entities.values }
+    public var all: [Entity] {
+        if layer.isEmpty { return Array(entities.values) }
+        return Array(layer.values) + entities.values.filter { layer[$0.uid] == nil }
+    }
 
-    public var count: Int { entities.count }
+    public var count: Int {
+        layer.isEmpty ? entities.count : entities.count + layer.keys.filter { entities[$0] == nil }.count
+    }
 
     /// Every entity that `uid` is transitively in, not including `uid` itself.
     public func ancestors(of uid: EntityUID) -> Set<EntityUID> {
-        ancestorsByUID[uid] ?? []
+        if !layer.isEmpty, let own = layerAncestors[uid] { return own }
+        return ancestorsByUID[uid] ?? []
     }
 
     /// Whether `uid` is `ancestor` or transitively in it.
     public func isDescendant(_ uid: EntityUID, of ancestor: EntityUID) -> Bool {
-        uid == ancestor || (ancestorsByUID[uid]?.contains(ancestor) ?? false)
+        if uid == ancestor { return true }
+        if !layer.isEmpty, let own = layerAncestors[uid] { return own.contains(ancestor) }
+        return ancestorsByUID[uid]?.contains(ancestor) ?? false
     }
 
     /// Returns this set with `more` added, replacing entities with the same uid, and the
     /// closure recomputed.
     public func adding<S: Sequence>(_ more: S) -> Entities where S.Element == Entity {
         var map = entities
+        for e in layer.values { map[e.uid] = e }
         for e in more { map[e.uid] = e }
+        return Entities(map: map)
+    }
+
+    /// Returns this set with `more` added, as `adding(_:)` does, but without copying
+    /// this set when the new entities cannot change the hierarchy of the ones already
+    /// here: none of them replaces an entity of this set or is a parent some entity of
+    /// this set names. Otherwise it falls back to `adding(_:)`. Meant for the handful
+    /// of entities one request brings.
+    public func layering(_ more: [Entity]) -> Entities {
+        if more.isEmpty { return self }
+        var added: [EntityUID: Entity] = layer
+        for e in more {
+            if entities[e.uid] != nil || danglingParents.contains(e.uid) { return adding(more) }
+            added[e.uid] = e
+        }
+        // The new entities' own ancestors: through each other, then through this set's
+        // closure (which they cannot change).
+        var ancestors: [EntityUID: Set<EntityUID>] = [:]
+        for uid in added.keys {
+            var seen: Set<EntityUID> = []
+            var stack = Array(added[uid]?.parents ?? [])
+            while let next = stack.popLast() {
+                guard seen.insert(next).inserted else { continue }
+                if let parent = added[next] {
+                    stack.append(contentsOf: parent.parents)
+                } else if let known = ancestorsByUID[next] {
+                    seen.formUnion(known)
+                }
+            }
+            ancestors[uid] = seen
+        }
         var copy = self
-        copy.entities = map
-        copy.ancestorsByUID = Self.closure(of: map)
+        copy.layer = added
+        copy.layerAncestors = ancestors
         return copy
+    }
+
+    /// The uids of every entity of `type`, in uid order.
+    public func uids(ofType type: EntityType) -> [EntityUID] {
+        all.lazy.map(\.uid).filter { $0.type == type }.sorted()
     }
 
     private static func closure(of map: [EntityUID: Entity]) -> [EntityUID: Set<EntityUID>] {

@@ -1,0 +1,55 @@
+import Cedar
+
+/// One immutable, compiled state of the service: a policy set version, its schema,
+/// and the entity set, with the mode decisions are made in. Requests evaluate
+/// against an engine concurrently and without locks; a change builds a new engine
+/// and swaps it in whole, so every decision sees exactly one version.
+public final class PolicyEngine: Sendable {
+    /// The policy set version this engine decides with.
+    public let version: PolicySetSummary
+    public let compiled: CompiledPolicySet
+    /// The entity set, with the schema's action entities.
+    public let entities: Entities
+    /// Stored entities by key, as the store holds them (for rebuilding after changes).
+    let storedEntities: [StoredEntityKey: StoredEntity]
+    public let mode: DecisionMode
+
+    init(
+        version: PolicySetSummary, compiled: CompiledPolicySet, entities: Entities,
+        storedEntities: [StoredEntityKey: StoredEntity], mode: DecisionMode
+    ) {
+        self.version = version
+        self.compiled = compiled
+        self.entities = entities
+        self.storedEntities = storedEntities
+        self.mode = mode
+    }
+
+    /// The schema, when the policy set has one.
+    public var schema: Schema? { compiled.schema }
+
+    /// Decides `request` against the stored entities plus `requestEntities` (entities
+    /// the request itself describes, which take the place of stored ones with the same
+    /// uid).
+    ///
+    /// In strict mode a `forbid` policy that applied and raised an error denies the
+    /// request and is named in `failedGuardrails`; in cedar-compat mode it is skipped,
+    /// as Cedar does. Either way its error is reported.
+    public func decide(_ request: Request, requestEntities: [Entity] = []) -> WritDecision {
+        let entities = requestEntities.isEmpty ? self.entities : self.entities.layering(requestEntities)
+        let response = compiled.authorizer.authorize(request, entities: entities)
+        var allowed = response.decision == .allow
+        var reasons = response.reasons
+        var guardrails: [PolicyID] = []
+        if mode == .strict {
+            guardrails = response.errors.filter { $0.effect == .forbid }.map(\.policyID)
+            if !guardrails.isEmpty {
+                if allowed { reasons = [] }
+                allowed = false
+            }
+        }
+        return WritDecision(
+            allowed: allowed, reasons: reasons, errors: response.errors,
+            failedGuardrails: guardrails, policySetVersion: version.version, mode: mode)
+    }
+}

@@ -1,0 +1,139 @@
+import Cedar
+
+/// A policy set checked and compiled, ready to decide: the result of
+/// `PolicySetCompiler.compile(files:schema:)`.
+public struct CompiledPolicySet: Sendable {
+    public let policies: PolicySet
+    /// The resolved schema; nil when the set is served without one.
+    public let schema: Schema?
+    /// Which file each policy came from, for messages.
+    public let fileOfPolicy: [PolicyID: String]
+    /// Warnings the validator reported (errors stop compilation).
+    public let warnings: [WritError.Detail]
+    let authorizer: Authorizer
+}
+
+/// Turns policy files and a schema into a `CompiledPolicySet`, or explains, with
+/// file:line:column, why it cannot: the only way text becomes an active policy set.
+public enum PolicySetCompiler {
+    /// Parses every file (Cedar text, or Cedar's JSON policy format for names ending
+    /// in `.json`), gives each policy its id (`@id("…")`, else `policyN` by position
+    /// across all files), resolves the schema and validates the policies against it.
+    public static func compile(files: [SourceFile], schema source: SchemaSource?) throws(WritError) -> CompiledPolicySet {
+        let schema = try source.map { s throws(WritError) in try resolveSchema(s) }
+        var set = PolicySet()
+        var fileOfPolicy: [PolicyID: String] = [:]
+        var position = 0
+        for file in files {
+            for var policy in try parse(file) {
+                if let id = policy.annotation("id") {
+                    policy.id = id
+                } else {
+                    policy.id = "policy\(position)"
+                }
+                position += 1
+                if let earlier = fileOfPolicy[policy.id] {
+                    throw WritError(
+                        .invalidPolicySet,
+                        "policy id `\(policy.id)` is used twice: in \(earlier) and in \(file.name)",
+                        details: [detail(file: file.name, span: policy.span, code: "duplicate_policy_id",
+                                         message: "duplicate policy id `\(policy.id)`", policyID: policy.id)])
+                }
+                do {
+                    try set.add(policy)
+                } catch {
+                    throw WritError(.invalidPolicySet, "\(file.name): \(error.message)")
+                }
+                fileOfPolicy[policy.id] = file.name
+            }
+        }
+        var warnings: [WritError.Detail] = []
+        if let schema {
+            let result = Validator(schema: schema).validate(set)
+            let details = result.diagnostics.map { d in
+                detail(file: fileOfPolicy[d.policyID] ?? "?", span: d.span, code: d.code.rawValue,
+                       message: d.message, policyID: d.policyID)
+            }
+            if !result.passed {
+                let errors = zip(result.diagnostics, details).filter { $0.0.severity == .error }.map(\.1)
+                throw WritError(
+                    .policyValidationError,
+                    "\(errors.count) policy validation error\(errors.count == 1 ? "" : "s") against the schema",
+                    details: errors)
+            }
+            warnings = details
+        }
+        return CompiledPolicySet(
+            policies: set, schema: schema, fileOfPolicy: fileOfPolicy, warnings: warnings,
+            authorizer: Authorizer(set))
+    }
+
+    /// Parses and resolves a schema, with errors placed in its file.
+    public static func resolveSchema(_ source: SchemaSource) throws(WritError) -> Schema {
+        do {
+            switch source.format {
+            case .cedar: return try Schema(cedarSchema: source.file.text)
+            case .json: return try Schema(json: source.file.text)
+            }
+        } catch {
+            var location = WritError.Location(file: source.file.name)
+            var message = error.message
+            switch error.location {
+            case .text(let at)?:
+                location.line = at.line
+                location.column = at.column
+            case .json(let path)?:
+                message += " (at \(path))"
+            case nil:
+                break
+            }
+            throw WritError(
+                .schemaError, "\(location): \(message)",
+                details: [WritError.Detail(code: error.code.rawValue, message: message, location: location)])
+        }
+    }
+
+    private static func parse(_ file: SourceFile) throws(WritError) -> [Policy] {
+        if file.name.hasSuffix(".json") {
+            do {
+                let document = try PolicyJSON.decodePolicySet(file.text)
+                guard document.templates.isEmpty, document.templateLinks.isEmpty else {
+                    throw WritError(.invalidPolicySet, "\(file.name): templates are not served yet; link them into static policies")
+                }
+                return document.staticPolicies
+            } catch let error as WritError {
+                throw error
+            } catch {
+                throw WritError(.policyParseError, "\(file.name): \(error)")
+            }
+        }
+        do {
+            let policies = try PolicyParser.parsePolicies(file.text)
+            if let template = policies.first(where: \.isTemplate) {
+                throw WritError(
+                    .invalidPolicySet, "\(file.name):\(template.span?.start.description ?? "?"): templates are not served yet",
+                    details: [detail(file: file.name, span: template.span, code: "template_not_served",
+                                     message: "templates are not served yet", policyID: template.id)])
+            }
+            return policies
+        } catch let error as WritError {
+            throw error
+        } catch let error as ParseError {
+            let location = WritError.Location(file: file.name, line: error.location.line, column: error.location.column)
+            throw WritError(
+                .policyParseError, "\(location): \(error.message)",
+                details: [WritError.Detail(code: error.code.rawValue, message: error.message, location: location)])
+        } catch {
+            throw WritError(.policyParseError, "\(file.name): \(error)")
+        }
+    }
+
+    private static func detail(
+        file: String, span: SourceSpan?, code: String, message: String, policyID: PolicyID
+    ) -> WritError.Detail {
+        WritError.Detail(
+            code: code, message: message,
+            location: WritError.Location(file: file, line: span?.start.line, column: span?.start.column),
+            policyID: policyID)
+    }
+}
