@@ -110,6 +110,10 @@ public struct WritError: Error, Sendable, Equatable, CustomStringConvertible {
         self.details = details
     }
 
+    /// Errors are equal when their codes are, as Cedar's errors are: tests and callers
+    /// match on the kind of error; compare `message` when the wording matters.
+    public static func == (lhs: WritError, rhs: WritError) -> Bool { lhs.code == rhs.code }
+
     public var description: String {
         details.isEmpty ? message : ([message] + details.map { "  \($0)" }).joined(separator: "\n")
     }

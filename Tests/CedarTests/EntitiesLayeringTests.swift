@@ -1,0 +1,68 @@
+import Cedar
+import Testing
+
+/// `Entities.layering(_:)` must answer exactly as `adding(_:)` does; it only avoids
+/// copying the stored set when that is safe.
+@Suite struct EntitiesLayeringTests {
+    let alice = EntityUID("User", "alice")
+    let staff = EntityUID("Group", "staff")
+    let everyone = EntityUID("Group", "everyone")
+    let doc = EntityUID("Doc", "d1")
+    let folder = EntityUID("Folder", "f1")
+
+    var base: Entities {
+        Entities([
+            Entity(uid: alice, parents: [staff]),
+            Entity(uid: staff, parents: [everyone]),
+            Entity(uid: everyone),
+        ])
+    }
+
+    @Test func aLayeredEntityIsFoundWithItsAttributes() {
+        let layered = base.layering([Entity(uid: doc, attributes: Record([("owner", .string("alice"))]))])
+        #expect(layered[doc]?.attributes["owner"] == .string("alice"))
+        #expect(layered.attribute("owner", of: doc) == .some(.string("alice")))
+        #expect(layered.count == 4)
+    }
+
+    @Test func aLayeredEntityInheritsTheStoredClosureOfItsParents() {
+        let layered = base.layering([Entity(uid: doc, parents: [staff])])
+        #expect(layered.isDescendant(doc, of: everyone))
+        #expect(layered.ancestors(of: doc) == [staff, everyone])
+    }
+
+    @Test func layeredEntitiesSeeEachOthersHierarchy() {
+        let layered = base.layering([Entity(uid: doc, parents: [folder]), Entity(uid: folder, parents: [staff])])
+        #expect(layered.ancestors(of: doc) == [folder, staff, everyone])
+    }
+
+    @Test func storedEntitiesKeepTheirClosureUnderALayer() {
+        let layered = base.layering([Entity(uid: doc)])
+        #expect(layered.ancestors(of: alice) == [staff, everyone])
+        #expect(!layered.isDescendant(alice, of: doc))
+    }
+
+    @Test func replacingAStoredEntityRecomputesTheClosure() {
+        let layered = base.layering([Entity(uid: staff)])
+        #expect(layered.ancestors(of: alice) == [staff])
+        #expect(layered.ancestors(of: alice) == base.adding([Entity(uid: staff)]).ancestors(of: alice))
+    }
+
+    @Test func addingAParentAStoredEntityNamesExtendsItsClosure() {
+        let stored = Entities([Entity(uid: alice, parents: [staff])])
+        let layered = stored.layering([Entity(uid: staff, parents: [everyone])])
+        #expect(layered.isDescendant(alice, of: everyone))
+    }
+
+    @Test func layeringNothingReturnsTheSameSet() {
+        let layered = base.layering([])
+        #expect(layered.count == 3)
+        #expect(layered.ancestors(of: alice) == [staff, everyone])
+    }
+
+    @Test func uidsOfTypeListsStoredAndLayeredEntitiesInOrder() {
+        let layered = base.layering([Entity(uid: EntityUID("User", "aaron"))])
+        #expect(layered.uids(ofType: EntityType("User")) == [EntityUID("User", "aaron"), alice])
+        #expect(layered.uids(ofType: EntityType("Nope")) == [])
+    }
+}
