@@ -31,12 +31,14 @@ extension StoreConformance {
         },
         .init("entities: entities are ordered by type, then id, in Unicode scalar order") { store in
             // Scalar order puts uppercase before lowercase, "cafe" + U+0301 before "café",
-            // "z" before "é", and U+FF61 before U+1F600 (UTF-16 order would not); a
-            // type is compared whole before any id.
+            // "e" + U+0301 before "f" (Swift's String order, which compares NFC forms,
+            // would not), "z" before "é", and U+FF61 before U+1F600 (UTF-16 order would
+            // not); a type is compared whole before any id.
             let expected = [
                 ("A", "zz"), ("AB", "a"), ("Todo::List", "1"), ("User", "B"), ("User", "a"),
-                ("User", "cafe\u{301}"), ("User", "caf\u{E9}"), ("User", "z"), ("User", "\u{E9}"),
-                ("User", "\u{FF61}"), ("User", "\u{1F600}"), ("User::Admin", ""),
+                ("User", "cafe\u{301}"), ("User", "caf\u{E9}"), ("User", "e\u{301}"), ("User", "f"),
+                ("User", "z"), ("User", "\u{E9}"), ("User", "\u{FF61}"), ("User", "\u{1F600}"),
+                ("User::Admin", ""),
             ].map { Fixtures.entity($0.0, $0.1) }
             try await store.upsertEntities(expected.reversed())
             #expect(Exact.text(try await store.allEntities()) == Exact.text(expected))

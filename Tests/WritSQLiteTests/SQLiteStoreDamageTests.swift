@@ -54,14 +54,24 @@ private func openingError(_ path: String) -> WritError? {
         return store.path
     }
 
+    /// Changes the bytes of the file at `path`.
+    private func damage(_ path: String, _ body: (FileHandle) throws -> Void) throws {
+        let file = try FileHandle(forUpdating: URL(fileURLWithPath: path))
+        try body(file)
+        try file.close()
+    }
+
+    /// The big-endian number at `offset`.
+    private func number(at offset: UInt64, bytes: Int, in file: FileHandle) throws -> UInt64 {
+        try file.seek(toOffset: offset)
+        return try #require(try file.read(upToCount: bytes)).reduce(0) { $0 << 8 | UInt64($1) }
+    }
+
     @Test func aTruncatedDatabaseIsCorruptState() async throws {
         let directory = try TestDirectory()
         defer { directory.remove() }
         let path = try await filledStore(in: directory)
-        let file = try FileHandle(forUpdating: URL(fileURLWithPath: path))
-        let size = try file.seekToEnd()
-        try file.truncate(atOffset: size / 2)
-        try file.close()
+        try damage(path) { try $0.truncate(atOffset: try $0.seekToEnd() / 2) }
         #expect(openingError(path) == WritError(
             .corruptState, "the database `\(path)` is damaged: database disk image is malformed"))
     }
@@ -70,10 +80,10 @@ private func openingError(_ path: String) -> WritError? {
         let directory = try TestDirectory()
         defer { directory.remove() }
         let path = try await filledStore(in: directory)
-        let file = try FileHandle(forUpdating: URL(fileURLWithPath: path))
-        try file.seek(toOffset: try file.seekToEnd() / 2)
-        try file.write(contentsOf: noise(count: 3000, seed: 42))
-        try file.close()
+        try damage(path) { file in
+            try file.seek(toOffset: try file.seekToEnd() / 2)
+            try file.write(contentsOf: noise(count: 3000, seed: 42))
+        }
         #expect(openingError(path) == WritError(
             .corruptState, "the database `\(path)` is damaged: database disk image is malformed"))
     }
@@ -82,18 +92,19 @@ private func openingError(_ path: String) -> WritError? {
         let directory = try TestDirectory()
         defer { directory.remove() }
         let path = try await filledStore(in: directory)
-        // Grow the file by one zeroed page and count it in the header's page count
-        // (big-endian, at offset 28): a page no b-tree or free list owns.
-        let file = try FileHandle(forUpdating: URL(fileURLWithPath: path))
-        try file.seek(toOffset: 28)
-        let count = try #require(try file.read(upToCount: 4)).reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
-        try file.seek(toOffset: 28)
-        try file.write(contentsOf: withUnsafeBytes(of: (count + 1).bigEndian) { Data($0) })
-        try file.seek(toOffset: UInt64(count) * 4096)
-        try file.write(contentsOf: Data(count: 4096))
-        try file.close()
+        // Grow the file by one zeroed page and count it in the header's page count:
+        // a page that no b-tree or free list owns.
+        var pages: UInt64 = 0
+        try damage(path) { file in
+            let pageSize = try number(at: 16, bytes: 2, in: file)
+            pages = try number(at: 28, bytes: 4, in: file)
+            try file.seek(toOffset: 28)
+            try file.write(contentsOf: withUnsafeBytes(of: UInt32(pages + 1).bigEndian) { Data($0) })
+            try file.seek(toOffset: pages * pageSize)
+            try file.write(contentsOf: Data(count: Int(pageSize)))
+        }
         #expect(openingError(path) == WritError(
-            .corruptState, "the database `\(path)` fails its integrity check: Page \(count + 1) is never used"))
+            .corruptState, "the database `\(path)` fails its integrity check: Page \(pages + 1) is never used"))
     }
 
     @Test func aDatabaseFromANewerWritIsCorruptState() throws {
