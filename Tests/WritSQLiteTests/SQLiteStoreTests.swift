@@ -8,6 +8,23 @@ func draft(_ n: Int) -> PolicySetDraft {
     PolicySetDraft(files: [SourceFile(name: "p.cedar", text: "// \(n)\n")], schema: nil, author: "cli")
 }
 
+/// Another connection to a database, holding it in `BEGIN EXCLUSIVE` until released.
+private struct ExclusiveLock {
+    let queue: DatabaseQueue
+
+    init(_ path: String) throws {
+        var configuration = Configuration()
+        configuration.allowsUnsafeTransactions = true
+        queue = try DatabaseQueue(path: path, configuration: configuration)
+        try queue.inDatabase { try $0.execute(sql: "BEGIN EXCLUSIVE") }
+    }
+
+    func release() throws {
+        try queue.inDatabase { try $0.execute(sql: "ROLLBACK") }
+        try queue.close()
+    }
+}
+
 @Suite struct SQLiteStoreTests {
     @Test func writesSurviveClosingAndReopening() async throws {
         let directory = try TestDirectory()
@@ -48,26 +65,37 @@ func draft(_ n: Int) -> PolicySetDraft {
         let store = try SQLiteStore(directory: directory.path, configuration: .init(busyTimeout: .milliseconds(200)))
         defer { try? store.close() }
         _ = try await store.appendPolicySet(draft(1), expectedLatest: nil)
-        var holder = Configuration()
-        holder.allowsUnsafeTransactions = true
-        let other = try DatabaseQueue(path: store.path, configuration: holder)
-        try other.inDatabase { try $0.execute(sql: "BEGIN EXCLUSIVE") }
+        let lock = try ExclusiveLock(store.path)
 
         let error = await #expect(throws: WritError.self) {
             try await store.appendPolicySet(draft(2), expectedLatest: 1)
         }
-        #expect(error?.code == .storeUnavailable)
-        #expect(error?.message.hasPrefix("the store `\(store.path)` is locked by another connection") == true)
+        #expect(error == WritError(
+            .storeUnavailable,
+            "the store `\(store.path)` is locked by another connection and the busy timeout ran out: database is locked"))
         let keyError = await #expect(throws: WritError.self) {
             try await store.upsertEntities([StoredEntity(type: "User", id: "a", json: "{}")])
         }
         #expect(keyError?.code == .storeUnavailable)
         #expect(try await store.latestPolicySet()?.version == 1, "reads go on in WAL mode")
 
-        try other.inDatabase { try $0.execute(sql: "ROLLBACK") }
-        try other.close()
+        try lock.release()
         #expect(try await store.appendPolicySet(draft(2), expectedLatest: 1).version == 2)
         #expect(try await store.allEntities() == [])
+    }
+
+    @Test func openingAStoreLockedByAnotherConnectionIsStoreUnavailable() throws {
+        let directory = try TestDirectory()
+        defer { directory.remove() }
+        let path = try SQLiteStore(directory: directory.path).path
+        let lock = try ExclusiveLock(path)
+        defer { try? lock.release() }
+        let error = #expect(throws: WritError.self) {
+            try SQLiteStore(path: path, configuration: .init(busyTimeout: .milliseconds(200)))
+        }
+        #expect(error == WritError(
+            .storeUnavailable,
+            "the store `\(path)` is locked by another connection and the busy timeout ran out: database is locked"))
     }
 
     @Test func twoStoresOnOneFileLetExactlyOneOfTwoRacingAppendsWin() async throws {
