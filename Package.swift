@@ -96,7 +96,11 @@ let package = Package(
         ),
         .testTarget(
             name: "WritSQLiteTests",
-            dependencies: ["WritSQLite", "WritStoreConformance"],
+            dependencies: [
+                "WritSQLite",
+                "WritStoreConformance",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -7,8 +7,8 @@ public protocol PolicyStore: Sendable {
     func latestPolicySet() async throws(WritError) -> PolicySetRecord?
     /// One version, or nil when it does not exist.
     func policySet(version: Int) async throws(WritError) -> PolicySetRecord?
-    /// Summaries of stored versions, newest first, at most `limit`, only versions
-    /// older than `before` when it is given.
+    /// Summaries of stored versions, newest first, at most `limit` (none when
+    /// `limit` is zero or negative), only versions older than `before` when it is given.
     func policySetHistory(limit: Int, before: Int?) async throws(WritError) -> [PolicySetSummary]
     /// Appends `draft` as the next version — atomically, and only if the latest
     /// version is still `expectedLatest` (nil: no version yet); otherwise throws
@@ -20,23 +20,30 @@ public protocol PolicyStore: Sendable {
 public protocol EntityStore: Sendable {
     /// Every stored entity, ordered by type then id (Unicode scalar order).
     func allEntities() async throws(WritError) -> [StoredEntity]
-    /// Inserts or replaces entities by uid, all or none.
+    /// Inserts or replaces entities by uid, all or none. When one uid appears more
+    /// than once, the last one is stored.
     func upsertEntities(_ entities: [StoredEntity]) async throws(WritError)
-    /// Deletes entities by uid, all in one transaction; returns how many existed.
+    /// Deletes entities by uid, all in one transaction; returns how many existed
+    /// (a uid listed twice counts once).
     func deleteEntities(_ keys: [StoredEntityKey]) async throws(WritError) -> Int
-    /// Replaces the whole entity set in one transaction.
+    /// Replaces the whole entity set in one transaction. When one uid appears more
+    /// than once, the last one is stored.
     func replaceAllEntities(_ entities: [StoredEntity]) async throws(WritError)
-    /// A number that changes whenever the entity set changes (for caches).
+    /// A number that changes whenever the entity set changes (for caches); reading
+    /// never changes it. It never returns to an earlier value, even when the
+    /// entities do.
     func entityRevision() async throws(WritError) -> Int
 }
 
 /// API keys for PEPs and administrators.
 public protocol APIKeyStore: Sendable {
-    /// Stores a new key; `.conflict` when its id exists.
+    /// Stores a new key; `.conflict` when its id exists (ids are compared as exact
+    /// Unicode scalars).
     func insertAPIKey(_ key: APIKeyRecord) async throws(WritError)
     /// The key with this id, revoked or not; nil when unknown.
     func apiKey(id: String) async throws(WritError) -> APIKeyRecord?
-    /// Every key, revoked ones included, oldest first.
+    /// Every key, revoked ones included, oldest first: by `createdAt`, then in the
+    /// order they were inserted.
     func allAPIKeys() async throws(WritError) -> [APIKeyRecord]
     /// Marks a key revoked at `date`; returns false when no unrevoked key has this id.
     func revokeAPIKey(id: String, at date: Date) async throws(WritError) -> Bool

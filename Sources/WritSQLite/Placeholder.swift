@@ -1,2 +1,0 @@
-import WritCore
-import GRDB

@@ -1,0 +1,61 @@
+import GRDB
+
+/// The store's schema, built by GRDB migrations, and the format version that
+/// identifies it.
+///
+/// Every user-supplied string is stored as a UTF-8 BLOB: GRDB binds and reads
+/// `String` as a C string, which would cut text at its first NUL, while a BLOB
+/// keeps every scalar. BLOBs compare with `memcmp`, and UTF-8 byte order is
+/// Unicode scalar order, so keys and ordering are exact and never normalised.
+/// Dates are `REAL` seconds since 2001-01-01 UTC (Foundation's reference date),
+/// which reads back to the same `Date` bit for bit.
+enum SQLiteMigrations {
+    /// Marks a database file as Writ's (`PRAGMA application_id`, ASCII "Writ").
+    static let applicationID: Int32 = 0x5772_6974
+
+    /// The newest store format this build writes and reads (`PRAGMA user_version`).
+    static let formatVersion = 1
+
+    /// The tables a current database must have.
+    static let tables = ["policy_set_version", "entity", "counter", "api_key"]
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE policy_set_version (
+                    version INTEGER PRIMARY KEY CHECK (version >= 1),
+                    files BLOB NOT NULL,
+                    schema BLOB,
+                    author BLOB NOT NULL,
+                    comment BLOB,
+                    created_at REAL NOT NULL,
+                    digest TEXT NOT NULL
+                ) STRICT;
+                CREATE TABLE entity (
+                    type BLOB NOT NULL,
+                    id BLOB NOT NULL,
+                    json BLOB NOT NULL,
+                    PRIMARY KEY (type, id)
+                ) STRICT, WITHOUT ROWID;
+                CREATE TABLE counter (
+                    name TEXT PRIMARY KEY,
+                    value INTEGER NOT NULL
+                ) STRICT;
+                INSERT INTO counter (name, value) VALUES ('entity_revision', 0);
+                CREATE TABLE api_key (
+                    seq INTEGER PRIMARY KEY,
+                    id BLOB NOT NULL UNIQUE,
+                    name BLOB NOT NULL,
+                    scopes TEXT NOT NULL,
+                    secret_digest BLOB NOT NULL,
+                    created_at REAL NOT NULL,
+                    revoked_at REAL
+                ) STRICT;
+                PRAGMA application_id = \(applicationID);
+                PRAGMA user_version = 1;
+                """)
+        }
+        return migrator
+    }
+}
