@@ -162,8 +162,8 @@ import WritCore
     @Test func aSchemaTheStoredEntitiesDoNotConformToIsRejected() async throws {
         let service = try await service()
         let stricter = SchemaSource(format: .cedar, file: SourceFile(name: "s.cedarschema", text: """
-            entity User { level: String };
-            entity Doc { secret?: Bool };
+            entity User { level: Long };
+            entity Doc { secret: Bool };
             action read appliesTo { principal: User, resource: Doc };
             """))
         await #expect(throws: WritError(.invalidEntities, "")) {
