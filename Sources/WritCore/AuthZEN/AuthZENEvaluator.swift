@@ -46,9 +46,9 @@ struct AuthZENEvaluator: Sendable {
             entities: Array(layer.values))
     }
 
-    /// The Cedar uid of a subject or resource with id `id` (its own by default).
-    func uid(_ entity: AuthZENEntity, id: String? = nil) throws(WritError) -> EntityUID {
-        EntityUID(type: try cedarType(entity), id: id ?? entity.id ?? "")
+    /// The Cedar uid of a subject or resource that names one entity.
+    func uid(_ entity: AuthZENEntity) throws(WritError) -> EntityUID {
+        EntityUID(type: try cedarType(entity), id: entity.id ?? "")
     }
 
     /// The Cedar entity type of a subject or resource.

@@ -56,6 +56,7 @@ public struct AuthZENMapping: Sendable, Equatable, Codable {
     private var actionIndex: [ScalarKey: String]
     private var actionType: EntityType
 
+    /// A mapping; the defaults are those of an empty `authzen.json`.
     public init(
         namespace: String? = nil, entityTypes: [String: String] = [:], actions: [String: String] = [:],
         propertyPolicy: PropertyPolicy = .fill, extraMembersAsProperties: Bool = false
@@ -146,6 +147,8 @@ public struct AuthZENMapping: Sendable, Equatable, Codable {
         init?(intValue: Int) { nil }
     }
 
+    /// Decodes a mapping; an unknown member or a name that cannot be a Cedar name is
+    /// an error. Prefer `parse(_:file:)`, which also rejects duplicate keys.
     public init(from decoder: any Decoder) throws {
         let all = try decoder.container(keyedBy: AnyKey.self)
         if let unknown = all.allKeys.first(where: { CodingKeys(rawValue: $0.stringValue) == nil }) {
@@ -163,6 +166,7 @@ public struct AuthZENMapping: Sendable, Equatable, Codable {
         try check()
     }
 
+    /// Encodes every member, defaults included.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encodeIfPresent(namespace, forKey: .namespace)
