@@ -106,14 +106,16 @@ public struct Entities: Sendable {
 
     /// Returns this set with `more` added, as `adding(_:)` does, but without copying
     /// this set when the new entities cannot change the hierarchy of the ones already
-    /// here: none of them replaces an entity of this set or is a parent some entity of
-    /// this set names. Otherwise it falls back to `adding(_:)`. Meant for the handful
-    /// of entities one request brings.
+    /// here: none of them is a parent some entity of this set names without holding
+    /// it, and any that replaces an entity of this set keeps its parents (a request
+    /// adding attributes to a stored entity). Otherwise it falls back to `adding(_:)`.
+    /// Meant for the handful of entities one request brings.
     public func layering(_ more: [Entity]) -> Entities {
         if more.isEmpty { return self }
         var added: [EntityUID: Entity] = layer
         for e in more {
-            if entities[e.uid] != nil || danglingParents.contains(e.uid) { return adding(more) }
+            if let replaced = entities[e.uid], replaced.parents != e.parents { return adding(more) }
+            if danglingParents.contains(e.uid) { return adding(more) }
             added[e.uid] = e
         }
         // The new entities' own ancestors: through each other, then through this set's

@@ -1,0 +1,131 @@
+import Cedar
+
+/// The Access Evaluation and Access Evaluations APIs.
+extension AuthZENEvaluator {
+    /// How a batch proceeds after each decision (`options.evaluations_semantic`).
+    enum Semantic: String, Sendable, CaseIterable {
+        /// Evaluate every item (the default).
+        case executeAll = "execute_all"
+        /// Stop after the first deny; it is the last item of the response.
+        case denyOnFirstDeny = "deny_on_first_deny"
+        /// Stop after the first permit; it is the last item of the response.
+        case permitOnFirstPermit = "permit_on_first_permit"
+
+        static func read(_ body: AuthZENObject) throws(WritError) -> Semantic {
+            guard let options = try body.optionalObject("options"),
+                let name = try options.optionalString("evaluations_semantic")
+            else { return .executeAll }
+            guard let semantic = Semantic.allCases.first(where: { $0.rawValue.scalarsEqual(name) }) else {
+                let known = allCases.map { "`\($0.rawValue)`" }.joined(separator: ", ")
+                throw WritError(
+                    .invalidRequest, "`options.evaluations_semantic` is `\(name)`; expected one of \(known)")
+            }
+            return semantic
+        }
+    }
+
+    /// One evaluation: `{"decision": …, "context": {…}}`.
+    func evaluation(_ body: AuthZENObject) throws(WritError) -> AuthZENOutcome {
+        let result = decide(try prepare(try AuthZENEvaluationInput.read(body, mapping: mapping)))
+        return AuthZENOutcome(
+            body: AuthZENResponse.decision(result, engine: engine).encodedBytes(), decisions: [result.allowed])
+    }
+
+    /// A batch: each item of `evaluations` takes the top-level `subject`, `action`,
+    /// `resource` and `context` for the members it lacks. Every item is read and mapped
+    /// before any is decided, so a malformed item fails the whole request (400)
+    /// whatever the semantic. Without items this is a single evaluation.
+    func evaluations(_ body: AuthZENObject, maxItems: Int) throws(WritError) -> AuthZENOutcome {
+        let semantic = try Semantic.read(body)
+        let items = try body.optionalArray("evaluations") ?? []
+        if items.isEmpty { return try evaluation(body) }
+        guard items.count <= maxItems else {
+            throw WritError(
+                .tooLarge, "`evaluations` has \(items.count) items; at most \(maxItems) are accepted in one request")
+        }
+        let objects = try items.enumerated().map { (index, item) throws(WritError) in
+            try AuthZENObject(item, at: body.path.appending("evaluations").appending(index: index))
+        }
+        let defaults = try Defaults(body, items: objects, mapping: mapping)
+        var prepared: [Prepared] = []
+        prepared.reserveCapacity(objects.count)
+        for item in objects {
+            prepared.append(try prepare(try defaults.input(for: item, mapping: mapping)))
+        }
+
+        var responses: [JSON] = []
+        var decisions: [Bool] = []
+        for request in prepared {
+            let result = decide(request)
+            decisions.append(result.allowed)
+            switch semantic {
+            case .executeAll:
+                responses.append(AuthZENResponse.item(result))
+            case .denyOnFirstDeny where !result.allowed:
+                // As the specification's example answers the item that stopped the batch.
+                responses.append(AuthZENResponse.item(result, extra: [
+                    (key: "code", value: .string("200")), (key: "reason", value: .string(semantic.rawValue)),
+                ]))
+            case .denyOnFirstDeny, .permitOnFirstPermit:
+                responses.append(AuthZENResponse.item(result))
+            }
+            if semantic == .denyOnFirstDeny && !result.allowed { break }
+            if semantic == .permitOnFirstPermit && result.allowed { break }
+        }
+        let response = JSON.object(JSONObject(uniqueMembers: [
+            (key: "evaluations", value: .array(responses)),
+            (key: "context", value: .object(JSONObject(uniqueMembers: AuthZENResponse.versionMembers(engine)))),
+        ]))
+        return AuthZENOutcome(body: response.encodedBytes(), decisions: decisions)
+    }
+
+    /// The top-level defaults of a batch, read only when some item lacks the member.
+    private struct Defaults {
+        var subject: AuthZENEntity?
+        var action: AuthZENAction?
+        var resource: AuthZENEntity?
+        var context: AuthZENObject?
+
+        init(_ body: AuthZENObject, items: [AuthZENObject], mapping: AuthZENMapping) throws(WritError) {
+            func needed(_ key: String) -> JSON? {
+                items.contains { !$0.has(key) } ? body[key] : nil
+            }
+            subject = try needed("subject").map { json throws(WritError) in
+                try AuthZENEntity.read(json, at: body.path.appending("subject"), mapping: mapping)
+            }
+            action = try needed("action").map { json throws(WritError) in
+                try AuthZENAction.read(json, at: body.path.appending("action"))
+            }
+            resource = try needed("resource").map { json throws(WritError) in
+                try AuthZENEntity.read(json, at: body.path.appending("resource"), mapping: mapping)
+            }
+            context = try needed("context").map { json throws(WritError) in
+                try AuthZENObject(json, at: body.path.appending("context"))
+            }
+        }
+
+        /// The evaluation `item` asks for: its own members, else these defaults.
+        func input(for item: AuthZENObject, mapping: AuthZENMapping) throws(WritError) -> AuthZENEvaluationInput {
+            func missing(_ key: String) -> WritError {
+                WritError(
+                    .missingField,
+                    "missing required member `\(item.path.appending(key))`, and the request has no top-level `\(key)`")
+            }
+            let subject = try item["subject"].map { json throws(WritError) in
+                try AuthZENEntity.read(json, at: item.path.appending("subject"), mapping: mapping)
+            } ?? self.subject
+            let action = try item["action"].map { json throws(WritError) in
+                try AuthZENAction.read(json, at: item.path.appending("action"))
+            } ?? self.action
+            let resource = try item["resource"].map { json throws(WritError) in
+                try AuthZENEntity.read(json, at: item.path.appending("resource"), mapping: mapping)
+            } ?? self.resource
+            guard let subject else { throw missing("subject") }
+            guard let action else { throw missing("action") }
+            guard let resource else { throw missing("resource") }
+            return AuthZENEvaluationInput(
+                subject: subject, action: action, resource: resource,
+                context: try item.optionalObject("context") ?? self.context)
+        }
+    }
+}

@@ -1,0 +1,108 @@
+import Cedar
+
+/// Turns AuthZEN evaluations into Cedar requests and decides them, all against one
+/// engine snapshot, so a batch or a search sees exactly one policy set version.
+struct AuthZENEvaluator: Sendable {
+    let engine: PolicyEngine
+    let mapping: AuthZENMapping
+    let values: AuthZENValueReader
+
+    init(engine: PolicyEngine, mapping: AuthZENMapping) {
+        self.engine = engine
+        self.mapping = mapping
+        self.values = AuthZENValueReader(schema: engine.schema)
+    }
+
+    /// A Cedar request ready to decide, with the entities the request describes.
+    struct Prepared: Sendable {
+        var request: Request
+        var entities: [Entity]
+    }
+
+    /// The outcome of one evaluation.
+    struct Result: Sendable {
+        /// The engine's decision; nil when the request was not valid under the schema
+        /// and was denied without evaluation.
+        var decision: WritDecision?
+        /// Why the request was not evaluated: an undeclared type or action, an action
+        /// that does not apply to these types, a context the action does not accept.
+        var invalidReason: String?
+        var allowed: Bool { decision?.allowed ?? false }
+    }
+
+    // MARK: - Mapping
+
+    /// Maps `input` to a Cedar request; bad identifiers and values are request errors.
+    func prepare(_ input: AuthZENEvaluationInput) throws(WritError) -> Prepared {
+        let principal = try uid(input.subject)
+        let resource = try uid(input.resource)
+        let action = mapping.actionUID(for: input.action.name)
+        var layer: [EntityUID: Entity] = [:]
+        try describe(principal, with: input.subject.properties, into: &layer)
+        try describe(resource, with: input.resource.properties, into: &layer)
+        let context = try values.context(input.context, for: action)
+        return Prepared(
+            request: Request(principal: principal, action: action, resource: resource, context: context),
+            entities: Array(layer.values))
+    }
+
+    /// The Cedar uid of a subject or resource that names one entity.
+    func uid(_ entity: AuthZENEntity) throws(WritError) -> EntityUID {
+        EntityUID(type: try cedarType(entity), id: entity.id ?? "")
+    }
+
+    /// The Cedar entity type of a subject or resource.
+    func cedarType(_ entity: AuthZENEntity) throws(WritError) -> EntityType {
+        guard let type = mapping.cedarType(for: entity.type) else {
+            throw WritError(
+                .invalidIdentifier,
+                "`\(entity.path.appending("type"))` is `\(entity.type)`, which does not map to a Cedar entity type "
+                    + "name; map it in the `entityTypes` of the AuthZEN mapping")
+        }
+        return type
+    }
+
+    /// Adds to `layer` the entity `uid` as the request describes it: its stored
+    /// attributes merged with `properties` under the mapping's property policy. Adds
+    /// nothing when the properties change nothing, so the stored entity is used as is.
+    func describe(_ uid: EntityUID, with properties: [AuthZENProperty], into layer: inout [EntityUID: Entity]) throws(WritError) {
+        guard mapping.propertyPolicy != .ignore, !properties.isEmpty else { return }
+        let attributes = try values.attributes(properties, of: uid.type)
+        guard !attributes.isEmpty else { return }
+        guard let base = layer[uid] ?? engine.entities[uid] else {
+            layer[uid] = Entity(uid: uid, attributes: Record(attributes))
+            return
+        }
+        var fields = base.attributes.fields.map { ($0.key, $0.value) }
+        var changed = false
+        for (name, value) in attributes {
+            if let stored = base.attributes[name] {
+                guard mapping.propertyPolicy == .override, stored != value else { continue }
+            }
+            fields.append((name, value))  // a later field of the same name wins
+            changed = true
+        }
+        guard changed else { return }
+        layer[uid] = Entity(uid: uid, attributes: Record(fields), parents: base.parents, tags: base.tags)
+    }
+
+    /// The context record for `action`; see `AuthZENValueReader.context(_:for:)`.
+    func context(_ object: AuthZENObject?, for action: EntityUID) throws(WritError) -> Record {
+        try values.context(object, for: action)
+    }
+
+    // MARK: - Deciding
+
+    /// Decides a prepared request: denied without evaluation when the schema says the
+    /// request is not valid, otherwise as the engine decides.
+    func decide(_ prepared: Prepared) -> Result {
+        if let schema = engine.schema {
+            do {
+                try schema.validate(prepared.request)
+            } catch {
+                return Result(decision: nil, invalidReason: error.message)
+            }
+        }
+        return Result(decision: engine.decide(prepared.request, requestEntities: prepared.entities), invalidReason: nil)
+    }
+}

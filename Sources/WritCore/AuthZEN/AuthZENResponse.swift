@@ -1,0 +1,70 @@
+import Cedar
+
+/// The JSON of AuthZEN responses. Keys are written in a fixed order, so equal
+/// answers are equal bytes.
+///
+/// A decision's `context` reports, as docs/AUTHZEN.md lists:
+/// - `policy_set_version` (integer) and `mode` (`strict` or `cedar-compat`) — for a
+///   batch or a search once, in the top-level `context`;
+/// - `reasons`: the ids of the policies that decided (single evaluations only);
+/// - `error`: `{"status": 400, "message": …}` when the request was not valid under the
+///   schema and was denied without evaluation;
+/// - `errors`: `[{"policy": id, "message": …}]`, policies that failed while evaluated;
+/// - `failed_guardrails`: in strict mode, the `forbid` policies whose failure denied.
+///
+/// A batch item is exactly `{"decision": bool}` unless it has an `error`, `errors`,
+/// `failed_guardrails` or a short-circuit reason to report.
+enum AuthZENResponse {
+    /// `policy_set_version` and `mode` of the engine that decided.
+    static func versionMembers(_ engine: PolicyEngine) -> [(key: String, value: JSON)] {
+        [
+            (key: "policy_set_version", value: .number(JSONNumber(Int64(engine.version.version)))),
+            (key: "mode", value: .string(engine.mode.rawValue)),
+        ]
+    }
+
+    /// The response to one evaluation: the decision with its full context.
+    static func decision(_ result: AuthZENEvaluator.Result, engine: PolicyEngine) -> JSON {
+        var context = versionMembers(engine)
+        context.append((key: "reasons", value: .array((result.decision?.reasons ?? []).map { .string($0) })))
+        context.append(contentsOf: report(result))
+        return .object(JSONObject(uniqueMembers: [
+            (key: "decision", value: .bool(result.allowed)),
+            (key: "context", value: .object(JSONObject(uniqueMembers: context))),
+        ]))
+    }
+
+    /// One item of an evaluations response: `{"decision": bool}`, with a `context`
+    /// only when there is something to report (`extra` holds a short-circuit reason).
+    static func item(_ result: AuthZENEvaluator.Result, extra: [(key: String, value: JSON)] = []) -> JSON {
+        let context = extra + report(result)
+        var members: [(key: String, value: JSON)] = [(key: "decision", value: .bool(result.allowed))]
+        if !context.isEmpty { members.append((key: "context", value: .object(JSONObject(uniqueMembers: context)))) }
+        return .object(JSONObject(uniqueMembers: members))
+    }
+
+    /// What went wrong or was overridden in one evaluation, if anything.
+    private static func report(_ result: AuthZENEvaluator.Result) -> [(key: String, value: JSON)] {
+        var members: [(key: String, value: JSON)] = []
+        if let reason = result.invalidReason {
+            members.append((key: "error", value: .object(JSONObject(uniqueMembers: [
+                (key: "status", value: .number(JSONNumber(400))),
+                (key: "message", value: .string(reason)),
+            ]))))
+        }
+        guard let decision = result.decision else { return members }
+        if !decision.errors.isEmpty {
+            let errors: [JSON] = decision.errors.map { error in
+                .object(JSONObject(uniqueMembers: [
+                    (key: "policy", value: .string(error.policyID)),
+                    (key: "message", value: .string(error.error.message)),
+                ]))
+            }
+            members.append((key: "errors", value: .array(errors)))
+        }
+        if !decision.failedGuardrails.isEmpty {
+            members.append((key: "failed_guardrails", value: .array(decision.failedGuardrails.map { .string($0) })))
+        }
+        return members
+    }
+}

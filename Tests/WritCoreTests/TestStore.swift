@@ -1,0 +1,4 @@
+import WritCore
+
+/// A fresh, empty store for one test (`MemoryStore`, an actor in WritCore).
+func makeStore() -> MemoryStore { MemoryStore() }
