@@ -45,12 +45,26 @@ enum TaskFixtures {
     /// The moment every test clock starts at (a whole second).
     static let start = Date(timeIntervalSince1970: 1_750_000_000)
 
-    /// A decision service over the support desk's policies and schema.
-    static func decisions(store: MemoryStore = MemoryStore()) async throws -> DecisionService {
-        let service = DecisionService(store: store)
+    /// AuthZEN `agent`, `tool` and `user` are the base schema's types; actions are
+    /// `Writ::Action`s.
+    static let mapping = AuthZENMapping(
+        namespace: "Writ", entityTypes: ["agent": "Writ::Agent", "tool": "Writ::Tool", "user": "Writ::User"])
+
+    /// The three tools, as entities.
+    static let toolEntities = "[" + ["docs___search", "mail___send_email", "payments___refund"].map { id in
+        #"{"uid": {"type": "Writ::Tool", "id": "\#(id)"}, "attrs": {"name": "\#(id)", "owner": {"__entity": {"type": "Writ::User", "id": "ops"}}, "labels": [], "egress": false}, "parents": []}"#
+    }.joined(separator: ", ") + "]"
+
+    /// A decision service over the support desk's policies and schema (or `policies`
+    /// without one).
+    static func decisions(
+        store: MemoryStore = MemoryStore(), policies: String = policies, schema: SchemaSource? = schema,
+        entities: String = "[]"
+    ) async throws -> DecisionService {
+        let service = DecisionService(store: store, configuration: DecisionService.Configuration(authzen: mapping))
         let loaded = try await service.bootstrap(
             PolicySetDraft(files: [SourceFile(name: "org.cedar", text: policies)], schema: schema, author: "test"),
-            entities: Array("[]".utf8))
+            entities: Array(entities.utf8))
         #expect(loaded)
         return service
     }
@@ -58,10 +72,12 @@ enum TaskFixtures {
     /// A task service over the support desk, minting and verifying `TestCredentials`.
     static func service(
         clock: TestClock = TestClock(), configuration: TaskService.Configuration = TaskService.Configuration(),
-        sign: TaskService.Signer? = nil
+        decisions: DecisionService? = nil, sign: TaskService.Signer? = nil
     ) async throws -> TaskService {
-        TaskService(
-            decisions: try await decisions(), configuration: configuration, now: clock.now,
+        var service = decisions
+        if service == nil { service = try await Self.decisions() }
+        return TaskService(
+            decisions: try #require(service), configuration: configuration, now: clock.now,
             mint: TestCredentials.mint, verify: TestCredentials.verify, sign: sign)
     }
 
