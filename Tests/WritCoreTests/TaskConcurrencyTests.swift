@@ -99,4 +99,30 @@ import WritCore
         #expect(allowed == 5)
         #expect(try await tasks.task(id: task.id)?.counters.actions == ["docs___search": 5])
     }
+
+    @Test func aCloseRacingDelegationsLeavesNoOpenTaskBelowIt() async throws {
+        let tasks = try await TaskFixtures.service(clock: clock)
+        let root = try await tasks.open(TaskFixtures.opening()).record
+        let closure = try await withThrowingTaskGroup(of: TaskClosure?.self) { group in
+            for index in 0..<30 {
+                group.addTask {
+                    if index == 10 { return try await tasks.close(root.id, closedBy: "key ops") }
+                    let delegation = TaskDelegation(agent: "helper", purpose: "p", mandate: TaskFixtures.everything)
+                    _ = try? await tasks.delegate(from: root.id, delegation)
+                    return nil
+                }
+            }
+            var closure: TaskClosure?
+            for try await result in group { closure = closure ?? result }
+            return closure
+        }
+        let children = try await tasks.tasks(matching: TaskFilter(now: clock.now())).filter { $0.parentID == root.id }
+        let closed = try #require(closure)
+        // Every delegation the gate let in before the close was closed with it; none after succeeded.
+        #expect(Set(closed.closedIDs) == Set([root.id] + children.map(\.id)))
+        for child in children {
+            #expect(child.closedAt != nil)
+            #expect(await tasks.decide(taskID: child.id, request: TaskFixtures.search(by: "helper")).denial?.reason == .taskClosed)
+        }
+    }
 }

@@ -42,8 +42,14 @@ final class SerialGate: Sendable {
                 s.head = 0
                 return nil
             }
-            defer { s.head += 1 }
-            return s.waiting[s.head]
+            let next = s.waiting[s.head]
+            s.head += 1
+            if s.head >= 64 && s.head * 2 >= s.waiting.count {
+                // Drop the handed-off entries so a gate that never drains stays small.
+                s.waiting.removeFirst(s.head)
+                s.head = 0
+            }
+            return next
         }
         next?.resume()
     }
