@@ -58,7 +58,9 @@ public struct TaskFilter: Sendable, Equatable {
 
 /// What one allowed decision adds to one task's counters.
 public struct TaskCounterIncrement: Sendable, Equatable {
+    /// The task whose counters grow.
     public var taskID: String
+    /// What is added to them.
     public var counters: TaskCounters
     public init(taskID: String, counters: TaskCounters) {
         self.taskID = taskID

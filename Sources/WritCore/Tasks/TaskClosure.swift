@@ -8,6 +8,7 @@ public struct TaskClosure: Sendable, Equatable {
     /// Every task closed: `taskID` first, then the descendants that were still open,
     /// by depth, then opening time, then id.
     public var closedIDs: [String]
+    /// When (whole seconds).
     public var closedAt: Date
     /// Who closed it.
     public var closedBy: String
@@ -16,6 +17,7 @@ public struct TaskClosure: Sendable, Equatable {
     /// The signed receipt; nil when the service has no signer or signing failed
     /// (`receiptFailure` says why). The tasks are closed either way.
     public var receipt: TaskReceipt?
+    /// Why there is no receipt.
     public var receiptFailure: String?
 
     public init(
@@ -53,8 +55,11 @@ public struct TaskReceipt: Sendable, Equatable {
     /// The `typ` member of every receipt payload.
     public static let type = "writ-task-close-receipt"
 
+    /// The signed bytes.
     public var payload: [UInt8]
+    /// The signing key's id (`kid`).
     public var keyID: String
+    /// The Ed25519 signature of `payload`.
     public var signature: [UInt8]
 
     public init(payload: [UInt8], keyID: String, signature: [UInt8]) {

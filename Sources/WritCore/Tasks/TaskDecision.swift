@@ -66,6 +66,7 @@ public struct TaskDenial: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// Why, as a stable code.
     public var reason: Reason
     /// What happened, naming the task, policy or budget.
     public var message: String

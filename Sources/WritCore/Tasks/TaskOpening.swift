@@ -11,7 +11,9 @@ public struct TaskOpening: Sendable, Equatable {
     /// How long the task lives: at least a second and at most the configured maximum;
     /// fractions of a second are dropped.
     public var ttl: Duration
+    /// Limits on what the task may use.
     public var budgets: TaskBudgets
+    /// Data labels the task starts with.
     public var labels: Set<String>
     /// Who opens it (an API key or user name), for the record.
     public var openedBy: String
@@ -37,6 +39,7 @@ public struct TaskDelegation: Sendable, Equatable {
     /// The agent the child task is for: the parent's own agent or another (a
     /// sub-agent); either way it can do no more than the parent's mandate allows.
     public var agent: String
+    /// What the delegated work is.
     public var purpose: String
     /// The child's own mandate; it only narrows what the parent's allows.
     public var mandate: [SourceFile]
@@ -66,6 +69,7 @@ public struct TaskDelegation: Sendable, Equatable {
 
 /// A task just opened or delegated, with the credential its agent uses.
 public struct OpenedTask: Sendable, Equatable {
+    /// The task as stored.
     public var record: TaskRecord
     /// The task credential minted for it; nil when the service mints none.
     public var credential: String?

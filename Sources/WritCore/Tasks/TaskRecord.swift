@@ -31,6 +31,7 @@ public struct TaskRecord: Sendable, Equatable {
     public var closedAt: Date?
     /// Who opened it: an API key or user name, or `task:<id>` for a delegated task.
     public var openedBy: String
+    /// What the task and the tasks delegated from it may use.
     public var budgets: TaskBudgets
     /// What the task and the tasks delegated from it have used.
     public var counters: TaskCounters

@@ -33,8 +33,9 @@ public final class TaskService: Sendable {
         public var maxDepth: Int
         /// The longest `purpose`, in UTF-8 bytes.
         public var maxPurposeBytes: Int
-        /// The most mandate files, and their size in UTF-8 bytes together.
+        /// The most mandate files.
         public var maxMandateFiles: Int
+        /// The largest mandate, its files together, in UTF-8 bytes.
         public var maxMandateBytes: Int
         /// The longest id (agent, user, label, action, actor, file name), in UTF-8 bytes.
         public var maxIdentifierBytes: Int
@@ -71,8 +72,11 @@ public final class TaskService: Sendable {
     /// Signs bytes (a close receipt) with the current signing key.
     public typealias Signer = @Sendable ([UInt8]) throws -> (kid: String, signature: [UInt8])
 
+    /// The organisation's policies, schema and entities decisions are made with.
     public let decisions: DecisionService
+    /// Where tasks are kept.
     public let store: any TaskStore
+    /// The limits in force.
     public let configuration: Configuration
     let now: @Sendable () -> Date
     let mint: CredentialMinter?
