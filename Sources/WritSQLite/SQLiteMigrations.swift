@@ -14,10 +14,10 @@ enum SQLiteMigrations {
     static let applicationID: Int32 = 0x5772_6974
 
     /// The newest store format this build writes and reads (`PRAGMA user_version`).
-    static let formatVersion = 1
+    static let formatVersion = 2
 
     /// The tables a current database must have.
-    static let tables = ["policy_set_version", "entity", "counter", "api_key"]
+    static let tables = ["policy_set_version", "entity", "counter", "api_key", "task"]
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -54,6 +54,34 @@ enum SQLiteMigrations {
                 ) STRICT;
                 PRAGMA application_id = \(applicationID);
                 PRAGMA user_version = 1;
+                """)
+        }
+        migrator.registerMigration("v2-tasks") { db in
+            // `mandate`, `budgets`, `counters` and `labels` are JSON. `parent_id`
+            // references a task inserted earlier, so the parent links cannot cycle.
+            try db.execute(sql: """
+                CREATE TABLE task (
+                    seq INTEGER PRIMARY KEY,
+                    id BLOB NOT NULL UNIQUE,
+                    parent_id BLOB REFERENCES task (id),
+                    agent BLOB NOT NULL,
+                    on_behalf_of BLOB NOT NULL,
+                    purpose BLOB NOT NULL,
+                    mandate BLOB NOT NULL,
+                    depth INTEGER NOT NULL CHECK (depth >= 0),
+                    opened_at REAL NOT NULL,
+                    expires_at REAL NOT NULL,
+                    closed_at REAL,
+                    opened_by BLOB NOT NULL,
+                    budgets BLOB NOT NULL,
+                    counters BLOB NOT NULL,
+                    labels BLOB NOT NULL
+                ) STRICT;
+                CREATE INDEX task_by_parent ON task (parent_id);
+                CREATE INDEX task_by_agent ON task (agent, opened_at, id);
+                CREATE INDEX task_by_user ON task (on_behalf_of, opened_at, id);
+                CREATE INDEX task_by_opening ON task (opened_at, id);
+                PRAGMA user_version = 2;
                 """)
         }
         return migrator

@@ -90,7 +90,7 @@ extension SQLiteStore {
             createdAt: try SQLiteColumns.date(row, "created_at"), digest: digest)
     }
 
-    private static func encode(_ value: some Encodable, _ what: String) throws(WritError) -> Data {
+    static func encode(_ value: some Encodable, _ what: String) throws(WritError) -> Data {
         do {
             return try JSONEncoder().encode(value)
         } catch {
@@ -98,7 +98,7 @@ extension SQLiteStore {
         }
     }
 
-    private static func decode<T: Decodable>(_ type: T.Type, _ json: String, _ what: String, path: String) throws -> T {
+    static func decode<T: Decodable>(_ type: T.Type, _ json: String, _ what: String, path: String) throws -> T {
         do {
             return try JSONDecoder().decode(type, from: Data(json.utf8))
         } catch {

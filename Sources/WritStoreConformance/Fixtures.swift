@@ -39,4 +39,21 @@ enum Fixtures {
     static func date(_ second: Int) -> Date {
         Date(timeIntervalSince1970: 1_750_000_000 + TimeInterval(second))
     }
+
+    /// A task opened `second` seconds into the fixed day, expiring an hour later.
+    static func task(
+        _ id: String, parent: String? = nil, depth: Int = 0, openedAt second: Int = 0, expiresAfter seconds: Int = 3_600,
+        agent: String = "support-bot", user: String = "alice"
+    ) -> TaskRecord {
+        TaskRecord(
+            id: id, agent: agent, onBehalfOf: user, purpose: "answer ticket 42",
+            mandate: [SourceFile(name: "mandate.cedar", text: "permit(principal, action, resource);\n")],
+            parentID: parent, depth: depth, openedAt: date(second), expiresAt: date(second + seconds),
+            openedBy: "key ops")
+    }
+
+    /// One allowed decision of `action`, spending `spend`.
+    static func usage(_ action: String, spend: Int64? = nil) -> TaskCounters {
+        TaskCounters(decisions: 1, calls: 1, actions: [action: 1], spend: spend.map { [action: $0] } ?? [:])
+    }
 }

@@ -22,20 +22,36 @@ extension AuthZENEvaluator {
             }
             return semantic
         }
+
+        /// Whether a batch stops after an item with `result`.
+        func stops(after result: Result) -> Bool {
+            switch self {
+            case .executeAll: false
+            case .denyOnFirstDeny: !result.allowed
+            case .permitOnFirstPermit: result.allowed
+            }
+        }
+    }
+
+    /// Decisions made, not yet rendered: one evaluation, or a batch's items up to where
+    /// its semantic stopped. Decisions about agents may still change (to a denial)
+    /// when the task service commits them.
+    struct Answer: Sendable {
+        var results: [Result]
+        /// The batch semantic; nil for a single evaluation.
+        var semantic: Semantic?
     }
 
     /// One evaluation: `{"decision": …, "context": {…}}`.
-    func evaluation(_ body: AuthZENObject) throws(WritError) -> AuthZENOutcome {
-        let result = decide(try prepare(try AuthZENEvaluationInput.read(body, mapping: mapping)))
-        return AuthZENOutcome(
-            body: AuthZENResponse.decision(result, engine: engine).encodedBytes(), decisions: [result.allowed])
+    func evaluation(_ body: AuthZENObject) throws(WritError) -> Answer {
+        Answer(results: [decide(try prepare(try AuthZENEvaluationInput.read(body, mapping: mapping)))], semantic: nil)
     }
 
     /// A batch: each item of `evaluations` takes the top-level `subject`, `action`,
     /// `resource` and `context` for the members it lacks. Every item is read and mapped
     /// before any is decided, so a malformed item fails the whole request (400)
     /// whatever the semantic. Without items this is a single evaluation.
-    func evaluations(_ body: AuthZENObject, maxItems: Int) throws(WritError) -> AuthZENOutcome {
+    func evaluations(_ body: AuthZENObject, maxItems: Int) throws(WritError) -> Answer {
         let semantic = try Semantic.read(body)
         let items = try body.optionalArray("evaluations") ?? []
         if items.isEmpty { return try evaluation(body) }
@@ -52,25 +68,37 @@ extension AuthZENEvaluator {
         for item in objects {
             prepared.append(try prepare(try defaults.input(for: item, mapping: mapping)))
         }
-
-        var responses: [JSON] = []
-        var decisions: [Bool] = []
+        var results: [Result] = []
         for request in prepared {
             let result = decide(request)
+            results.append(result)
+            if semantic.stops(after: result) { break }
+        }
+        return Answer(results: results, semantic: semantic)
+    }
+
+    /// The response to `answer`. A batch ends at the first item its semantic stops
+    /// after — which, once task decisions are committed, may come earlier than where
+    /// deciding stopped (an allow that could not be recorded became a deny).
+    func render(_ answer: Answer) -> AuthZENOutcome {
+        guard let semantic = answer.semantic else {
+            let result = answer.results.first ?? Result(decision: nil, invalidReason: "no evaluation")
+            return AuthZENOutcome(
+                body: AuthZENResponse.decision(result, engine: engine).encodedBytes(), decisions: [result.allowed])
+        }
+        var responses: [JSON] = []
+        var decisions: [Bool] = []
+        for result in answer.results {
             decisions.append(result.allowed)
-            switch semantic {
-            case .executeAll:
-                responses.append(AuthZENResponse.item(result))
-            case .denyOnFirstDeny where !result.allowed:
+            if semantic == .denyOnFirstDeny && !result.allowed {
                 // As the specification's example answers the item that stopped the batch.
                 responses.append(AuthZENResponse.item(result, extra: [
                     (key: "code", value: .string("200")), (key: "reason", value: .string(semantic.rawValue)),
                 ]))
-            case .denyOnFirstDeny, .permitOnFirstPermit:
+            } else {
                 responses.append(AuthZENResponse.item(result))
             }
-            if semantic == .denyOnFirstDeny && !result.allowed { break }
-            if semantic == .permitOnFirstPermit && result.allowed { break }
+            if semantic.stops(after: result) { break }
         }
         let response = JSON.object(JSONObject(uniqueMembers: [
             (key: "evaluations", value: .array(responses)),

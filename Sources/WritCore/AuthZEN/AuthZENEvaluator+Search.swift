@@ -40,10 +40,11 @@ extension AuthZENEvaluator {
         let actionUID = mapping.actionUID(for: action.name)
         var layer: [EntityUID: Entity] = [:]
         try describe(givenUID, with: given.properties, into: &layer)
-        let context = try self.context(try body.optionalObject("context"), for: actionUID)
+        let principalType = searchingSubjects ? type : givenUID.type
+        let (context, token) = try self.context(try body.optionalObject("context"), for: actionUID, principal: principalType)
         var prepared = Prepared(
             request: Request(principal: givenUID, action: actionUID, resource: givenUID, context: context),
-            entities: Array(layer.values))
+            entities: Array(layer.values), taskToken: token)
         var results: [JSON] = []
         for candidate in engine.entities.uids(ofType: type) {
             if searchingSubjects { prepared.request.principal = candidate } else { prepared.request.resource = candidate }
@@ -66,10 +67,9 @@ extension AuthZENEvaluator {
         for action in actionCandidates(principal: subjectUID.type, resource: resourceUID.type) {
             let names = mapping.actionNames(for: action)
             guard !names.isEmpty else { continue }
-            let request = Request(
-                principal: subjectUID, action: action, resource: resourceUID,
-                context: try context(contextObject, for: action))
-            guard decide(Prepared(request: request, entities: Array(layer.values))).allowed else { continue }
+            let (context, token) = try context(contextObject, for: action, principal: subjectUID.type)
+            let request = Request(principal: subjectUID, action: action, resource: resourceUID, context: context)
+            guard decide(Prepared(request: request, entities: Array(layer.values), taskToken: token)).allowed else { continue }
             for name in names {
                 results.append(.object(JSONObject(uniqueMembers: [(key: "name", value: .string(name))])))
             }

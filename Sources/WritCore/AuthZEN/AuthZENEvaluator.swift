@@ -2,21 +2,28 @@ import Cedar
 
 /// Turns AuthZEN evaluations into Cedar requests and decides them, all against one
 /// engine snapshot, so a batch or a search sees exactly one policy set version.
+///
+/// Requests whose principal is a `Writ::Agent` are decided inside the task their
+/// credential names, through `tasks`.
 struct AuthZENEvaluator: Sendable {
     let engine: PolicyEngine
     let mapping: AuthZENMapping
     let values: AuthZENValueReader
+    let tasks: AuthZENTasks
 
-    init(engine: PolicyEngine, mapping: AuthZENMapping) {
+    init(engine: PolicyEngine, mapping: AuthZENMapping, tasks: AuthZENTasks) {
         self.engine = engine
         self.mapping = mapping
         self.values = AuthZENValueReader(schema: engine.schema)
+        self.tasks = tasks
     }
 
     /// A Cedar request ready to decide, with the entities the request describes.
     struct Prepared: Sendable {
         var request: Request
         var entities: [Entity]
+        /// The task credential in the request's `context.task_token`, if any.
+        var taskToken: String?
     }
 
     /// The outcome of one evaluation.
@@ -27,7 +34,11 @@ struct AuthZENEvaluator: Sendable {
         /// Why the request was not evaluated: an undeclared type or action, an action
         /// that does not apply to these types, a context the action does not accept.
         var invalidReason: String?
-        var allowed: Bool { decision?.allowed ?? false }
+        /// For a request about an agent: why it was denied in its task.
+        var denial: TaskDenial?
+        /// For a request about an agent: its place in `tasks.evaluations`.
+        var taskEvaluation: Int?
+        var allowed: Bool { denial == nil && (decision?.allowed ?? false) }
     }
 
     // MARK: - Mapping
@@ -40,10 +51,10 @@ struct AuthZENEvaluator: Sendable {
         var layer: [EntityUID: Entity] = [:]
         try describe(principal, with: input.subject.properties, into: &layer)
         try describe(resource, with: input.resource.properties, into: &layer)
-        let context = try values.context(input.context, for: action)
+        let (context, token) = try self.context(input.context, for: action, principal: principal.type)
         return Prepared(
             request: Request(principal: principal, action: action, resource: resource, context: context),
-            entities: Array(layer.values))
+            entities: Array(layer.values), taskToken: token)
     }
 
     /// The Cedar uid of a subject or resource that names one entity.
@@ -86,9 +97,16 @@ struct AuthZENEvaluator: Sendable {
         layer[uid] = Entity(uid: uid, attributes: Record(fields), parents: base.parents, tags: base.tags)
     }
 
-    /// The context record for `action`; see `AuthZENValueReader.context(_:for:)`.
-    func context(_ object: AuthZENObject?, for action: EntityUID) throws(WritError) -> Record {
-        try values.context(object, for: action)
+    /// The context record for `action` (see `AuthZENValueReader.context(_:for:)`) and
+    /// the task credential in its `task_token` member. `task_token` never reaches
+    /// Cedar; nor, for an agent principal, does `task`, which Writ builds.
+    func context(
+        _ object: AuthZENObject?, for action: EntityUID, principal: EntityType
+    ) throws(WritError) -> (record: Record, taskToken: String?) {
+        guard let object else { return (Record(), nil) }
+        let token = try object.optionalString(AuthZENTasks.tokenMember)
+        let dropped = principal == BaseSchema.agentType ? [AuthZENTasks.tokenMember, "task"] : [AuthZENTasks.tokenMember]
+        return (try values.context(object.removing(dropped), for: action), token)
     }
 
     // MARK: - Deciding
@@ -96,6 +114,9 @@ struct AuthZENEvaluator: Sendable {
     /// Decides a prepared request: denied without evaluation when the schema says the
     /// request is not valid, otherwise as the engine decides.
     func decide(_ prepared: Prepared) -> Result {
+        if prepared.request.principal.type == BaseSchema.agentType {
+            return tasks.decide(prepared, engine: engine)
+        }
         if let schema = engine.schema {
             do {
                 try schema.validate(prepared.request)

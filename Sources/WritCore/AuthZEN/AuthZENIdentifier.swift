@@ -9,12 +9,23 @@
 enum AuthZENIdentifier {
     /// Throws `.invalidIdentifier` when `text`, found at `path`, holds a refused character.
     static func check(_ text: String, at path: AuthZENPath) throws(WritError) {
-        guard let scalar = firstRefused(in: text) else { return }
+        if let error = refusal(in: text, named: "`\(path)`") { throw error }
+    }
+
+    /// The error for `text`, called `name` in the message, when it holds a refused
+    /// character other than those `allowing` lists: `.invalidIdentifier`, or `code`.
+    static func refusal(
+        in text: String, named name: String, allowing: Set<Unicode.Scalar> = [], code: WritError.Code = .invalidIdentifier
+    ) -> WritError? {
+        guard let scalar = text.unicodeScalars.first(where: { isRefused($0) && !allowing.contains($0) }) else {
+            return nil
+        }
         let hex = String(scalar.value, radix: 16, uppercase: true)
-        let code = "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
-        throw WritError(
-            .invalidIdentifier,
-            "`\(path)` contains \(code) (\(kind(of: scalar))); identifiers may not contain control, "
+        let number = "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+        let what = code == .invalidIdentifier ? "identifiers" : "it"
+        return WritError(
+            code,
+            "\(name) contains \(number) (\(kind(of: scalar))); \(what) may not contain control, "
                 + "bidirectional or zero-width characters")
     }
 

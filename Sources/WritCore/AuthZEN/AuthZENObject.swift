@@ -5,7 +5,7 @@ import Cedar
 /// type `.wrongType`, each naming the member's path; members nobody asks for are
 /// ignored, as the specification requires.
 struct AuthZENObject: Sendable {
-    let members: JSONObject
+    private(set) var members: JSONObject
     let path: AuthZENPath
 
     /// `json` as an object at `path`, or a `.wrongType` error.
@@ -15,6 +15,14 @@ struct AuthZENObject: Sendable {
         }
         self.members = object
         self.path = path
+    }
+
+    /// This object without the members named `keys`.
+    func removing(_ keys: [String]) -> AuthZENObject {
+        guard members.contains(where: { member in keys.contains { $0.scalarsEqual(member.key) } }) else { return self }
+        var copy = self
+        copy.members = JSONObject(uniqueMembers: members.filter { member in !keys.contains { $0.scalarsEqual(member.key) } })
+        return copy
     }
 
     /// The value of member `key`, if present.

@@ -10,10 +10,12 @@ import Cedar
 /// - `error`: `{"status": 400, "message": …}` when the request was not valid under the
 ///   schema and was denied without evaluation;
 /// - `errors`: `[{"policy": id, "message": …}]`, policies that failed while evaluated;
-/// - `failed_guardrails`: in strict mode, the `forbid` policies whose failure denied.
+/// - `failed_guardrails`: in strict mode, the `forbid` policies whose failure denied;
+/// - `reason` and `message`: why a request about an agent was denied in its task
+///   (`no_task`, `task_closed`, `budget_exhausted:decisions` …; see `TaskDenial`).
 ///
 /// A batch item is exactly `{"decision": bool}` unless it has an `error`, `errors`,
-/// `failed_guardrails` or a short-circuit reason to report.
+/// `failed_guardrails`, a task denial or a short-circuit reason to report.
 enum AuthZENResponse {
     /// `policy_set_version` and `mode` of the engine that decided.
     static func versionMembers(_ engine: PolicyEngine) -> [(key: String, value: JSON)] {
@@ -26,7 +28,10 @@ enum AuthZENResponse {
     /// The response to one evaluation: the decision with its full context.
     static func decision(_ result: AuthZENEvaluator.Result, engine: PolicyEngine) -> JSON {
         var context = versionMembers(engine)
-        context.append((key: "reasons", value: .array((result.decision?.reasons ?? []).map { .string($0) })))
+        // A denial in a task other than the policies' own names no policy.
+        let decided = result.denial == nil || result.denial?.reason == .policyDenied
+        let reasons = decided ? result.decision?.reasons ?? [] : []
+        context.append((key: "reasons", value: .array(reasons.map { .string($0) })))
         context.append(contentsOf: report(result))
         return .object(JSONObject(uniqueMembers: [
             (key: "decision", value: .bool(result.allowed)),
@@ -37,7 +42,15 @@ enum AuthZENResponse {
     /// One item of an evaluations response: `{"decision": bool}`, with a `context`
     /// only when there is something to report (`extra` holds a short-circuit reason).
     static func item(_ result: AuthZENEvaluator.Result, extra: [(key: String, value: JSON)] = []) -> JSON {
-        let context = extra + report(result)
+        // A task's denial reason replaces a short-circuit reason.
+        var context = extra
+        for member in report(result) {
+            if let index = context.firstIndex(where: { $0.key == member.key }) {
+                context[index] = member
+            } else {
+                context.append(member)
+            }
+        }
         var members: [(key: String, value: JSON)] = [(key: "decision", value: .bool(result.allowed))]
         if !context.isEmpty { members.append((key: "context", value: .object(JSONObject(uniqueMembers: context)))) }
         return .object(JSONObject(uniqueMembers: members))
@@ -46,6 +59,10 @@ enum AuthZENResponse {
     /// What went wrong or was overridden in one evaluation, if anything.
     private static func report(_ result: AuthZENEvaluator.Result) -> [(key: String, value: JSON)] {
         var members: [(key: String, value: JSON)] = []
+        if let denial = result.denial {
+            members.append((key: "reason", value: .string(denial.reason.rawValue)))
+            members.append((key: "message", value: .string(denial.message)))
+        }
         if let reason = result.invalidReason {
             members.append((key: "error", value: .object(JSONObject(uniqueMembers: [
                 (key: "status", value: .number(JSONNumber(400))),

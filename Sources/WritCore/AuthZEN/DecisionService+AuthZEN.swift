@@ -13,9 +13,68 @@ extension DecisionService {
     /// optional. A denial is a response, not an error: an action or entity type the
     /// schema does not declare gives `"decision": false` with the reason in `context`.
     ///
+    /// Without a task service, every request about an agent (a `Writ::Agent`
+    /// subject) is denied with reason `no_task`; see
+    /// `authzen(_:body:taskCredential:tasks:)`.
+    ///
     /// - Throws: `.notReady` when no policy set is loaded, or a request error (HTTP
     ///   400, 413 for `.tooLarge`).
     public func authzen(_ operation: AuthZENOperation, body: [UInt8]) throws(WritError) -> AuthZENOutcome {
+        let (evaluator, request) = try authzenEvaluator(body, tasks: AuthZENTasks(service: nil, credential: nil, reserving: false))
+        switch operation {
+        case .evaluation:
+            return evaluator.render(try evaluator.evaluation(request))
+        case .evaluations:
+            return evaluator.render(try evaluator.evaluations(request, maxItems: configuration.limits.maxBatchItems))
+        case .subjectSearch, .resourceSearch, .actionSearch:
+            return try search(operation, request, evaluator)
+        }
+    }
+
+    /// Answers one AuthZEN request as `authzen(_:body:)` does, deciding requests about
+    /// agents inside their tasks with `tasks` (docs/TASKS.md): a `Writ::Agent`
+    /// subject needs a task credential — in the request's `context.task_token`, or
+    /// `taskCredential` from the transport — that verifies and names the subject as its
+    /// agent, else the decision is `{"decision": false, "context": {"reason": "no_task",
+    /// …}}`. `task_token` never reaches Cedar, and Writ builds `context.task`.
+    ///
+    /// The allows of an evaluation or batch are charged to their tasks' budgets and
+    /// stored (one store write per request) before the response is made; an allow that
+    /// cannot be stored, or whose task closed meanwhile, is answered as a deny.
+    /// Searches check tasks and budgets without charging them.
+    public func authzen(
+        _ operation: AuthZENOperation, body: [UInt8], taskCredential: String?, tasks: TaskService?
+    ) async throws(WritError) -> AuthZENOutcome {
+        let reserving = operation == .evaluation || operation == .evaluations
+        let gate = AuthZENTasks(service: tasks, credential: taskCredential, reserving: reserving)
+        let (evaluator, request) = try authzenEvaluator(body, tasks: gate)
+        var answer: AuthZENEvaluator.Answer
+        switch operation {
+        case .evaluation, .evaluations:
+            do {
+                answer = operation == .evaluation
+                    ? try evaluator.evaluation(request)
+                    : try evaluator.evaluations(request, maxItems: configuration.limits.maxBatchItems)
+            } catch {
+                gate.release()
+                throw error
+            }
+        case .subjectSearch, .resourceSearch, .actionSearch:
+            return try search(operation, request, evaluator)
+        }
+        let evaluations = gate.evaluations
+        if let tasks, !evaluations.isEmpty {
+            let decisions = await tasks.commit(evaluations)
+            for index in answer.results.indices {
+                guard let place = answer.results[index].taskEvaluation, decisions.indices.contains(place) else { continue }
+                answer.results[index].denial = decisions[place].denial
+                answer.results[index].decision = decisions[place].policies
+            }
+        }
+        return evaluator.render(answer)
+    }
+
+    private func authzenEvaluator(_ body: [UInt8], tasks: AuthZENTasks) throws(WritError) -> (AuthZENEvaluator, AuthZENObject) {
         let engine = try engine()
         let json: JSON
         do {
@@ -24,23 +83,22 @@ extension DecisionService {
             throw WritError.fromJSON(error, what: "request body")
         }
         let request = try AuthZENObject(json, at: .root)
-        let evaluator = AuthZENEvaluator(engine: engine, mapping: configuration.authzen)
-        switch operation {
-        case .evaluation:
-            return try evaluator.evaluation(request)
-        case .evaluations:
-            return try evaluator.evaluations(request, maxItems: configuration.limits.maxBatchItems)
-        case .subjectSearch, .resourceSearch, .actionSearch:
-            let page = try AuthZENPage(
-                request, operation: operation, maxPageSize: configuration.limits.maxSearchPageSize,
-                policySetVersion: engine.version.version)
-            let (pageJSON, results) = page.respond(try evaluator.searchResults(operation, request))
-            let response = JSON.object(JSONObject(uniqueMembers: [
-                (key: "page", value: pageJSON),
-                (key: "context", value: .object(JSONObject(uniqueMembers: AuthZENResponse.versionMembers(engine)))),
-                (key: "results", value: .array(results)),
-            ]))
-            return AuthZENOutcome(body: response.encodedBytes(), decisions: [])
-        }
+        return (AuthZENEvaluator(engine: engine, mapping: configuration.authzen, tasks: tasks), request)
+    }
+
+    private func search(
+        _ operation: AuthZENOperation, _ request: AuthZENObject, _ evaluator: AuthZENEvaluator
+    ) throws(WritError) -> AuthZENOutcome {
+        let engine = evaluator.engine
+        let page = try AuthZENPage(
+            request, operation: operation, maxPageSize: configuration.limits.maxSearchPageSize,
+            policySetVersion: engine.version.version)
+        let (pageJSON, results) = page.respond(try evaluator.searchResults(operation, request))
+        let response = JSON.object(JSONObject(uniqueMembers: [
+            (key: "page", value: pageJSON),
+            (key: "context", value: .object(JSONObject(uniqueMembers: AuthZENResponse.versionMembers(engine)))),
+            (key: "results", value: .array(results)),
+        ]))
+        return AuthZENOutcome(body: response.encodedBytes(), decisions: [])
     }
 }

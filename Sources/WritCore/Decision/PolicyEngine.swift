@@ -36,8 +36,19 @@ public final class PolicyEngine: Sendable {
     /// request and is named in `failedGuardrails`; in cedar-compat mode it is skipped,
     /// as Cedar does. Either way its error is reported.
     public func decide(_ request: Request, requestEntities: [Entity] = []) -> WritDecision {
-        let entities = requestEntities.isEmpty ? self.entities : self.entities.layering(requestEntities)
-        let response = compiled.authorizer.authorize(request, entities: entities)
+        decide(request, entities: entities(layering: requestEntities), policies: compiled)
+    }
+
+    /// The stored entities with `requestEntities` in place of stored ones with the
+    /// same uid.
+    func entities(layering requestEntities: [Entity]) -> Entities {
+        requestEntities.isEmpty ? entities : entities.layering(requestEntities)
+    }
+
+    /// Decides `request` against `entities` with `policies` (this engine's, or a task's
+    /// mandate), in this engine's mode.
+    func decide(_ request: Request, entities: Entities, policies: CompiledPolicySet) -> WritDecision {
+        let response = policies.authorizer.authorize(request, entities: entities)
         var allowed = response.decision == .allow
         var reasons = response.reasons
         var guardrails: [PolicyID] = []

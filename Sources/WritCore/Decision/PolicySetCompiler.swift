@@ -20,7 +20,12 @@ public enum PolicySetCompiler {
     /// in `.json`), gives each policy its id (`@id("…")`, else `policyN` by position
     /// across all files), resolves the schema and validates the policies against it.
     public static func compile(files: [SourceFile], schema source: SchemaSource?) throws(WritError) -> CompiledPolicySet {
-        let schema = try source.map { s throws(WritError) in try resolveSchema(s) }
+        try compile(files: files, resolvedSchema: try source.map { s throws(WritError) in try resolveSchema(s) })
+    }
+
+    /// As `compile(files:schema:)`, against a schema already resolved (nil: parse
+    /// only, without validation).
+    public static func compile(files: [SourceFile], resolvedSchema schema: Schema?) throws(WritError) -> CompiledPolicySet {
         var set = PolicySet()
         var fileOfPolicy: [PolicyID: String] = [:]
         var position = 0

@@ -9,6 +9,8 @@ public actor MemoryStore: WritStore {
     private var keys: [APIKeyRecord] = []
     /// Positions in `keys`, by the id's UTF-8 bytes (exact scalars, never normalised).
     private var keyPositions: [[UInt8]: Int] = [:]
+    /// Tasks; see `MemoryStore+Tasks.swift`.
+    var taskTable = MemoryTaskTable()
     private let now: @Sendable () -> Date
 
     /// An empty store that stamps new policy set versions with `now()`.

@@ -14,4 +14,29 @@ extension WritError {
     package static func duplicateAPIKey(id: String) -> WritError {
         WritError(.conflict, "an API key with id `\(id)` already exists")
     }
+
+    /// A task insert whose id is taken.
+    package static func duplicateTask(id: String) -> WritError {
+        WritError(.conflict, "a task with id `\(id)` already exists")
+    }
+
+    /// A task insert whose parent does not exist.
+    package static func unknownParentTask(id: String) -> WritError {
+        WritError(.notFound, "the parent task `\(id)` does not exist")
+    }
+
+    /// A task insert whose parent is closed.
+    package static func closedParentTask(id: String) -> WritError {
+        WritError(.conflict, "the parent task `\(id)` is closed")
+    }
+
+    /// A task that does not exist.
+    package static func unknownTask(id: String) -> WritError {
+        WritError(.notFound, "task `\(id)` does not exist")
+    }
+
+    /// Counters that would overflow.
+    package static func taskCountersOverflow(id: String) -> WritError {
+        WritError(.conflict, "the counters of task `\(id)` would overflow")
+    }
 }

@@ -1,0 +1,95 @@
+import Cedar
+import Synchronization
+
+/// The task side of one AuthZEN request: decisions about agents (principals of type
+/// `Writ::Agent`) are made inside the task their credential names, by the task
+/// service, and need no standing permission.
+///
+/// The credential comes from the request's `context.task_token` (the COAZ
+/// convention; an item's own context first, in a batch), else from the transport
+/// (`credential`, a header the HTTP layer reads). It must verify, and name the
+/// subject as its agent; otherwise the decision is a deny with reason `no_task`. Each
+/// distinct credential is verified once per request.
+///
+/// Decisions of evaluations reserve their budgets; `evaluations` lists them for the
+/// task service to commit before the response is rendered. Searches only check.
+final class AuthZENTasks: Sendable {
+    /// The AuthZEN context member that carries a task credential.
+    static let tokenMember = "task_token"
+
+    let service: TaskService?
+    let credential: String?
+    let reserving: Bool
+    private let state = Mutex(State())
+
+    private struct State {
+        /// Verified credentials, by their exact bytes.
+        var identities: [[UInt8]: Result<TaskCredentialIdentity, TaskDenial>] = [:]
+        var evaluations: [TaskEvaluation] = []
+    }
+
+    /// - Parameters:
+    ///   - service: decides inside tasks; without one every request about an agent is
+    ///     denied (`no_task`).
+    ///   - credential: the task credential the transport carried, if any.
+    ///   - reserving: whether allows reserve budget (evaluations) or only check (searches).
+    init(service: TaskService?, credential: String?, reserving: Bool) {
+        self.service = service
+        self.credential = credential
+        self.reserving = reserving
+    }
+
+    /// Every decision made through this request's tasks, in order.
+    var evaluations: [TaskEvaluation] { state.withLock { $0.evaluations } }
+
+    /// Decides a request about an agent inside its task.
+    func decide(_ prepared: AuthZENEvaluator.Prepared, engine: PolicyEngine) -> AuthZENEvaluator.Result {
+        let agent = prepared.request.principal.id
+        guard let service else {
+            return denied(TaskDenial(.noTask, "this endpoint decides no requests about agents: it has no task service"))
+        }
+        guard let token = prepared.taskToken ?? credential else {
+            return denied(TaskDenial(
+                .noTask, "agent `\(agent)` has no task: send its task credential in `context.\(Self.tokenMember)`"))
+        }
+        let identity: TaskCredentialIdentity
+        switch identify(token, with: service) {
+        case .success(let verified): identity = verified
+        case .failure(let denial): return denied(denial)
+        }
+        guard identity.agent.scalarsEqual(agent) else {
+            return denied(TaskDenial(
+                .noTask, "the task credential is agent `\(identity.agent)`'s, not `\(agent)`'s", taskID: identity.taskID))
+        }
+        let evaluation = service.evaluate(
+            taskID: identity.taskID, request: prepared.request, requestEntities: prepared.entities, engine: engine,
+            reserve: reserving)
+        var index: Int?
+        if reserving {
+            index = state.withLock { s in
+                s.evaluations.append(evaluation)
+                return s.evaluations.count - 1
+            }
+        }
+        return AuthZENEvaluator.Result(
+            decision: evaluation.decision.policies, invalidReason: nil, denial: evaluation.decision.denial,
+            taskEvaluation: index)
+    }
+
+    /// Takes back every reservation made, for a request that fails before it commits.
+    func release() {
+        service?.release(evaluations)
+    }
+
+    private func identify(_ token: String, with service: TaskService) -> Result<TaskCredentialIdentity, TaskDenial> {
+        let key = Array(token.utf8)
+        if let known = state.withLock({ $0.identities[key] }) { return known }
+        let identity = service.identify(credential: token)
+        state.withLock { $0.identities[key] = identity }
+        return identity
+    }
+
+    private func denied(_ denial: TaskDenial) -> AuthZENEvaluator.Result {
+        AuthZENEvaluator.Result(decision: nil, invalidReason: nil, denial: denial, taskEvaluation: nil)
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+
+/// Tasks, their closing and their counters. The task service keeps open tasks in
+/// memory and decides from there; the store is what survives a restart, and what
+/// several replicas share, so each of its writes is one transaction.
+///
+/// Task ids are compared as exact Unicode scalars (UTF-8 bytes), never normalised.
+public protocol TaskStore: Sendable {
+    /// Stores a new task. `.conflict` when its id is taken, or when its parent is
+    /// closed; `.notFound` when `parentID` names no stored task. Nothing is stored
+    /// on error.
+    func insertTask(_ task: TaskRecord) async throws(WritError)
+    /// The task with this id, in any state; nil when unknown.
+    func task(id: String) async throws(WritError) -> TaskRecord?
+    /// The tasks `filter` selects, oldest first: by `openedAt`, then by id (UTF-8 byte
+    /// order).
+    func tasks(matching filter: TaskFilter) async throws(WritError) -> [TaskRecord]
+    /// Closes the task and every descendant not closed yet, setting `closedAt` to
+    /// `date`, in one transaction. Returns the ids it closed: the task first, then its
+    /// descendants by depth, then `openedAt`, then id. Returns none, changing nothing,
+    /// when the task is already closed; `.notFound` when it is unknown.
+    func closeTaskSubtree(id: String, at date: Date) async throws(WritError) -> [String]
+    /// Adds each increment to its task's counters in one transaction — only when every
+    /// task named exists and is not closed; otherwise returns false and changes
+    /// nothing. `.conflict` (changing nothing) when a sum would overflow.
+    func addTaskCounters(_ increments: [TaskCounterIncrement]) async throws(WritError) -> Bool
+}
+
+/// Which tasks `TaskStore.tasks(matching:)` returns: every condition given must hold.
+public struct TaskFilter: Sendable, Equatable {
+    /// Only tasks for this agent.
+    public var agent: String?
+    /// Only tasks acting for this user.
+    public var onBehalfOf: String?
+    /// Only tasks in this state at `now`.
+    public var state: TaskState?
+    /// The time `state` is judged at.
+    public var now: Date
+    /// At most this many tasks (the oldest); nil for all. Zero or negative gives none.
+    public var limit: Int?
+
+    public init(agent: String? = nil, onBehalfOf: String? = nil, state: TaskState? = nil, now: Date, limit: Int? = nil) {
+        self.agent = agent
+        self.onBehalfOf = onBehalfOf
+        self.state = state
+        self.now = now
+        self.limit = limit
+    }
+
+    /// Whether `task` meets every condition (not the limit).
+    public func matches(_ task: TaskRecord) -> Bool {
+        if let agent, !agent.utf8.elementsEqual(task.agent.utf8) { return false }
+        if let onBehalfOf, !onBehalfOf.utf8.elementsEqual(task.onBehalfOf.utf8) { return false }
+        if let state, task.state(at: now) != state { return false }
+        return true
+    }
+}
+
+/// What one allowed decision adds to one task's counters.
+public struct TaskCounterIncrement: Sendable, Equatable {
+    /// The task whose counters grow.
+    public var taskID: String
+    /// What is added to them.
+    public var counters: TaskCounters
+    public init(taskID: String, counters: TaskCounters) {
+        self.taskID = taskID
+        self.counters = counters
+    }
+}

@@ -1,0 +1,56 @@
+import Cedar
+import Foundation
+
+/// The context members Writ builds for a decision inside a task: `context.task`
+/// (the base schema's `Writ::TaskContext`) from the task record, and
+/// `context.system` (`{now}`) from the service's clock. Whatever the caller put
+/// under those names is dropped.
+enum TaskContext {
+    /// `context` with `task` and `system` replaced by Writ's, for a request with
+    /// `action`. With a schema, each is added only when the action's context declares
+    /// it (no valid policy could read it otherwise, and the request would not be
+    /// valid); the caller's is dropped either way.
+    static func context(
+        _ context: Record, task: TaskRecord, action: EntityUID, now: Date, schema: Schema?
+    ) -> Record {
+        var fields = context.fields.filter { !$0.key.scalarsEqual("task") && !$0.key.scalarsEqual("system") }
+            .map { ($0.key, $0.value) }
+        let declared = schema?.actions[action]?.context
+        if schema == nil || declared?["task"] != nil {
+            fields.append(("task", value(of: task, action: action.id)))
+        }
+        if schema == nil || declared?["system"] != nil {
+            fields.append(("system", .record(Record([("now", datetime(now))]))))
+        }
+        return Record(fields)
+    }
+
+    /// `context.task` for a decision of the action with id `action` in `task`.
+    static func value(of task: TaskRecord, action: String) -> Value {
+        let counters = Record([
+            ("decisions", .long(Int64(task.counters.decisions))),
+            ("calls", .long(Int64(task.counters.calls))),
+            ("sameTool", .long(Int64(task.counters.actions[action] ?? 0))),
+            ("spend", .long(task.counters.spend[action] ?? 0)),
+        ])
+        var fields: [(String, Value)] = [
+            ("id", .string(task.id)),
+            ("purpose", .string(task.purpose)),
+            ("onBehalfOf", .entity(EntityUID(type: BaseSchema.userType, id: task.onBehalfOf))),
+            ("agent", .entity(EntityUID(type: BaseSchema.agentType, id: task.agent))),
+            ("depth", .long(Int64(task.depth))),
+            ("opened", datetime(task.openedAt)),
+            ("expires", datetime(task.expiresAt)),
+            ("labels", .set(CedarSet(task.labels.map { Value.string($0) }))),
+            ("counters", .record(counters)),
+        ]
+        if let parent = task.parentID { fields.append(("parent", .string(parent))) }
+        return .record(Record(fields))
+    }
+
+    /// A Cedar `datetime`: whole milliseconds since the Unix epoch, rounded down.
+    static func datetime(_ date: Date) -> Value {
+        let milliseconds = (date.timeIntervalSince1970 * 1000).rounded(.down)
+        return .ext(.datetime(CedarDatetime(milliseconds: Int64(exactly: milliseconds) ?? (milliseconds < 0 ? .min : .max))))
+    }
+}

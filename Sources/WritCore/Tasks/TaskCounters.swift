@@ -1,0 +1,56 @@
+/// What a task and the tasks delegated from it have used: every allowed decision in
+/// the task or a descendant adds to the counters of the task and of each of its
+/// ancestors. Denied decisions count nothing.
+public struct TaskCounters: Sendable, Equatable, Codable {
+    /// Allowed decisions.
+    public var decisions: Int
+    /// Allowed decisions of actions in the `Writ::Action::"call"` group (tool calls).
+    public var calls: Int
+    /// Allowed decisions, by action id.
+    public var actions: [String: Int]
+    /// The sum of each action's budgeted argument (see `SpendCeiling`), by action id.
+    public var spend: [String: Int64]
+
+    public init(decisions: Int = 0, calls: Int = 0, actions: [String: Int] = [:], spend: [String: Int64] = [:]) {
+        self.decisions = decisions
+        self.calls = calls
+        self.actions = actions
+        self.spend = spend
+    }
+
+    /// These counters plus `other`, or nil when a sum would overflow. Entries that sum
+    /// to zero are left out, so equal usage gives equal counters.
+    public func adding(_ other: TaskCounters) -> TaskCounters? {
+        func sum<N: FixedWidthInteger>(_ a: N, _ b: N) -> N? {
+            let (result, overflow) = a.addingReportingOverflow(b)
+            return overflow ? nil : result
+        }
+        guard let decisions = sum(decisions, other.decisions), let calls = sum(calls, other.calls) else { return nil }
+        var result = TaskCounters(decisions: decisions, calls: calls, actions: actions, spend: spend)
+        for (action, count) in other.actions {
+            guard let total = sum(result.actions[action, default: 0], count) else { return nil }
+            result.actions[action] = total == 0 ? nil : total
+        }
+        for (action, amount) in other.spend {
+            guard let total = sum(result.spend[action, default: 0], amount) else { return nil }
+            result.spend[action] = total == 0 ? nil : total
+        }
+        return result
+    }
+
+    /// These counters less `other` (undoing `adding(other)`); entries that reach zero
+    /// are removed.
+    func subtracting(_ other: TaskCounters) -> TaskCounters {
+        var result = TaskCounters(
+            decisions: decisions - other.decisions, calls: calls - other.calls, actions: actions, spend: spend)
+        for (action, count) in other.actions {
+            let left = result.actions[action, default: 0] - count
+            result.actions[action] = left == 0 ? nil : left
+        }
+        for (action, amount) in other.spend {
+            let left = result.spend[action, default: 0] - amount
+            result.spend[action] = left == 0 ? nil : left
+        }
+        return result
+    }
+}

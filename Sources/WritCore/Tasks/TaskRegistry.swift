@@ -1,0 +1,129 @@
+import Cedar
+import Foundation
+
+/// One task as the service holds it.
+struct TaskEntry: Sendable {
+    /// The record; its counters include reservations of allows not yet final.
+    var record: TaskRecord
+    /// The compiled mandate; nil once the task is closed.
+    var mandate: CompiledPolicySet?
+    /// Changes whenever the counters do, so a decision evaluated against a snapshot
+    /// can tell whether the counters its policies saw are still current.
+    var version: UInt64 = 0
+    /// The ids of the tasks delegated from it.
+    var children: [String] = []
+}
+
+/// The tasks the service decides with, by id (compared as Unicode scalars), and the
+/// sequence that orders decisions and closes. It lives inside the service's mutex;
+/// every method is quick and synchronous.
+struct TaskRegistry: Sendable {
+    private var entries: [ScalarKey: TaskEntry] = [:]
+    private(set) var sequence: UInt64 = 0
+
+    var count: Int { entries.count }
+
+    subscript(id: String) -> TaskEntry? { entries[ScalarKey(id)] }
+
+    /// The next sequence number.
+    mutating func stamp() -> UInt64 {
+        sequence += 1
+        return sequence
+    }
+
+    /// Adds a task, linking it to its parent when the parent is held.
+    mutating func insert(_ entry: TaskEntry) {
+        if let parentID = entry.record.parentID { entries[ScalarKey(parentID)]?.children.append(entry.record.id) }
+        entries[ScalarKey(entry.record.id)] = entry
+    }
+
+    /// Replaces every task with `loaded`, linking parents and children.
+    mutating func replaceAll(with loaded: [TaskEntry]) {
+        entries = [:]
+        for entry in loaded { entries[ScalarKey(entry.record.id)] = entry }
+        for entry in loaded {
+            if let parentID = entry.record.parentID { entries[ScalarKey(parentID)]?.children.append(entry.record.id) }
+        }
+    }
+
+    /// The task `id` and every task it was delegated from, the task first — when all
+    /// are held, open and unexpired at `now`, and the task is `agent`'s (when given).
+    func chain(of id: String, agent: String?, now: Date) -> Result<[TaskEntry], TaskDenial> {
+        guard let leaf = self[id] else {
+            return .failure(TaskDenial(.noTask, "task `\(id)` is not open on this server", taskID: id))
+        }
+        if let agent, !agent.scalarsEqual(leaf.record.agent) {
+            return .failure(TaskDenial(.noTask, "task `\(id)` is not a task of agent `\(agent)`", taskID: id))
+        }
+        var chain = [leaf]
+        while let entry = chain.last {
+            if entry.record.closedAt != nil || entry.mandate == nil {
+                return .failure(TaskDenial(.taskClosed, "task `\(entry.record.id)` is closed", taskID: entry.record.id))
+            }
+            if now >= entry.record.expiresAt {
+                return .failure(TaskDenial(.taskExpired, "task `\(entry.record.id)` has expired", taskID: entry.record.id))
+            }
+            guard let parentID = entry.record.parentID else { break }
+            // A chain is never longer than the task's depth says; a loop cannot be walked.
+            guard let parent = self[parentID], chain.count <= leaf.record.depth else {
+                return .failure(TaskDenial(
+                    .noTask, "task `\(parentID)`, which `\(id)` was delegated from, is not open on this server",
+                    taskID: parentID))
+            }
+            chain.append(parent)
+        }
+        return .success(chain)
+    }
+
+    /// Whether the counters of `chain` are the ones a snapshot saw.
+    func isCurrent(_ chain: [TaskEntry]) -> Bool {
+        chain.allSatisfy { self[$0.record.id]?.version == $0.version }
+    }
+
+    /// Adds `delta` to the counters of each task in `ids`; false, changing nothing,
+    /// when a sum would overflow or a task is gone.
+    mutating func add(_ delta: TaskCounters, to ids: [String]) -> Bool {
+        var sums: [TaskCounters] = []
+        for id in ids {
+            guard let sum = self[id]?.record.counters.adding(delta) else { return false }
+            sums.append(sum)
+        }
+        for (id, sum) in zip(ids, sums) { update(id) { $0.record.counters = sum } }
+        return true
+    }
+
+    /// Takes back a reservation `add(_:to:)` made.
+    mutating func subtract(_ delta: TaskCounters, from ids: [String]) {
+        for id in ids { update(id) { $0.record.counters = $0.record.counters.subtracting(delta) } }
+    }
+
+    /// Marks `ids` and every held descendant closed at `date`, dropping their mandates.
+    mutating func close(_ ids: [String], at date: Date) {
+        var queue = ids
+        while let id = queue.popLast() {
+            guard let entry = self[id] else { continue }
+            queue.append(contentsOf: entry.children)
+            update(id) { entry in
+                if entry.record.closedAt == nil { entry.record.closedAt = date }
+                entry.mandate = nil
+            }
+        }
+    }
+
+    /// Forgets every task whose expiry has passed at `now`, closed or not; returns the
+    /// ids of those that were still open, in scalar order. Their credentials have
+    /// expired too, so later requests find no task.
+    mutating func forget(endedBy now: Date) -> [String] {
+        let ended = entries.values.filter { now >= $0.record.expiresAt }
+        for entry in ended { entries[ScalarKey(entry.record.id)] = nil }
+        return ended.filter { $0.record.closedAt == nil }.map(\.record.id).sorted { $0.scalarsLess($1) }
+    }
+
+    private mutating func update(_ id: String, _ change: (inout TaskEntry) -> Void) {
+        let key = ScalarKey(id)
+        guard var entry = entries.removeValue(forKey: key) else { return }
+        change(&entry)
+        entry.version &+= 1
+        entries[key] = entry
+    }
+}

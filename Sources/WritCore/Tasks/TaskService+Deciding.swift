@@ -1,0 +1,243 @@
+import Cedar
+import Foundation
+import Synchronization
+
+extension TaskService {
+    /// Decides `request` inside task `taskID`: allowed only when
+    /// - the task is held, is the principal's (a `Writ::Agent`), and it and every task
+    ///   it was delegated from are open and unexpired;
+    /// - with `context.task` and `context.system` built by Writ (the caller's are
+    ///   dropped), the request is valid under the schema;
+    /// - the organisation's policies allow it, and so do the mandate of the task and
+    ///   of every task above it (each seeing `context.task` of its own task);
+    /// - no budget of the task or of a task above it is used up — and then the
+    ///   decision is charged to the counters of all of them, atomically with the check;
+    /// - and those counters are stored before the allow is returned. A store failure
+    ///   is a deny.
+    ///
+    /// Every denial names its reason (`TaskDenial.Reason`). Spend ceilings read the
+    /// `Long` at `context.input.<argument>` of `request`.
+    public func decide(taskID: String, request: Request, requestEntities: [Entity] = []) async -> TaskDecision {
+        let evaluation: TaskEvaluation
+        do {
+            let engine = try decisions.engine()
+            evaluation = evaluate(
+                taskID: taskID, request: request, requestEntities: requestEntities, engine: engine, reserve: true)
+        } catch {
+            evaluation = TaskEvaluation(TaskDenial(.notReady, error.message, taskID: taskID), taskID: taskID)
+        }
+        return await commit([evaluation])[0]
+    }
+
+    // MARK: - The steps
+
+    /// Evaluates a decision with `engine`. With `reserve`, an allow's counters are
+    /// reserved (added in memory, to be stored by `commit`); without, nothing changes
+    /// and budgets are only checked.
+    func evaluate(
+        taskID: String, request: Request, requestEntities: [Entity], engine: PolicyEngine, reserve: Bool
+    ) -> TaskEvaluation {
+        let now = now()
+        guard request.principal.type == BaseSchema.agentType else {
+            return TaskEvaluation(
+                TaskDenial(.noTask, "`\(request.principal)` is not a `Writ::Agent`; only agents act in tasks", taskID: taskID),
+                taskID: taskID)
+        }
+        let agent = request.principal.id
+        let snapshot: [TaskEntry]
+        switch registry.withLock({ $0.chain(of: taskID, agent: agent, now: now) }) {
+        case .success(let chain): snapshot = chain
+        case .failure(let denial): return TaskEvaluation(denial, taskID: taskID)
+        }
+        let usage: TaskCounters
+        switch Self.usage(of: request, in: snapshot, engine: engine) {
+        case .success(let counted): usage = counted
+        case .failure(let denial): return TaskEvaluation(denial, taskID: taskID)
+        }
+        let entities = engine.entities(layering: requestEntities)
+        let verdict = judge(request, in: snapshot, entities: entities, engine: engine, now: now)
+        guard verdict.denial == nil, reserve else {
+            return TaskEvaluation(decision: verdict, reservation: nil)
+        }
+        return registry.withLock { registry -> TaskEvaluation in
+            var chain = snapshot
+            var decision = verdict
+            if !registry.isCurrent(snapshot) {
+                // Another decision changed the counters this one's policies saw: decide
+                // again with the current ones, here, so none is missed.
+                switch registry.chain(of: taskID, agent: agent, now: now) {
+                case .success(let current): chain = current
+                case .failure(let denial): return TaskEvaluation(denial, taskID: taskID, policies: verdict.policies)
+                }
+                decision = judge(request, in: chain, entities: entities, engine: engine, now: now)
+                guard decision.denial == nil else { return TaskEvaluation(decision: decision, reservation: nil) }
+            }
+            if let exhausted = Self.exhausted(chain, adding: usage, action: request.action.id) {
+                return TaskEvaluation(exhausted, taskID: taskID, policies: decision.policies)
+            }
+            let ids = chain.map(\.record.id)
+            guard registry.add(usage, to: ids) else {
+                return TaskEvaluation(
+                    TaskDenial(.decisionsExhausted, "the counters of task `\(taskID)` would overflow", taskID: taskID),
+                    taskID: taskID, policies: decision.policies)
+            }
+            return TaskEvaluation(decision: decision, reservation: TaskReservation(usage: usage, taskIDs: ids))
+        }
+    }
+
+    /// Stores the reservations of `evaluations` in one store transaction, then makes
+    /// every decision final under the lock: an allow stays an allow only when its
+    /// counters were stored and its tasks are still open and unexpired. Each decision
+    /// takes the next sequence number.
+    func commit(_ evaluations: [TaskEvaluation]) async -> [TaskDecision] {
+        let increments = evaluations.flatMap { evaluation in
+            evaluation.reservation.map { r in r.taskIDs.map { TaskCounterIncrement(taskID: $0, counters: r.usage) } } ?? []
+        }
+        var failure: TaskDenial?
+        if !increments.isEmpty {
+            do {
+                if try await !store.addTaskCounters(increments) {
+                    failure = TaskDenial(.taskClosed, "the store holds the task, or one it was delegated from, as closed")
+                }
+            } catch {
+                failure = TaskDenial(.storeUnavailable, "the decision could not be recorded in the task's counters: \(error.message)")
+            }
+        }
+        let now = now()
+        return registry.withLock { registry in
+            evaluations.map { evaluation in
+                var decision = evaluation.decision
+                if let reservation = evaluation.reservation {
+                    if let failure {
+                        registry.subtract(reservation.usage, from: reservation.taskIDs)
+                        decision.denial = TaskDenial(failure.reason, failure.message, taskID: decision.taskID)
+                    } else if case .failure(let denial) = registry.chain(of: decision.taskID, agent: nil, now: now) {
+                        decision.denial = denial
+                    }
+                }
+                decision.sequence = registry.stamp()
+                return decision
+            }
+        }
+    }
+
+    /// Takes back the reservations of evaluations that will not be committed.
+    func release(_ evaluations: [TaskEvaluation]) {
+        registry.withLock { registry in
+            for reservation in evaluations.compactMap(\.reservation) {
+                registry.subtract(reservation.usage, from: reservation.taskIDs)
+            }
+        }
+    }
+
+    /// The organisation's policies, then each mandate from the task up: the first
+    /// that does not allow denies.
+    private func judge(
+        _ request: Request, in chain: [TaskEntry], entities: Entities, engine: PolicyEngine, now: Date
+    ) -> TaskDecision {
+        let leaf = chain[0].record
+        var asked = request
+        asked.context = TaskContext.context(request.context, task: leaf, action: request.action, now: now, schema: engine.schema)
+        if let schema = engine.schema {
+            do {
+                try schema.validate(asked)
+            } catch {
+                return TaskDecision(taskID: leaf.id, denial: TaskDenial(.invalidRequest, error.message, taskID: leaf.id), policies: nil)
+            }
+        }
+        let policies = engine.decide(asked, entities: entities, policies: engine.compiled)
+        guard policies.allowed else {
+            return TaskDecision(
+                taskID: leaf.id, denial: TaskDenial(.policyDenied, "the organisation's policies do not allow the request", taskID: leaf.id),
+                policies: policies)
+        }
+        for (index, entry) in chain.enumerated() {
+            var inTask = asked
+            if index > 0 {
+                inTask.context = TaskContext.context(
+                    request.context, task: entry.record, action: request.action, now: now, schema: engine.schema)
+            }
+            let allowed = entry.mandate.map { engine.decide(inTask, entities: entities, policies: $0).allowed } ?? false
+            guard allowed else {
+                let id = entry.record.id
+                return TaskDecision(
+                    taskID: leaf.id,
+                    denial: TaskDenial(.mandateDenied, "the mandate of task `\(id)` does not allow the request", taskID: id),
+                    policies: policies)
+            }
+        }
+        return TaskDecision(taskID: leaf.id, denial: nil, policies: policies)
+    }
+
+    /// What an allow of `request` adds to the counters of each task in `chain`.
+    private static func usage(of request: Request, in chain: [TaskEntry], engine: PolicyEngine) -> Result<TaskCounters, TaskDenial> {
+        let action = request.action.id
+        let call = engine.entities.isDescendant(request.action, of: BaseSchema.callAction)
+        var usage = TaskCounters(decisions: 1, calls: call ? 1 : 0, actions: [action: 1])
+        guard let ceiling = chain.lazy.compactMap({ $0.record.budgets.spend[action] }).first else { return .success(usage) }
+        guard case .record(let input)? = request.context["input"], case .long(let amount)? = input[ceiling.argument],
+            amount >= 0
+        else {
+            let id = chain[0].record.id
+            return .failure(TaskDenial(
+                .invalidSpendArgument,
+                "`\(action)` has a spend ceiling on `context.input.\(ceiling.argument)`, which must be a Long of 0 or more",
+                taskID: id))
+        }
+        if amount > 0 { usage.spend[action] = amount }
+        return .success(usage)
+    }
+
+    /// The first budget in `chain`, from the task up, that `usage` would exceed.
+    private static func exhausted(_ chain: [TaskEntry], adding usage: TaskCounters, action: String) -> TaskDenial? {
+        for entry in chain {
+            let task = entry.record
+            let used = task.counters
+            if let max = task.budgets.maxDecisions, used.decisions >= max {
+                return TaskDenial(
+                    .decisionsExhausted, "task `\(task.id)` has used \(used.decisions) of its \(max) decisions", taskID: task.id)
+            }
+            if let max = task.budgets.maxCalls[action], used.actions[action, default: 0] >= max {
+                return TaskDenial(
+                    .callsExhausted(action),
+                    "task `\(task.id)` has used \(used.actions[action, default: 0]) of its \(max) calls of `\(action)`",
+                    taskID: task.id)
+            }
+            if let ceiling = task.budgets.spend[action] {
+                let spent = used.spend[action, default: 0]
+                let amount = usage.spend[action, default: 0]
+                let (total, overflow) = spent.addingReportingOverflow(amount)
+                if overflow || total > ceiling.ceiling {
+                    return TaskDenial(
+                        .spendExhausted(action),
+                        "task `\(task.id)` has spent \(spent) of its \(ceiling.ceiling) `\(ceiling.argument)` on `\(action)`; "
+                            + "\(amount) more would exceed it",
+                        taskID: task.id)
+                }
+            }
+        }
+        return nil
+    }
+}
+
+/// A decision evaluated and, when it is an allow being recorded, its reservation.
+struct TaskEvaluation: Sendable {
+    var decision: TaskDecision
+    var reservation: TaskReservation?
+
+    init(decision: TaskDecision, reservation: TaskReservation?) {
+        self.decision = decision
+        self.reservation = reservation
+    }
+
+    /// A denial, nothing reserved.
+    init(_ denial: TaskDenial, taskID: String, policies: WritDecision? = nil) {
+        self.init(decision: TaskDecision(taskID: taskID, denial: denial, policies: policies), reservation: nil)
+    }
+}
+
+/// Counters added in memory to a chain of tasks for an allow not yet stored.
+struct TaskReservation: Sendable {
+    var usage: TaskCounters
+    var taskIDs: [String]
+}

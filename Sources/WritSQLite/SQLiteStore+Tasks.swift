@@ -1,0 +1,157 @@
+import Foundation
+import GRDB
+import WritCore
+
+extension SQLiteStore {
+    private static let taskColumns = """
+        id, parent_id, agent, on_behalf_of, purpose, mandate, depth, opened_at, expires_at, closed_at, opened_by,
+        budgets, counters, labels
+        """
+
+    public func insertTask(_ task: TaskRecord) async throws(WritError) {
+        let mandate = try Self.encode(task.mandate, "the mandate of task `\(task.id)`")
+        let budgets = try Self.encode(task.budgets, "the budgets of task `\(task.id)`")
+        let counters = try Self.encode(task.counters, "the counters of task `\(task.id)`")
+        let labels = try Self.encode(task.labels.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }, "the labels")
+        try await write { db in
+            let id = SQLiteColumns.blob(task.id)
+            guard try Int.fetchOne(db, sql: "SELECT 1 FROM task WHERE id = ?", arguments: [id]) == nil else {
+                throw WritError.duplicateTask(id: task.id)
+            }
+            if let parentID = task.parentID {
+                let open = try Bool.fetchOne(
+                    db, sql: "SELECT closed_at IS NULL FROM task WHERE id = ?", arguments: [SQLiteColumns.blob(parentID)])
+                guard let open else { throw WritError.unknownParentTask(id: parentID) }
+                guard open else { throw WritError.closedParentTask(id: parentID) }
+            }
+            try db.execute(
+                sql: "INSERT INTO task (\(Self.taskColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                arguments: [
+                    id, SQLiteColumns.blob(task.parentID), SQLiteColumns.blob(task.agent),
+                    SQLiteColumns.blob(task.onBehalfOf), SQLiteColumns.blob(task.purpose), mandate, task.depth,
+                    task.openedAt.timeIntervalSinceReferenceDate, task.expiresAt.timeIntervalSinceReferenceDate,
+                    task.closedAt?.timeIntervalSinceReferenceDate, SQLiteColumns.blob(task.openedBy), budgets, counters,
+                    labels,
+                ])
+        }
+    }
+
+    public func task(id: String) async throws(WritError) -> TaskRecord? {
+        let path = self.path
+        return try await read { db in
+            try Row.fetchOne(db, sql: "SELECT \(Self.taskColumns) FROM task WHERE id = ?", arguments: [SQLiteColumns.blob(id)])
+                .map { try Self.task($0, path: path) }
+        }
+    }
+
+    public func tasks(matching filter: TaskFilter) async throws(WritError) -> [TaskRecord] {
+        if let limit = filter.limit, limit <= 0 { return [] }
+        var conditions: [String] = []
+        var arguments: StatementArguments = []
+        if let agent = filter.agent {
+            conditions.append("agent = ?")
+            let value: Data = SQLiteColumns.blob(agent)
+            arguments += [value]
+        }
+        if let user = filter.onBehalfOf {
+            conditions.append("on_behalf_of = ?")
+            let value: Data = SQLiteColumns.blob(user)
+            arguments += [value]
+        }
+        let now = filter.now.timeIntervalSinceReferenceDate
+        switch filter.state {
+        case .open?:
+            conditions.append("closed_at IS NULL AND expires_at > ?")
+            arguments += [now]
+        case .expired?:
+            conditions.append("closed_at IS NULL AND expires_at <= ?")
+            arguments += [now]
+        case .closed?:
+            conditions.append("closed_at IS NOT NULL")
+        case nil:
+            break
+        }
+        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        arguments += [filter.limit ?? -1]
+        let sql = "SELECT \(Self.taskColumns) FROM task \(whereClause) ORDER BY opened_at, id LIMIT ?"
+        let path = self.path
+        return try await read { [arguments] db in
+            try Row.fetchAll(db, sql: sql, arguments: arguments).map { try Self.task($0, path: path) }
+        }
+    }
+
+    public func closeTaskSubtree(id: String, at date: Date) async throws(WritError) -> [String] {
+        let path = self.path
+        return try await write { db in
+            let root = SQLiteColumns.blob(id)
+            let open = try Bool.fetchOne(db, sql: "SELECT closed_at IS NULL FROM task WHERE id = ?", arguments: [root])
+            guard let open else { throw WritError.unknownTask(id: id) }
+            guard open else { return [] }
+            let descendants = try Row.fetchAll(
+                db,
+                sql: """
+                    WITH RECURSIVE subtree (id) AS (
+                        SELECT id FROM task WHERE parent_id = ?
+                        UNION SELECT task.id FROM task JOIN subtree ON task.parent_id = subtree.id
+                    )
+                    SELECT id FROM task WHERE id IN subtree AND closed_at IS NULL ORDER BY depth, opened_at, id
+                    """,
+                arguments: [root]
+            ).map { try SQLiteColumns.text($0, "id", "a task", path: path) }
+            let closing = [id] + descendants
+            let statement = try db.cachedStatement(sql: "UPDATE task SET closed_at = ? WHERE id = ?")
+            for closed in closing {
+                try statement.execute(arguments: [date.timeIntervalSinceReferenceDate, SQLiteColumns.blob(closed)])
+            }
+            return closing
+        }
+    }
+
+    public func addTaskCounters(_ increments: [TaskCounterIncrement]) async throws(WritError) -> Bool {
+        let path = self.path
+        return try await write { db in
+            var sums: [Data: (id: String, counters: TaskCounters)] = [:]
+            for increment in increments {
+                let key = SQLiteColumns.blob(increment.taskID)
+                let current: TaskCounters
+                if let summed = sums[key] {
+                    current = summed.counters
+                } else {
+                    guard
+                        let row = try Row.fetchOne(
+                            db, sql: "SELECT counters FROM task WHERE id = ? AND closed_at IS NULL", arguments: [key])
+                    else { return false }
+                    let what = "task `\(increment.taskID)`"
+                    current = try Self.decode(
+                        TaskCounters.self, try SQLiteColumns.text(row, "counters", what, path: path), what, path: path)
+                }
+                guard let sum = current.adding(increment.counters) else {
+                    throw WritError.taskCountersOverflow(id: increment.taskID)
+                }
+                sums[key] = (increment.taskID, sum)
+            }
+            let statement = try db.cachedStatement(sql: "UPDATE task SET counters = ? WHERE id = ?")
+            for (key, summed) in sums {
+                try statement.execute(arguments: [try Self.encode(summed.counters, "the counters of task `\(summed.id)`"), key])
+            }
+            return true
+        }
+    }
+
+    // MARK: - Rows
+
+    private static func task(_ row: Row, path: String) throws -> TaskRecord {
+        let id = try SQLiteColumns.text(row, "id", "a task", path: path)
+        let what = "task `\(id)`"
+        func text(_ column: String) throws -> String { try SQLiteColumns.text(row, column, what, path: path) }
+        let labels = try decode([String].self, try text("labels"), what, path: path)
+        return TaskRecord(
+            id: id, agent: try text("agent"), onBehalfOf: try text("on_behalf_of"), purpose: try text("purpose"),
+            mandate: try decode([SourceFile].self, try text("mandate"), what, path: path),
+            parentID: try SQLiteColumns.optionalText(row, "parent_id", what, path: path),
+            depth: try row.decode(Int.self, forColumn: "depth"), openedAt: try SQLiteColumns.date(row, "opened_at"),
+            expiresAt: try SQLiteColumns.date(row, "expires_at"), closedAt: try SQLiteColumns.optionalDate(row, "closed_at"),
+            openedBy: try text("opened_by"), budgets: try decode(TaskBudgets.self, try text("budgets"), what, path: path),
+            counters: try decode(TaskCounters.self, try text("counters"), what, path: path), labels: Set(labels))
+    }
+}
