@@ -230,4 +230,21 @@ import WritCore
         #expect(try second.engine().version.digest == first.engine().version.digest)
         #expect(try second.decide(Request(principal: alice, action: read, resource: EntityUID("Doc", "d1"))).allowed)
     }
+
+    @Test func concurrentEntityUpsertsAllLand() async throws {
+        let service = try await service()
+        try await withThrowingTaskGroup(of: Int.self) { group in
+            for n in 0..<20 {
+                group.addTask {
+                    try await service.upsertEntities(Array("""
+                        [{"uid": {"type": "User", "id": "u\(n)"}, "attrs": {"level": 2}, "parents": []}]
+                        """.utf8))
+                }
+            }
+            for try await _ in group {}
+        }
+        let users = try service.engine().entities.uids(ofType: EntityType("User")).count
+        #expect(users == 21)
+        #expect(try await service.store.allEntities().count == 23)
+    }
 }

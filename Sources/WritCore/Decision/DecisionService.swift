@@ -36,7 +36,7 @@ public final class DecisionService: Sendable {
     public let store: any WritStore
     public let configuration: Configuration
     private let state: Mutex<State>
-    private let writer = Writer()
+    private let writer = SerialGate()
 
     private struct State {
         var engine: PolicyEngine?
@@ -250,13 +250,5 @@ public final class DecisionService: Sendable {
         var map: [StoredEntityKey: StoredEntity] = [:]
         for e in list { map[StoredEntityKey(type: e.type, id: e.id)] = e }
         return map
-    }
-}
-
-/// Runs administrative changes one at a time, so each reads the state the previous
-/// one left.
-private actor Writer {
-    func run<T: Sendable>(_ body: @Sendable () async throws(WritError) -> T) async throws(WritError) -> T {
-        try await body()
     }
 }

@@ -2,8 +2,8 @@ import Synchronization
 
 /// Runs async operations one at a time, in the order they arrive, each to its end —
 /// awaits included. (An actor would not: it runs another call while one is
-/// suspended.) The task service writes the store and then its memory under it, so
-/// no other change falls between the two.
+/// suspended.) The decision and task services write the store and then their memory
+/// under it, so no other change falls between the two.
 final class SerialGate: Sendable {
     private struct State {
         var busy = false
