@@ -220,8 +220,8 @@ struct HostileBody: Sendable, CustomTestStringConvertible {
         HostileBody(testDescription: "lone surrogate", body: #"{"a": "\ud800"}"#),
         HostileBody(testDescription: "100k open brackets", body: String(repeating: "[", count: 100_000)),
         HostileBody(
-            testDescription: "bidi control in an id",
-            body: #"{"subject": {"type": "user", "id": "al\u202eice"}, "action": {"name": "read"}, "resource": {"type": "document", "id": "plan"}}"#),
+            testDescription: "bidi controls in the ids",
+            body: #"{"subject": {"type": "user", "id": "al\u202eice"}, "action": {"name": "read"}, "resource": {"type": "document", "id": "pl\u202ean"}}"#),
         HostileBody(testDescription: "evaluations is a number", body: #"{"evaluations": 5}"#),
         HostileBody(
             testDescription: "forged page token",

@@ -3,6 +3,7 @@ import HTTPTypes
 import Testing
 @testable import WritHTTP
 import WritCore
+import WritSQLite
 
 @Suite struct OperationsRoutes {
     @Test func livezIs200() async throws {
