@@ -107,6 +107,7 @@ let package = Package(
         .testTarget(
             name: "WritHTTPTests",
             dependencies: [
+                "Cedar",
                 "WritHTTP",
                 "WritSQLite",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -26,14 +26,15 @@ struct ErrorMiddleware: RouterMiddleware {
             return WritError(.invalidRequest, "the request was refused (HTTP \(error.status.code))")
                 .response.with(status: error.status)
         } catch {
-            context.logger.error("unexpected error answering \(request.method) \(request.uri.path): \(error)")
+            context.logger.error(
+                "unexpected error answering \(request.method) \(request.uri.path) (request \(context.requestID ?? "-")): \(error)")
             return WritError(.internalError, "internal error; the server log has the details").response
         }
     }
 
     private func response(for error: WritError, context: Context) -> Response {
         if error.code.httpStatus.code >= 500 {
-            context.logger.warning("\(error.code): \(error.message)")
+            context.logger.warning("\(error.code) (request \(context.requestID ?? "-")): \(error.message)")
         }
         return error.response
     }

@@ -8,10 +8,12 @@ enum MediaTypeCheck {
     /// 415 error naming what the route takes. Parameters other than `charset` are
     /// ignored; a charset other than UTF-8 is refused.
     static func require(_ accepted: [String], in request: Request) throws(WritError) -> String {
-        let expected = accepted.map { "`\($0)`" }.joined(separator: " or ")
+        var expected: String { accepted.map { "`\($0)`" }.joined(separator: " or ") }
         guard let header = request.headers[.contentType] else {
             throw WritError(.unsupportedMediaType, "send the body with Content-Type \(expected)")
         }
+        // The common case, a bare media type as the route spells it, without parsing.
+        if let exact = accepted.first(where: { $0.utf8.elementsEqual(header.utf8) }) { return exact }
         let parts = header.split(separator: ";", omittingEmptySubsequences: false)
         let essence = parts[0].trimmingSpaces.lowercased()
         guard accepted.contains(essence) else {

@@ -15,6 +15,8 @@ struct TestServer {
     var limits = RequestLimits()
     var bootstrap = true
     var publicBaseURL: String?
+    /// An example under `examples/` to serve instead of the fixture.
+    var example: String?
 
     /// The fixture: users with a role, documents with an owner.
     static let schema = """
@@ -42,6 +44,12 @@ struct TestServer {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("writ-http-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = try SQLiteStore(directory: directory.path)
+        if let example {
+            let loaded = try ExampleDirectory(example)
+            let service = DecisionService(store: store, configuration: .init(limits: limits, authzen: loaded.mapping))
+            try await service.bootstrap(loaded.draft, entities: loaded.entities)
+            return try await serve(service, body)
+        }
         let service = DecisionService(store: store, configuration: .init(limits: limits))
         if bootstrap {
             let draft = PolicySetDraft(
@@ -50,6 +58,10 @@ struct TestServer {
                 author: "bootstrap")
             try await service.bootstrap(draft, entities: Array(Self.entities.utf8))
         }
+        return try await serve(service, body)
+    }
+
+    private func serve<T: Sendable>(_ service: DecisionService, _ body: @Sendable (Client) async throws -> T) async throws -> T {
         let server = WritServer(
             service: service,
             configuration: .init(auth: auth, publicBaseURL: publicBaseURL, apiKeyRefresh: .zero))
