@@ -17,6 +17,7 @@ let package = Package(
         .package(name: "Writ", path: ".."),
         .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.6.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
     ],
     targets: [
         // The workloads: the OOPSLA'24 policy sets with generated entity stores and
@@ -34,6 +35,12 @@ let package = Package(
                 .product(name: "Cedar", package: "Writ"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            swiftSettings: strictSettings
+        ),
+        // The trivial Hummingbird JSON endpoint http/run_wrk.sh compares `writ serve` with.
+        .executableTarget(
+            name: "http-baseline",
+            dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
             swiftSettings: strictSettings
         ),
         // `swift package benchmark`: latency percentiles and malloc counts per authorization.

@@ -65,7 +65,7 @@ enum EntityDocument {
 
 extension WritError {
     /// Maps a JSON reading error to the request error codes.
-    static func fromJSON(_ error: JSONError, what: String) -> WritError {
+    package static func fromJSON(_ error: JSONError, what: String) -> WritError {
         let code: Code
         switch error.code {
         case .duplicateKey: code = .duplicateKey

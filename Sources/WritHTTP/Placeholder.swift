@@ -1,3 +1,0 @@
-import WritCore
-import Hummingbird
-import Prometheus

@@ -1,0 +1,15 @@
+import ArgumentParser
+
+/// `writ keys …`: the API keys PEPs and administrators authenticate with.
+struct KeysCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "keys",
+        abstract: "Create, list and revoke API keys (stored hashed in the data directory).",
+        discussion: """
+            Keys work on a running server within a second. While no unrevoked key exists, \
+            `writ serve --auth auto` (the default) needs none; the first key switches \
+            authentication on.
+            """,
+        subcommands: [KeysCreate.self, KeysList.self, KeysRevoke.self]
+    )
+}

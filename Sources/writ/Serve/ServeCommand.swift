@@ -1,0 +1,141 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import WritCore
+import WritHTTP
+import WritSQLite
+
+/// `writ serve`: the decision service over HTTP until SIGINT or SIGTERM.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve OpenID AuthZEN decisions and the management API over HTTP.",
+        discussion: """
+            On first start (an empty data directory) the policies, schema, entities.json and \
+            authzen.json in --from DIR are loaded into the store; without --from, the \
+            examples/authzen-todo example is. Later starts serve what the store holds and \
+            ignore --from; authzen.json is kept in the data directory. Stops gracefully on \
+            SIGINT and SIGTERM (exit 0). Exits 1 when the data directory, DIR or the \
+            listen address cannot be used.
+            """
+    )
+
+    @Option(help: "A directory of *.cedar policies, a schema, entities.json and authzen.json, loaded on first start.")
+    var from: String?
+
+    @Option(help: "The address to listen on, HOST:PORT (port 0 picks a free one).")
+    var listen = "127.0.0.1:8180"
+
+    @OptionGroup var data: DataOptions
+
+    @Option(help: "strict (a forbid that errors denies) or cedar-compat (Cedar's skip-on-error).")
+    var mode: DecisionMode = .strict
+
+    @Option(help: "auto (keys required once one exists), required, or off.")
+    var auth: WritServer.AuthMode = .auto
+
+    @Option(help: "The PDP identifier published in /.well-known/authzen-configuration (default: http://HOST:PORT).")
+    var publicURL: String?
+
+    func run() async throws {
+        var logger = Logger(label: "writ")
+        logger.logLevel = .info
+        let service: DecisionService
+        let address: (host: String, port: Int)
+        do {
+            address = try Self.parseListen(listen)
+            service = try await start(logger: logger)
+        } catch let error as InputError {
+            printError(error.description)
+            throw WritExit.badInput
+        }
+        let server = WritServer(
+            service: service,
+            configuration: .init(host: address.host, port: address.port, auth: auth, publicBaseURL: publicURL))
+        let app = server.makeApplication(logger: logger) { host, port in
+            let shown = host.contains(":") ? "[\(host)]" : host
+            let state = switch service.readiness {
+            case .ready(let version): "policy set version \(version.version)"
+            case .notReady(let reason): "not ready: \(reason)"
+            }
+            // Unbuffered, so a supervisor (or a test) sees it as soon as the socket is bound.
+            FileHandle.standardOutput.write(Data("writ: listening on http://\(shown):\(port) (\(state))\n".utf8))
+        }
+        do {
+            try await app.runService()
+        } catch {
+            printError("the server stopped: \(error)")
+            throw WritExit.badInput
+        }
+    }
+
+    /// Opens the store and loads the service: the first start bootstraps from the
+    /// policy directory, later ones load what the store holds (and, if that fails,
+    /// serve not-ready with the reason rather than exit).
+    private func start(logger: Logger) async throws -> DecisionService {
+        let store = try data.openStore()
+        let latest: PolicySetRecord?
+        do {
+            latest = try await store.latestPolicySet()
+        } catch {
+            throw InputError("cannot read the store in `\(data.data)`: \(error.message)")
+        }
+        var source: PolicyDirectory?
+        if let latest {
+            if let from {
+                logger.notice("--from \(from) ignored: the store in \(data.data) already holds policy set version \(latest.version)")
+            }
+        } else {
+            guard let directory = from ?? PolicyDirectory.findExample() else {
+                throw InputError("no --from DIR given and \(PolicyDirectory.example) not found; pass --from DIR")
+            }
+            let loaded = try PolicyDirectory.read(directory)
+            try keepMapping(loaded.mapping)
+            source = loaded
+        }
+        let mapping = try PolicyDirectory.loadMapping(data.data)
+        let service = DecisionService(store: store, configuration: .init(mode: mode, authzen: mapping))
+        do {
+            if let source {
+                try await service.bootstrap(source.draft, entities: source.entities)
+                logger.info("loaded \(source.files.count) policy files from \(source.path) as policy set version 1")
+            } else {
+                try await service.reload()
+            }
+        } catch {
+            if source != nil { throw InputError(error.description) }
+            logger.error("serving not ready: \(error.message)")
+        }
+        return service
+    }
+
+    /// Stores the policy directory's `authzen.json` in the data directory (removing a
+    /// stale one when the directory has none), where every later start reads it.
+    private func keepMapping(_ mapping: [UInt8]?) throws {
+        let path = URL(fileURLWithPath: data.data).appendingPathComponent("authzen.json").path
+        do {
+            if let mapping {
+                try Data(mapping).write(to: URL(fileURLWithPath: path), options: .atomic)
+            } else if FileManager.default.fileExists(atPath: path) {
+                try FileManager.default.removeItem(atPath: path)
+            }
+        } catch {
+            throw InputError("cannot write `\(path)`: \(error.localizedDescription)")
+        }
+    }
+
+    /// `HOST:PORT`, with an IPv6 host in brackets (`[::1]:8180`).
+    static func parseListen(_ text: String) throws -> (host: String, port: Int) {
+        guard let colon = text.lastIndex(of: ":") else { throw InputError("--listen `\(text)` is not HOST:PORT") }
+        var host = String(text[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty, let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else {
+            throw InputError("--listen `\(text)` is not HOST:PORT with a port from 0 to 65535")
+        }
+        return (host, port)
+    }
+}
+
+extension DecisionMode: ExpressibleByArgument {}
+extension WritServer.AuthMode: ExpressibleByArgument {}

@@ -1,0 +1,65 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// A `writ serve` child process: started, waited for until it prints its address,
+/// asked over HTTP, and stopped with a signal.
+final class ServerProcess: @unchecked Sendable {
+    let process = Process()
+    private let output = Pipe()
+    private let errors = Pipe()
+    /// `http://127.0.0.1:PORT`, once the server has printed it.
+    private(set) var baseURL = ""
+    /// Everything the server printed on standard output, up to its address line.
+    private(set) var printed = ""
+
+    /// Starts `writ serve` with `arguments` (plus `--listen 127.0.0.1:0`) and waits
+    /// until it prints the address it listens on, or exits.
+    init(_ arguments: [String]) throws {
+        process.executableURL = CLI.executable
+        process.arguments = ["serve", "--listen", "127.0.0.1:0"] + arguments
+        process.currentDirectoryURL = CLI.repository
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let reader = output.fileHandleForReading
+        while !printed.contains("\n") {
+            let data = reader.availableData
+            if data.isEmpty { break }
+            printed += String(decoding: data, as: UTF8.self)
+        }
+        if let range = printed.range(of: #"http://[0-9.]+:[0-9]+"#, options: .regularExpression) {
+            baseURL = String(printed[range])
+        }
+    }
+
+    /// A request to the server: status and body.
+    func request(
+        _ method: String, _ path: String, json: String? = nil, key: String? = nil
+    ) async throws -> (status: Int, body: String) {
+        guard let url = URL(string: baseURL + path) else { throw URLError(.badURL) }
+        var request = URLRequest(url: url)
+        request.httpMethod = method
+        if let key { request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization") }
+        if let json {
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            request.httpBody = Data(json.utf8)
+        }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+    }
+
+    /// Sends `signal`, waits for the process to exit and returns its status and what
+    /// it wrote to standard error.
+    func stop(_ signal: Int32 = SIGTERM) -> (status: Int32, stderr: String) {
+        if process.isRunning { kill(process.processIdentifier, signal) }
+        process.waitUntilExit()
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        return (process.terminationStatus, stderr)
+    }
+
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+}
