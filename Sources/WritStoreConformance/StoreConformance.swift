@@ -12,7 +12,7 @@ import WritCore
 public enum StoreConformance {
     /// Every case, whatever it requires.
     public static let all: [StoreConformanceCase] =
-        policies + policyHistory + entities + entityRevisions + apiKeys + durability
+        policies + policyHistory + entities + entityRevisions + apiKeys + signingKeys + durability
 
     /// The cases a store with `capabilities` must pass.
     public static func cases(for capabilities: StoreCapabilities) -> [StoreConformanceCase] {

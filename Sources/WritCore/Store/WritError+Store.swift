@@ -14,4 +14,9 @@ extension WritError {
     package static func duplicateAPIKey(id: String) -> WritError {
         WritError(.conflict, "an API key with id `\(id)` already exists")
     }
+
+    /// A signing key insert whose id is taken.
+    package static func duplicateSigningKey(id: String) -> WritError {
+        WritError(.conflict, "a signing key with id `\(id)` already exists")
+    }
 }
