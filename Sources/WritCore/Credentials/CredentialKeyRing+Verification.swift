@@ -13,12 +13,22 @@ extension CredentialKeyRing {
     /// after `iat` by at most `maxLifetime`, `now < exp + leeway`, and `nbf` and `iat`
     /// no later than `now + leeway`.
     ///
+    /// A token that passed every check once skips the decoding and the signature on
+    /// later calls (see `VerifiedCredentialCache`); the key's retirement, the issuer,
+    /// audience and time checks run on every call.
+    ///
     /// Token bytes are canonical here (one encoding per header, claims set and
     /// signature), but revocation must still key on `taskID`, never on the token.
     public func verify(_ token: String, audience: String, now: Date) throws(CredentialError) -> TaskCredentialClaims {
+        guard token.utf8.count <= Self.maxTokenBytes else {
+            throw CredentialError(
+                .tooLarge, "the credential is \(token.utf8.count) bytes, more than \(Self.maxTokenBytes)")
+        }
         let bytes = Array(token.utf8)
-        guard bytes.count <= Self.maxTokenBytes else {
-            throw CredentialError(.tooLarge, "the credential is \(bytes.count) bytes, more than \(Self.maxTokenBytes)")
+        if let cached = cache.entry(for: bytes) {
+            _ = try verificationKey(cached.kid, now: now)
+            try check(cached.claims, audience: audience, now: now)
+            return cached.claims.claims
         }
         let dots = bytes.indices.filter { bytes[$0] == UInt8(ascii: ".") }
         guard dots.count == 2 else {
@@ -37,6 +47,7 @@ extension CredentialKeyRing {
 
         let decoded = try TaskCredentialClaims.decode(payloadBytes)
         try check(decoded, audience: audience, now: now)
+        cache.insert(.init(kid: key.id, claims: decoded), for: bytes)
         return decoded.claims
     }
 

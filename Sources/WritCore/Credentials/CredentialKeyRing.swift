@@ -45,6 +45,8 @@ public final class CredentialKeyRing: Sendable {
     let keysByID: [String: Key]
     /// The newest key that is not retired.
     let signingKey: Key?
+    /// Tokens already verified once, by their bytes.
+    let cache: VerifiedCredentialCache
     let graceSeconds: Int64
     let leewaySeconds: Int64
     let maxLifetimeSeconds: Int64
@@ -57,10 +59,13 @@ public final class CredentialKeyRing: Sendable {
     ///     `maxLeeway`. A credential is accepted while `now < exp + leeway`, and from
     ///     `nbf - leeway` and `iat - leeway` on.
     ///   - maxLifetime: the longest `exp - iat`, in whole seconds.
+    ///   - cacheCapacity: how many verified tokens to remember, so that presenting a
+    ///     credential again skips its signature check (0 turns this off).
     public init(
         keys records: [SigningKeyRecord], issuer: String, gracePeriod: Duration, leeway: Duration = .seconds(60),
-        maxLifetime: Duration
+        maxLifetime: Duration, cacheCapacity: Int = 4096
     ) {
+        cache = VerifiedCredentialCache(capacity: cacheCapacity)
         self.issuer = issuer
         self.gracePeriod = gracePeriod
         self.maxLifetime = maxLifetime
