@@ -76,7 +76,10 @@ extension CredentialKeyRing {
         // Whole seconds, rounded down: for an integer t, now < t ⇔ ⌊now⌋ < t and
         // now ≥ t ⇔ ⌊now⌋ ≥ t, so the comparisons below are exact.
         let seconds = now.timeIntervalSince1970.rounded(.down)
-        let nowSeconds = Int64(min(max(seconds, -Double(TaskCredentialClaims.maxTimestamp)), Double(TaskCredentialClaims.maxTimestamp) * 2))
+        guard !seconds.isNaN else { throw CredentialError(.expired, "the verification time is not a number") }
+        // Far beyond every timestamp either way, and far from overflowing.
+        let limit = 2 * Double(TaskCredentialClaims.maxTimestamp)
+        let nowSeconds = Int64(seconds < -limit ? -limit : seconds > limit ? limit : seconds)
         guard nowSeconds - leewaySeconds < decoded.expiresAt else {
             throw CredentialError(
                 .expired, "the credential expired at \(decoded.expiresAt) (leeway \(leewaySeconds) s, now \(nowSeconds))")
