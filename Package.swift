@@ -96,7 +96,12 @@ let package = Package(
         ),
         .testTarget(
             name: "WritCoreTests",
-            dependencies: ["WritCore", "WritStoreConformance"],
+            dependencies: [
+                "WritCore",
+                "WritStoreConformance",
+                // Only to forge hostile tokens (HS256 with the public key, attacker keys).
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -1,9 +1,9 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-// Performance measurement for Writ's Cedar engine, kept out of the main package so
-// that its dependencies (the benchmark harness and its malloc interposer) never
-// reach Writ's users. Build and run in release mode; see README.md.
+// Performance measurement for Writ's Cedar engine and task credentials, kept out
+// of the main package so that its dependencies (the benchmark harness and its
+// malloc interposer) never reach Writ's users. Build and run in release mode; see README.md.
 
 let strictSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
@@ -52,6 +52,18 @@ let package = Package(
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/CedarEngine",
+            swiftSettings: strictSettings,
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        // `swift package benchmark --target TaskCredentials`: verifying task credentials,
+        // with and without the key ring's cache of verified tokens.
+        .executableTarget(
+            name: "TaskCredentials",
+            dependencies: [
+                .product(name: "WritCore", package: "Writ"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/TaskCredentials",
             swiftSettings: strictSettings,
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),

@@ -14,10 +14,10 @@ enum SQLiteMigrations {
     static let applicationID: Int32 = 0x5772_6974
 
     /// The newest store format this build writes and reads (`PRAGMA user_version`).
-    static let formatVersion = 2
+    static let formatVersion = 3
 
     /// The tables a current database must have.
-    static let tables = ["policy_set_version", "entity", "counter", "api_key", "task"]
+    static let tables = ["policy_set_version", "entity", "counter", "api_key", "task", "signing_key"]
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -82,6 +82,19 @@ enum SQLiteMigrations {
                 CREATE INDEX task_by_user ON task (on_behalf_of, opened_at, id);
                 CREATE INDEX task_by_opening ON task (opened_at, id);
                 PRAGMA user_version = 2;
+                """)
+        }
+        // Ed25519 keys for task credentials: the 32-byte private seed, stored as is.
+        migrator.registerMigration("v3-signing-keys") { db in
+            try db.execute(sql: """
+                CREATE TABLE signing_key (
+                    seq INTEGER PRIMARY KEY,
+                    id BLOB NOT NULL UNIQUE,
+                    private_key BLOB NOT NULL,
+                    created_at REAL NOT NULL,
+                    retired_at REAL
+                ) STRICT;
+                PRAGMA user_version = 3;
                 """)
         }
         return migrator

@@ -12,7 +12,8 @@ import WritCore
 public enum StoreConformance {
     /// Every case, whatever it requires.
     public static let all: [StoreConformanceCase] =
-        policies + policyHistory + entities + entityRevisions + apiKeys + tasks + taskClosing + durability
+        policies + policyHistory + entities + entityRevisions + apiKeys + tasks + taskClosing + signingKeys
+        + durability
 
     /// The cases a store with `capabilities` must pass.
     public static func cases(for capabilities: StoreCapabilities) -> [StoreConformanceCase] {

@@ -11,6 +11,9 @@ public actor MemoryStore: WritStore {
     private var keyPositions: [[UInt8]: Int] = [:]
     /// Tasks; see `MemoryStore+Tasks.swift`.
     var taskTable = MemoryTaskTable()
+    private var signingKeys: [SigningKeyRecord] = []
+    /// Positions in `signingKeys`, by the id's UTF-8 bytes.
+    private var signingKeyPositions: [[UInt8]: Int] = [:]
     private let now: @Sendable () -> Date
 
     /// An empty store that stamps new policy set versions with `now()`.
@@ -112,6 +115,29 @@ public actor MemoryStore: WritStore {
             return false
         }
         keys[position].revokedAt = date
+        return true
+    }
+
+    // MARK: - Signing keys
+
+    public func insertSigningKey(_ key: SigningKeyRecord) throws(WritError) {
+        let id = Array(key.id.utf8)
+        guard signingKeyPositions[id] == nil else { throw .duplicateSigningKey(id: key.id) }
+        signingKeyPositions[id] = signingKeys.count
+        signingKeys.append(key)
+    }
+
+    public func allSigningKeys() -> [SigningKeyRecord] {
+        signingKeys.enumerated()
+            .sorted { ($0.element.createdAt, $0.offset) < ($1.element.createdAt, $1.offset) }
+            .map(\.element)
+    }
+
+    public func retireSigningKey(id: String, at date: Date) -> Bool {
+        guard let position = signingKeyPositions[Array(id.utf8)], signingKeys[position].retiredAt == nil else {
+            return false
+        }
+        signingKeys[position].retiredAt = date
         return true
     }
 }

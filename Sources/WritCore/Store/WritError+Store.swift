@@ -39,4 +39,9 @@ extension WritError {
     package static func taskCountersOverflow(id: String) -> WritError {
         WritError(.conflict, "the counters of task `\(id)` would overflow")
     }
+
+    /// A signing key insert whose id is taken.
+    package static func duplicateSigningKey(id: String) -> WritError {
+        WritError(.conflict, "a signing key with id `\(id)` already exists")
+    }
 }
