@@ -4,7 +4,7 @@ import Testing
 import WritCore
 import WritSQLite
 
-/// The `v2-signing-keys` migration and what the store does with damaged key rows.
+/// The `v3-signing-keys` migration and what the store does with damaged key rows.
 @Suite struct SQLiteSigningKeyTests {
     /// Runs `sql` on the file at `path` through a plain GRDB connection.
     private func execute(_ path: String, _ sql: String) throws {
@@ -16,7 +16,7 @@ import WritSQLite
     private let key = SigningKeyRecord(
         id: "key-1", privateKey: [UInt8](repeating: 7, count: 32), createdAt: Date(timeIntervalSince1970: 1_750_000_000))
 
-    @Test func aFormatOneStoreGainsTheSigningKeyTableAndKeepsItsData() async throws {
+    @Test func aFormatTwoStoreGainsTheSigningKeyTableAndKeepsItsData() async throws {
         let directory = try TestDirectory()
         defer { directory.remove() }
         let store = try SQLiteStore(directory: directory.path)
@@ -27,8 +27,8 @@ import WritSQLite
         // Turn the file back into what a build before signing keys wrote.
         try execute(store.path, """
             DROP TABLE signing_key;
-            DELETE FROM grdb_migrations WHERE identifier = 'v2-signing-keys';
-            PRAGMA user_version = 1;
+            DELETE FROM grdb_migrations WHERE identifier = 'v3-signing-keys';
+            PRAGMA user_version = 2;
             """)
 
         let upgraded = try SQLiteStore(path: store.path)
