@@ -76,6 +76,9 @@ import WritCore
             (request(subject: "al\u{200B}ice"), "subject.id"),
             (request(action: "re\u{2066}ad"), "action.name"),
             (request(action: "read\u{FEFF}"), "action.name"),
+            (request(subject: "alice\u{7F}"), "subject.id"),
+            (request(subject: "alice\u{85}"), "subject.id"),
+            (request(subject: "alice\u{9F}"), "subject.id"),
             (#"{"subject": {"type": "us\#u{200D}er", "id": "alice"}, "action": {"name": "read"}, "resource": {"type": "doc", "id": "1"}}"#, "subject.type"),
             (#"{"subject": {"type": "user", "id": "alice"}, "action": {"name": "read"}, "resource": {"type": "doc", "id": "1\n"}}"#, "resource.id"),
         ]
@@ -83,6 +86,13 @@ import WritCore
             let error = service.authzenError(.evaluation, body)
             #expect(error?.code == .invalidIdentifier, "\(path)")
             #expect(error?.message.hasPrefix("`\(path)` contains U+") == true, "\(error?.message ?? "")")
+        }
+    }
+
+    @Test func printableNonASCIIIdentifiersAreAccepted() async throws {
+        let service = try await service()
+        for id in ["José", "a\u{A0}b", "用户", "émoji😀"] {
+            #expect(service.authzenError(.evaluation, request(subject: id)) == nil, "\(id)")
         }
     }
 

@@ -17,6 +17,8 @@ enum AuthZENIdentifier {
     static func refusal(
         in text: String, named name: String, allowing: Set<Unicode.Scalar> = [], code: WritError.Code = .invalidIdentifier
     ) -> WritError? {
+        // Nearly every identifier is printable ASCII, which holds no refused character.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return nil }
         guard let scalar = text.unicodeScalars.first(where: { isRefused($0) && !allowing.contains($0) }) else {
             return nil
         }
@@ -35,8 +37,13 @@ enum AuthZENIdentifier {
     }
 
     static func isRefused(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.properties.generalCategory == .control || isBidiControl(scalar) || isZeroWidth(scalar)
+        isControl(scalar) || isBidiControl(scalar) || isZeroWidth(scalar)
             || scalar.value == 0x2028 || scalar.value == 0x2029
+    }
+
+    /// General category Cc, which is exactly these two ranges (no Unicode table lookup).
+    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (scalar.value >= 0x7F && scalar.value <= 0x9F)
     }
 
     private static func isBidiControl(_ scalar: Unicode.Scalar) -> Bool {
@@ -54,7 +61,7 @@ enum AuthZENIdentifier {
     }
 
     private static func kind(of scalar: Unicode.Scalar) -> String {
-        if scalar.properties.generalCategory == .control { return "a control character" }
+        if isControl(scalar) { return "a control character" }
         if isBidiControl(scalar) { return "a bidirectional control" }
         if isZeroWidth(scalar) { return "a zero-width character" }
         return "a line or paragraph separator"
