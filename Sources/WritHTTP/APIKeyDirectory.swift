@@ -10,6 +10,8 @@ final class APIKeyDirectory: Sendable {
     struct Snapshot: Sendable {
         /// Unrevoked keys by id.
         var active: [String: APIKeyRecord]
+        /// Whether any key was ever created, revoked ones included.
+        var anyKeyEverCreated: Bool
         var loadedAt: ContinuousClock.Instant
     }
 
@@ -29,10 +31,11 @@ final class APIKeyDirectory: Sendable {
             return cached
         }
         var active: [String: APIKeyRecord] = [:]
-        for key in try await store.allAPIKeys() where key.revokedAt == nil {
+        let all = try await store.allAPIKeys()
+        for key in all where key.revokedAt == nil {
             active[key.id] = key
         }
-        let fresh = Snapshot(active: active, loadedAt: now)
+        let fresh = Snapshot(active: active, anyKeyEverCreated: !all.isEmpty, loadedAt: now)
         current.withLock { $0 = fresh }
         return fresh
     }

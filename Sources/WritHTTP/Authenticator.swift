@@ -6,8 +6,9 @@ import WritCore
 ///
 /// The rule: with `AuthMode.off` nothing is checked. With `.required`, every
 /// decision and management request needs a valid key. With `.auto` (the default),
-/// a key is required as soon as one unrevoked key exists — so a fresh server on
-/// loopback works without setup, and creating the first key locks it. A key is sent
+/// a key is required as soon as a key has been created — so a fresh server on
+/// loopback works without setup, creating the first key locks it, and revoking
+/// every key leaves it locked (failing closed, never reopening). A key is sent
 /// as `Authorization: Bearer writ_<id>_<secret>`; a missing, malformed, unknown or
 /// revoked key is 401, a valid key without the scope is 403.
 struct Authenticator: Sendable {
@@ -19,7 +20,7 @@ struct Authenticator: Sendable {
     func authenticate(_ request: Request, scope: APIKeyScope) async throws -> APIKeyRecord? {
         if mode == .off { return nil }
         let keys = try await directory.snapshot()
-        if mode == .auto && keys.active.isEmpty { return nil }
+        if mode == .auto && !keys.anyKeyEverCreated { return nil }
         let presented = request.headers[values: .authorization]
         guard !presented.isEmpty else {
             throw HTTPRefusal.unauthenticated(

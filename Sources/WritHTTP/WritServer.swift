@@ -14,7 +14,7 @@ import WritCore
 public struct WritServer: Sendable {
     /// When API keys are checked; see `Authenticator` for the rule.
     public enum AuthMode: String, Sendable, CaseIterable {
-        /// Keys are required once any unrevoked key exists (the default).
+        /// Keys are required once any key has been created, even if all are revoked since (the default).
         case auto
         /// Every decision and management request needs a key.
         case required

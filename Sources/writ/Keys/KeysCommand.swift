@@ -6,9 +6,9 @@ struct KeysCommand: AsyncParsableCommand {
         commandName: "keys",
         abstract: "Create, list and revoke API keys (stored hashed in the data directory).",
         discussion: """
-            Keys work on a running server within a second. While no unrevoked key exists, \
+            Keys work on a running server within a second. Until a key is created, \
             `writ serve --auth auto` (the default) needs none; the first key switches \
-            authentication on.
+            authentication on for good (revoking every key does not switch it off).
             """,
         subcommands: [KeysCreate.self, KeysList.self, KeysRevoke.self]
     )
