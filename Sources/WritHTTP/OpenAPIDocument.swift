@@ -28,6 +28,10 @@ enum OpenAPIDocument {
     {
       "name": "Operations",
       "description": "Health, metrics, API description"
+    },
+    {
+      "name": "Tasks",
+      "description": "Tasks agents act in, their credentials and close receipts"
     }
   ],
   "paths": {
@@ -48,6 +52,15 @@ enum OpenAPIDocument {
         "parameters": [
           {
             "$ref": "#/components/parameters/XRequestID"
+          },
+          {
+            "name": "Writ-Task-Credential",
+            "in": "header",
+            "required": false,
+            "schema": {
+              "type": "string"
+            },
+            "description": "For a request about an agent (subject type mapped to Writ::Agent): the agent's task credential. `context.task_token` in the request, when present, takes precedence. Without a valid credential for a live task the decision is false with reason `no_task`."
           }
         ],
         "requestBody": {
@@ -117,6 +130,15 @@ enum OpenAPIDocument {
         "parameters": [
           {
             "$ref": "#/components/parameters/XRequestID"
+          },
+          {
+            "name": "Writ-Task-Credential",
+            "in": "header",
+            "required": false,
+            "schema": {
+              "type": "string"
+            },
+            "description": "For a request about an agent (subject type mapped to Writ::Agent): the agent's task credential. `context.task_token` in the request, when present, takes precedence. Without a valid credential for a live task the decision is false with reason `no_task`."
           }
         ],
         "requestBody": {
@@ -186,6 +208,15 @@ enum OpenAPIDocument {
         "parameters": [
           {
             "$ref": "#/components/parameters/XRequestID"
+          },
+          {
+            "name": "Writ-Task-Credential",
+            "in": "header",
+            "required": false,
+            "schema": {
+              "type": "string"
+            },
+            "description": "For a request about an agent (subject type mapped to Writ::Agent): the agent's task credential. `context.task_token` in the request, when present, takes precedence. Without a valid credential for a live task the decision is false with reason `no_task`."
           }
         ],
         "requestBody": {
@@ -255,6 +286,15 @@ enum OpenAPIDocument {
         "parameters": [
           {
             "$ref": "#/components/parameters/XRequestID"
+          },
+          {
+            "name": "Writ-Task-Credential",
+            "in": "header",
+            "required": false,
+            "schema": {
+              "type": "string"
+            },
+            "description": "For a request about an agent (subject type mapped to Writ::Agent): the agent's task credential. `context.task_token` in the request, when present, takes precedence. Without a valid credential for a live task the decision is false with reason `no_task`."
           }
         ],
         "requestBody": {
@@ -324,6 +364,15 @@ enum OpenAPIDocument {
         "parameters": [
           {
             "$ref": "#/components/parameters/XRequestID"
+          },
+          {
+            "name": "Writ-Task-Credential",
+            "in": "header",
+            "required": false,
+            "schema": {
+              "type": "string"
+            },
+            "description": "For a request about an agent (subject type mapped to Writ::Agent): the agent's task credential. `context.task_token` in the request, when present, takes precedence. Without a valid credential for a live task the decision is false with reason `no_task`."
           }
         ],
         "requestBody": {
@@ -1327,6 +1376,398 @@ enum OpenAPIDocument {
           }
         }
       }
+    },
+    "/v1/tasks": {
+      "post": {
+        "operationId": "openTask",
+        "tags": [
+          "Tasks"
+        ],
+        "summary": "Open a task",
+        "description": "Opens a task for an agent acting for a user, with a mandate (Cedar policies that apply only inside it), a lifetime and budgets; returns the task and the credential its agent presents. Needs a key with the `tasks` scope: its holder may open tasks for any user, so give it to the orchestrator or front end that authenticated the user. A task credential is not an API key: an agent cannot open a task.",
+        "security": [
+          {
+            "apiKey": []
+          },
+          {}
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/XRequestID"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/TaskOpening"
+              }
+            }
+          }
+        },
+        "responses": {
+          "201": {
+            "description": "The task opened, with its credential.",
+            "headers": {
+              "X-Request-ID": {
+                "$ref": "#/components/headers/X-Request-ID"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/OpenedTask"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "413": {
+            "$ref": "#/components/responses/ContentTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "422": {
+            "$ref": "#/components/responses/UnprocessableContent"
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailable"
+          }
+        }
+      },
+      "get": {
+        "operationId": "listTasks",
+        "tags": [
+          "Tasks"
+        ],
+        "summary": "List tasks",
+        "description": "Tasks by agent, user and state (at most 1,000). Needs the `tasks` scope.",
+        "security": [
+          {
+            "apiKey": []
+          },
+          {}
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/XRequestID"
+          },
+          {
+            "name": "agent",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "user",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "state",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "string",
+              "enum": [
+                "open",
+                "closed",
+                "expired"
+              ]
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The tasks.",
+            "headers": {
+              "X-Request-ID": {
+                "$ref": "#/components/headers/X-Request-ID"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/TaskList"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailable"
+          }
+        }
+      }
+    },
+    "/v1/tasks/{id}": {
+      "get": {
+        "operationId": "getTask",
+        "tags": [
+          "Tasks"
+        ],
+        "summary": "Show a task",
+        "description": "One task with its budgets and counters. Needs the `tasks` scope.",
+        "security": [
+          {
+            "apiKey": []
+          },
+          {}
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/XRequestID"
+          },
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            },
+            "description": "The task id."
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The task.",
+            "headers": {
+              "X-Request-ID": {
+                "$ref": "#/components/headers/X-Request-ID"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Task"
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailable"
+          }
+        }
+      }
+    },
+    "/v1/tasks/{id}/delegate": {
+      "post": {
+        "operationId": "delegateTask",
+        "tags": [
+          "Tasks"
+        ],
+        "summary": "Delegate from a task",
+        "description": "Opens a child task for a sub-agent (or the same agent) inside task `id`, with its own mandate; it never exceeds its parent, expires no later, and stays within what the parent's budgets have left. Authenticated by the parent task's credential in `Writ-Task-Credential`, whose `jti` must be `id` (401 when it does not verify, 403 when it is for another task); no API key.",
+        "security": [
+          {}
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/XRequestID"
+          },
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            },
+            "description": "The task id."
+          },
+          {
+            "name": "Writ-Task-Credential",
+            "in": "header",
+            "required": true,
+            "schema": {
+              "type": "string"
+            },
+            "description": "The parent task's credential (the delegating agent's)."
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/TaskDelegation"
+              }
+            }
+          }
+        },
+        "responses": {
+          "201": {
+            "description": "The child task, with its credential.",
+            "headers": {
+              "X-Request-ID": {
+                "$ref": "#/components/headers/X-Request-ID"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/OpenedTask"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          },
+          "413": {
+            "$ref": "#/components/responses/ContentTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "422": {
+            "$ref": "#/components/responses/UnprocessableContent"
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailable"
+          }
+        }
+      }
+    },
+    "/v1/tasks/{id}/close": {
+      "post": {
+        "operationId": "closeTask",
+        "tags": [
+          "Tasks"
+        ],
+        "summary": "Close a task",
+        "description": "Closes the task and every task delegated from it; once this returns no decision in them is allowed. Returns the closed ids and a receipt signed with the server's key (verify with /.well-known/jwks.json). Needs the `tasks` scope.",
+        "security": [
+          {
+            "apiKey": []
+          },
+          {}
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/XRequestID"
+          },
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            },
+            "description": "The task id."
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The closed ids and the signed receipt.",
+            "headers": {
+              "X-Request-ID": {
+                "$ref": "#/components/headers/X-Request-ID"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/TaskClosure"
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailable"
+          }
+        }
+      }
+    },
+    "/.well-known/jwks.json": {
+      "get": {
+        "operationId": "getJWKS",
+        "tags": [
+          "Tasks"
+        ],
+        "summary": "Signing keys",
+        "description": "The Ed25519 public keys that verify task credentials and close receipts, as a JWK Set; retired keys stay listed for the grace period.",
+        "security": [
+          {}
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/XRequestID"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The JWK Set.",
+            "headers": {
+              "X-Request-ID": {
+                "$ref": "#/components/headers/X-Request-ID"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/JWKS"
+                }
+              }
+            }
+          }
+        }
+      }
     }
   },
   "components": {
@@ -2296,6 +2737,361 @@ enum OpenAPIDocument {
           "status",
           "reason"
         ]
+      },
+      "TaskBudgets": {
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {
+          "max_decisions": {
+            "type": "integer",
+            "minimum": 1
+          },
+          "max_calls": {
+            "type": "object",
+            "additionalProperties": {
+              "type": "integer",
+              "minimum": 1
+            },
+            "description": "Allowed decisions per action id."
+          },
+          "spend": {
+            "type": "object",
+            "additionalProperties": {
+              "type": "object",
+              "required": [
+                "argument",
+                "ceiling"
+              ],
+              "additionalProperties": false,
+              "properties": {
+                "argument": {
+                  "type": "string"
+                },
+                "ceiling": {
+                  "type": "integer",
+                  "minimum": 1
+                }
+              }
+            },
+            "description": "Per action id: the ceiling on the sum of context.input.<argument>."
+          }
+        }
+      },
+      "TaskOpening": {
+        "type": "object",
+        "required": [
+          "agent",
+          "on_behalf_of",
+          "purpose",
+          "mandate",
+          "ttl"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "agent": {
+            "type": "string"
+          },
+          "on_behalf_of": {
+            "type": "string",
+            "description": "The Writ::User id."
+          },
+          "purpose": {
+            "type": "string"
+          },
+          "mandate": {
+            "oneOf": [
+              {
+                "type": "string",
+                "description": "Cedar policies."
+              },
+              {
+                "type": "array",
+                "items": {
+                  "type": "object",
+                  "required": [
+                    "name",
+                    "text"
+                  ],
+                  "additionalProperties": false,
+                  "properties": {
+                    "name": {
+                      "type": "string"
+                    },
+                    "text": {
+                      "type": "string"
+                    }
+                  }
+                }
+              }
+            ]
+          },
+          "ttl": {
+            "type": "integer",
+            "minimum": 1,
+            "description": "Lifetime in seconds, at most 12 hours."
+          },
+          "budgets": {
+            "$ref": "#/components/schemas/TaskBudgets"
+          },
+          "labels": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          }
+        }
+      },
+      "TaskDelegation": {
+        "type": "object",
+        "required": [
+          "agent",
+          "purpose",
+          "mandate"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "agent": {
+            "type": "string"
+          },
+          "purpose": {
+            "type": "string"
+          },
+          "mandate": {
+            "oneOf": [
+              {
+                "type": "string",
+                "description": "Cedar policies."
+              },
+              {
+                "type": "array",
+                "items": {
+                  "type": "object",
+                  "required": [
+                    "name",
+                    "text"
+                  ],
+                  "additionalProperties": false,
+                  "properties": {
+                    "name": {
+                      "type": "string"
+                    },
+                    "text": {
+                      "type": "string"
+                    }
+                  }
+                }
+              }
+            ]
+          },
+          "ttl": {
+            "type": "integer",
+            "minimum": 1,
+            "description": "Lifetime in seconds; absent: as long as the parent."
+          },
+          "budgets": {
+            "$ref": "#/components/schemas/TaskBudgets"
+          },
+          "labels": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          }
+        }
+      },
+      "Task": {
+        "type": "object",
+        "properties": {
+          "id": {
+            "type": "string"
+          },
+          "agent": {
+            "type": "string"
+          },
+          "on_behalf_of": {
+            "type": "string"
+          },
+          "purpose": {
+            "type": "string"
+          },
+          "state": {
+            "type": "string",
+            "enum": [
+              "open",
+              "closed",
+              "expired"
+            ]
+          },
+          "parent_id": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "depth": {
+            "type": "integer"
+          },
+          "opened_at": {
+            "type": "integer",
+            "description": "Unix seconds."
+          },
+          "expires_at": {
+            "type": "integer"
+          },
+          "closed_at": {
+            "type": [
+              "integer",
+              "null"
+            ]
+          },
+          "opened_by": {
+            "type": "string"
+          },
+          "mandate": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "properties": {
+                "name": {
+                  "type": "string"
+                },
+                "text": {
+                  "type": "string"
+                }
+              }
+            }
+          },
+          "labels": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "budgets": {
+            "$ref": "#/components/schemas/TaskBudgets"
+          },
+          "counters": {
+            "type": "object",
+            "properties": {
+              "decisions": {
+                "type": "integer"
+              },
+              "calls": {
+                "type": "integer"
+              },
+              "actions": {
+                "type": "object",
+                "additionalProperties": {
+                  "type": "integer"
+                }
+              },
+              "spend": {
+                "type": "object",
+                "additionalProperties": {
+                  "type": "integer"
+                }
+              }
+            }
+          }
+        }
+      },
+      "OpenedTask": {
+        "allOf": [
+          {
+            "$ref": "#/components/schemas/Task"
+          },
+          {
+            "type": "object",
+            "properties": {
+              "credential": {
+                "type": "string",
+                "description": "The task credential (an EdDSA JWT, typ writ-task+jwt) the agent presents in Writ-Task-Credential."
+              }
+            }
+          }
+        ]
+      },
+      "TaskList": {
+        "type": "object",
+        "properties": {
+          "tasks": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/Task"
+            }
+          }
+        }
+      },
+      "TaskClosure": {
+        "type": "object",
+        "properties": {
+          "task": {
+            "type": "string"
+          },
+          "closed": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            },
+            "description": "The task, then its descendants."
+          },
+          "closed_at": {
+            "type": "integer"
+          },
+          "receipt": {
+            "type": [
+              "object",
+              "null"
+            ],
+            "properties": {
+              "payload": {
+                "type": "string",
+                "description": "base64url of the signed JSON bytes (docs/TASKS.md)."
+              },
+              "kid": {
+                "type": "string"
+              },
+              "signature": {
+                "type": "string",
+                "description": "base64url Ed25519 signature over \"writ-detached-signature-v1\\u0000\" + payload."
+              }
+            }
+          },
+          "receipt_failure": {
+            "type": "string"
+          }
+        }
+      },
+      "JWKS": {
+        "type": "object",
+        "properties": {
+          "keys": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "properties": {
+                "kty": {
+                  "const": "OKP"
+                },
+                "crv": {
+                  "const": "Ed25519"
+                },
+                "x": {
+                  "type": "string"
+                },
+                "kid": {
+                  "type": "string"
+                },
+                "alg": {
+                  "const": "EdDSA"
+                },
+                "use": {
+                  "const": "sig"
+                }
+              }
+            }
+          }
+        }
       }
     }
   }

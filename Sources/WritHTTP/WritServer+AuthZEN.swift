@@ -5,7 +5,8 @@ import WritCore
 
 extension WritServer {
     /// The five AuthZEN operations (`POST`, `application/json`, scope `decide`) and
-    /// the PDP metadata document.
+    /// the PDP metadata document. A request about an agent carries the agent's task
+    /// credential in the `Writ-Task-Credential` header (or `context.task_token`).
     func authZENRoutes(address: BoundAddress) -> [Route] {
         AuthZENOperation.allCases.map { operation in
             Route(.post, operation.path, scope: .decide) { request, context in
@@ -23,7 +24,11 @@ extension WritServer {
         do {
             _ = try MediaTypeCheck.require(["application/json"], in: request)
             let body = try await RequestBodyReader.read(request, context: context, limit: service.configuration.limits.maxBodyBytes)
-            let outcome = try service.authzen(operation, body: body)
+            let presented = request.headers[values: Self.taskCredentialHeader]
+            guard presented.count <= 1 else {
+                throw WritError(.invalidRequest, "send one Writ-Task-Credential header, not \(presented.count)")
+            }
+            let outcome = try await service.authzen(operation, body: body, taskCredential: presented.first, tasks: tasks)
             metrics.recordDecisions(operation, outcome.decisions, duration: ContinuousClock.now - started)
             return JSONResponse.make(bytes: outcome.body)
         } catch {

@@ -2,6 +2,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import ServiceLifecycle
 import WritCore
 
 /// Writ's HTTP server: the OpenID AuthZEN 1.0 decision API, the management API,
@@ -57,12 +58,25 @@ public struct WritServer: Sendable {
     }
 
     public let service: DecisionService
+    /// The tasks agents act in; nil serves no task routes, and AuthZEN requests about
+    /// agents are denied with `no_task`.
+    public let tasks: TaskService?
+    /// The key ring whose public keys `/.well-known/jwks.json` publishes.
+    public let credentials: CredentialKeyRing?
     public let configuration: Configuration
     let metrics = WritMetrics()
     let authenticator: Authenticator
 
-    public init(service: DecisionService, configuration: Configuration = Configuration()) {
+    /// How often expired tasks are dropped from memory while the application runs.
+    public static let expiryInterval: Duration = .seconds(5)
+
+    public init(
+        service: DecisionService, tasks: TaskService? = nil, credentials: CredentialKeyRing? = nil,
+        configuration: Configuration = Configuration()
+    ) {
         self.service = service
+        self.tasks = tasks
+        self.credentials = credentials
         self.configuration = configuration
         self.authenticator = Authenticator(
             mode: configuration.auth,
@@ -94,11 +108,13 @@ public struct WritServer: Sendable {
             }
         }
         let host = configuration.host
+        let services: [any Service] = tasks.map { [TaskExpiryService(tasks: $0, interval: Self.expiryInterval)] } ?? []
         return Application(
             router: router,
             server: .http1(configuration: .init(idleTimeout: .nanoseconds(configuration.idleTimeout.nanoseconds))),
             configuration: ApplicationConfiguration(
                 address: .hostname(host, port: configuration.port), serverName: configuration.serverName),
+            services: services,
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
                 address.set(host: host, port: port)
@@ -109,6 +125,12 @@ public struct WritServer: Sendable {
 
     /// Every route, in the order the OpenAPI document lists them.
     func routes(address: BoundAddress) -> [Route] {
-        authZENRoutes(address: address) + policyRoutes() + schemaRoutes() + entityRoutes() + operationRoutes()
+        var routes = authZENRoutes(address: address)
+        routes += taskRoutes()
+        routes += policyRoutes()
+        routes += schemaRoutes()
+        routes += entityRoutes()
+        routes += operationRoutes()
+        return routes
     }
 }

@@ -17,6 +17,13 @@ struct TestServer {
     var publicBaseURL: String?
     /// An example under `examples/` to serve instead of the fixture.
     var example: String?
+    /// Serve tasks, with a key ring of one fresh signing key.
+    var tasks = false
+    /// The signing key of the task credentials; nil generates one.
+    var signingKey: SigningKeyRecord?
+
+    /// The issuer and audience of the task credentials the server mints.
+    static let issuer = "https://writ.test"
 
     /// The fixture: users with a role, documents with an owner.
     static let schema = """
@@ -62,8 +69,18 @@ struct TestServer {
     }
 
     private func serve<T: Sendable>(_ service: DecisionService, _ body: @Sendable (Client) async throws -> T) async throws -> T {
+        var taskService: TaskService?
+        var ring: CredentialKeyRing?
+        if tasks {
+            let key = signingKey ?? SigningKeyRecord.generate(now: Date())
+            try await service.store.insertSigningKey(key)
+            let keyRing = CredentialKeyRing(
+                keys: [key], issuer: Self.issuer, gracePeriod: TaskCredentialSigner.gracePeriod, maxLifetime: .seconds(12 * 3600))
+            taskService = TaskCredentialSigner(ring: keyRing).taskService(decisions: service)
+            ring = keyRing
+        }
         let server = WritServer(
-            service: service,
+            service: service, tasks: taskService, credentials: ring,
             configuration: .init(auth: auth, publicBaseURL: publicBaseURL, apiKeyRefresh: .zero))
         return try await server.makeApplication().test(.live) { client in
             try await body(Client(client: client, service: service))

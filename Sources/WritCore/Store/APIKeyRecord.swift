@@ -7,6 +7,9 @@ public enum APIKeyScope: String, Sendable, Hashable, Codable, CaseIterable {
     case decide
     /// Call the management API (`/v1/policies`, `/v1/schema`, `/v1/entities`).
     case manage
+    /// Open, close and list tasks (`/v1/tasks`) for any user: give it to the
+    /// orchestrator or front end that authenticated the user.
+    case tasks
 }
 
 /// A stored API key. The secret itself is never stored: only its SHA-256 digest.

@@ -15,7 +15,10 @@ struct ServeCommand: AsyncParsableCommand {
             On first start (an empty data directory) the policies, schema, entities.json and \
             authzen.json in --from DIR are loaded into the store; without --from, the \
             examples/authzen-todo example is. Later starts serve what the store holds and \
-            ignore --from; authzen.json is kept in the data directory. Stops gracefully on \
+            ignore --from; authzen.json is kept in the data directory. Tasks (/v1/tasks) are \
+            served too: the first start generates the signing key of task credentials \
+            (issuer and audience: --public-url); open tasks are loaded at every start. \
+            Stops gracefully on \
             SIGINT and SIGTERM (exit 0). Exits 1 when the data directory, DIR or the \
             listen address cannot be used.
             """
@@ -43,15 +46,21 @@ struct ServeCommand: AsyncParsableCommand {
         logger.logLevel = .info
         let service: DecisionService
         let address: (host: String, port: Int)
+        let tasks: TaskService
+        let ring: CredentialKeyRing
         do {
             address = try Self.parseListen(listen)
             service = try await start(logger: logger)
+            let issuer = publicURL ?? "http://\(address.host.contains(":") ? "[\(address.host)]" : address.host):\(address.port)"
+            let started = try await startTasks(service, issuer: issuer, logger: logger)
+            tasks = started.tasks
+            ring = started.ring
         } catch let error as InputError {
             printError(error.description)
             throw WritExit.badInput
         }
         let server = WritServer(
-            service: service,
+            service: service, tasks: tasks, credentials: ring,
             configuration: .init(host: address.host, port: address.port, auth: auth, publicBaseURL: publicURL))
         let app = server.makeApplication(logger: logger) { host, port in
             let shown = host.contains(":") ? "[\(host)]" : host
@@ -108,6 +117,39 @@ struct ServeCommand: AsyncParsableCommand {
             logger.error("serving not ready: \(error.message)")
         }
         return service
+    }
+
+    /// The signing keys (one generated and stored on first start), the key ring that
+    /// mints task credentials with issuer and audience `issuer`, and the task service
+    /// holding the store's open tasks.
+    private func startTasks(
+        _ service: DecisionService, issuer: String, logger: Logger
+    ) async throws -> (tasks: TaskService, ring: CredentialKeyRing) {
+        let store = service.store
+        var keys: [SigningKeyRecord]
+        do {
+            keys = try await store.allSigningKeys()
+            if !keys.contains(where: { $0.retiredAt == nil }) {
+                let key = SigningKeyRecord.generate(now: Date())
+                try await store.insertSigningKey(key)
+                keys.append(key)
+                logger.info("generated signing key \(key.id)")
+            }
+        } catch {
+            throw InputError("cannot read the signing keys in `\(data.data)`: \(error.message)")
+        }
+        let configuration = TaskService.Configuration()
+        let ring = CredentialKeyRing(
+            keys: keys, issuer: issuer, gracePeriod: TaskCredentialSigner.gracePeriod, maxLifetime: configuration.maxTTL)
+        let tasks = TaskCredentialSigner(ring: ring).taskService(decisions: service, configuration: configuration)
+        do {
+            for failure in try await tasks.load() {
+                logger.error("task not loaded: \(failure.message)")
+            }
+        } catch {
+            logger.error("tasks not loaded: \(error.message)")
+        }
+        return (tasks, ring)
     }
 
     /// Stores the policy directory's `authzen.json` in the data directory (removing a

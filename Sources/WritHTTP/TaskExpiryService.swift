@@ -1,0 +1,22 @@
+import ServiceLifecycle
+import WritCore
+
+/// Ends expired tasks every `interval` while the server runs: `TaskService.expire()`
+/// drops them from memory (decisions in them are already denied by their expiry).
+struct TaskExpiryService: Service {
+    let tasks: TaskService
+    let interval: Duration
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                _ = tasks.expire()
+                do {
+                    try await Task.sleep(for: interval)
+                } catch {
+                    return
+                }
+            }
+        }
+    }
+}
