@@ -34,7 +34,7 @@ import Testing
         #expect(run.status != 0)
     }
 
-    @Test func aServerOnTheDataDirectoryRequiresTheKeyUntilItIsRevoked() async throws {
+    @Test func aServerOnTheDataDirectoryRequiresAKeyOnceOneWasCreatedEvenAfterItIsRevoked() async throws {
         let data = FileManagerHelpers.temporaryDirectory()
         let directory = try ServeCommand.policyDirectory()
         let token = try CLI.run(["keys", "create", "--name", "admin", "--scope", "manage", "--data", data])
@@ -45,11 +45,11 @@ import Testing
         #expect(locked.stop().status == 0)
         let id = token.split(separator: "_").dropFirst().first.map(String.init) ?? ""
         _ = try CLI.run(["keys", "revoke", id, "--data", data])
-        let open = try ServerProcess(["--data", data])
-        let afterRevoking = try await open.request("GET", "/v1/policies")
-        #expect(open.stop().status == 0)
+        let stillLocked = try ServerProcess(["--data", data])
+        let afterRevoking = try await stillLocked.request("GET", "/v1/policies", key: token)
+        #expect(stillLocked.stop().status == 0)
         #expect(without.status == 401)
         #expect(with.status == 200)
-        #expect(afterRevoking.status == 200)
+        #expect(afterRevoking.status == 401)
     }
 }
