@@ -67,6 +67,19 @@ let package = Package(
             swiftSettings: strictSettings,
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // `swift package benchmark --target Decisions`: whole AuthZEN decisions in process,
+        // and what deciding inside a task adds.
+        .executableTarget(
+            name: "Decisions",
+            dependencies: [
+                .product(name: "Cedar", package: "Writ"),
+                .product(name: "WritCore", package: "Writ"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/Decisions",
+            swiftSettings: strictSettings,
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -45,23 +45,26 @@ struct RequestIDMiddleware: RouterMiddleware {
     /// (a system call) per request.
     static func makeID() -> String {
         let low = counter.wrappingAdd(1, ordering: .relaxed).oldValue
-        let digits = hex(prefix) + hex(low)
-        var id = ""
-        id.reserveCapacity(36)
-        for (index, digit) in digits.enumerated() {
-            if index == 8 || index == 12 || index == 16 || index == 20 { id.append("-") }
-            id.append(digit)
+        // 32 hex digits in 8-4-4-4-12 groups, written straight into the string's storage.
+        return String(unsafeUninitializedCapacity: 36) { buffer in
+            let digits: StaticString = "0123456789abcdef"
+            var written = 0
+            for nibble in 0..<32 {
+                if nibble == 8 || nibble == 12 || nibble == 16 || nibble == 20 {
+                    buffer[written] = UInt8(ascii: "-")
+                    written += 1
+                }
+                let word = nibble < 16 ? prefix : low
+                let shift = UInt64(60 - 4 * (nibble % 16))
+                buffer[written] = digits.utf8Start[Int((word >> shift) & 0xF)]
+                written += 1
+            }
+            return written
         }
-        return id
     }
 
     private static let prefix = UInt64.random(in: .min ... .max)
     private static let counter = Atomic<UInt64>(UInt64.random(in: .min ... .max))
-
-    private static func hex(_ value: UInt64) -> String {
-        let text = String(value, radix: 16)
-        return String(repeating: "0", count: 16 - text.count) + text
-    }
 
     /// The id if it may be echoed: 1 to `maxLength` bytes, each printable ASCII
     /// (0x20–0x7E), not starting or ending with a space.

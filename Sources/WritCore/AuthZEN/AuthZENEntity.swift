@@ -23,7 +23,7 @@ struct AuthZENEntity: Sendable {
         var properties: [AuthZENProperty] = []
         if let given = try object.optionalObject("properties") {
             for member in given.members {
-                properties.append(AuthZENProperty(key: member.key, value: member.value, path: given.path.appending(member.key)))
+                properties.append(AuthZENProperty(key: member.key, value: member.value, parent: given.path))
             }
         }
         if mapping.extraMembersAsProperties {
@@ -31,7 +31,7 @@ struct AuthZENEntity: Sendable {
             where !ownMembers.contains(where: { $0.scalarsEqual(member.key) })
                 && !properties.contains(where: { $0.key.scalarsEqual(member.key) })
             {
-                properties.append(AuthZENProperty(key: member.key, value: member.value, path: path.appending(member.key)))
+                properties.append(AuthZENProperty(key: member.key, value: member.value, parent: path))
             }
         }
         return AuthZENEntity(type: type, id: id, properties: properties, path: path)

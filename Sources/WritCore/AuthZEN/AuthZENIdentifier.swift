@@ -8,14 +8,15 @@
 /// and `e` + U+0301 are different ids, as they are in Cedar.
 enum AuthZENIdentifier {
     /// Throws `.invalidIdentifier` when `text`, found at `path`, holds a refused character.
-    static func check(_ text: String, at path: AuthZENPath) throws(WritError) {
-        if let error = refusal(in: text, named: "`\(path)`") { throw error }
+    /// The path is only rendered when there is an error to report.
+    static func check(_ text: String, at path: @autoclosure () -> AuthZENPath) throws(WritError) {
+        if let error = refusal(in: text, named: "`\(path())`") { throw error }
     }
 
     /// The error for `text`, called `name` in the message, when it holds a refused
     /// character other than those `allowing` lists: `.invalidIdentifier`, or `code`.
     static func refusal(
-        in text: String, named name: String, allowing: Set<Unicode.Scalar> = [], code: WritError.Code = .invalidIdentifier
+        in text: String, named name: @autoclosure () -> String, allowing: Set<Unicode.Scalar> = [], code: WritError.Code = .invalidIdentifier
     ) -> WritError? {
         // Nearly every identifier is printable ASCII, which holds no refused character.
         if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return nil }
@@ -27,7 +28,7 @@ enum AuthZENIdentifier {
         let what = code == .invalidIdentifier ? "identifiers" : "it"
         return WritError(
             code,
-            "\(name) contains \(number) (\(kind(of: scalar))); \(what) may not contain control, "
+            "\(name()) contains \(number) (\(kind(of: scalar))); \(what) may not contain control, "
                 + "bidirectional or zero-width characters")
     }
 

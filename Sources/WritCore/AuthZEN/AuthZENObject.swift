@@ -39,13 +39,20 @@ struct AuthZENObject: Sendable {
     /// The required string member `key`.
     func string(_ key: String) throws(WritError) -> String {
         guard let value = members[key] else { throw Self.missing(path.appending(key)) }
-        return try Self.string(value, at: path.appending(key))
+        // The path is built only for an error: this runs several times per decision.
+        guard case .string(let string) = value else {
+            throw Self.wrongType(path.appending(key), expected: "a string", found: value)
+        }
+        return string
     }
 
     /// The optional string member `key`.
     func optionalString(_ key: String) throws(WritError) -> String? {
         guard let value = members[key] else { return nil }
-        return try Self.string(value, at: path.appending(key))
+        guard case .string(let string) = value else {
+            throw Self.wrongType(path.appending(key), expected: "a string", found: value)
+        }
+        return string
     }
 
     /// The required object member `key`.

@@ -60,36 +60,37 @@ struct AuthZENValueReader: Sendable {
     }
 
     /// Reads `json`, found at `path`, as a value of `type` (nil: as without a schema).
-    func read(_ json: JSON, as type: SchemaType?, at path: AuthZENPath) throws(WritError) -> Value {
-        try Self.checkRepresentable(json, at: path)
+    /// `path` is only built when there is an error to report.
+    func read(_ json: JSON, as type: SchemaType?, at path: @autoclosure () -> AuthZENPath) throws(WritError) -> Value {
+        try Self.checkRepresentable(json, at: path())
         let value: Value
         do {
             value = try reader.read(json, as: type)
         } catch {
-            throw WritError(.wrongType, "`\(path.appending(error.pathComponents ?? []))`: \(error.message)")
+            throw WritError(.wrongType, "`\(path().appending(error.pathComponents ?? []))`: \(error.message)")
         }
         if let type, let mismatch = type.mismatch(with: value) {
-            throw WritError(.wrongType, "`\(mismatch.location(from: path.description))`: \(mismatch.problemText)")
+            throw WritError(.wrongType, "`\(mismatch.location(from: path().description))`: \(mismatch.problemText)")
         }
         return value
     }
 
     /// Rejects `null` and numbers Cedar cannot hold, anywhere in `json`.
-    private static func checkRepresentable(_ json: JSON, at path: AuthZENPath) throws(WritError) {
+    private static func checkRepresentable(_ json: JSON, at path: @autoclosure () -> AuthZENPath) throws(WritError) {
         switch json {
         case .null:
-            throw WritError(.wrongType, "`\(path)` is `null`, which has no Cedar value")
+            throw WritError(.wrongType, "`\(path())` is `null`, which has no Cedar value")
         case .number(let number):
             guard number.int64 != nil else {
                 throw WritError(
-                    .invalidNumber, "`\(path)` is `\(number.text)`; Cedar numbers are integers from -2^63 to 2^63-1")
+                    .invalidNumber, "`\(path())` is `\(number.text)`; Cedar numbers are integers from -2^63 to 2^63-1")
             }
         case .array(let elements):
             for (index, element) in elements.enumerated() {
-                try checkRepresentable(element, at: path.appending(index: index))
+                try checkRepresentable(element, at: path().appending(index: index))
             }
         case .object(let object):
-            for member in object { try checkRepresentable(member.value, at: path.appending(member.key)) }
+            for member in object { try checkRepresentable(member.value, at: path().appending(member.key)) }
         case .bool, .string:
             break
         }
@@ -101,5 +102,9 @@ struct AuthZENValueReader: Sendable {
 struct AuthZENProperty: Sendable {
     let key: String
     let value: JSON
-    let path: AuthZENPath
+    /// The object holding the property.
+    let parent: AuthZENPath
+
+    /// Where the property sits, for error messages; built only when one is made.
+    var path: AuthZENPath { parent.appending(key) }
 }
