@@ -57,6 +57,10 @@ public struct WritError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let storeUnavailable = Code(rawValue: "store_unavailable")
         /// Stored state that Writ cannot read back (corruption or a newer format).
         public static let corruptState = Code(rawValue: "corrupt_state")
+
+        // Enforcement (library)
+        /// Output could not be redacted as an obligation asks; it must not be released.
+        public static let redactionFailed = Code(rawValue: "redaction_failed")
     }
 
     /// Where in the user's input a problem is: a file (or JSON path) and, for text, a

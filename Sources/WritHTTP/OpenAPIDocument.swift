@@ -2422,6 +2422,13 @@ enum OpenAPIDocument {
           "search_action_endpoint": {
             "type": "string",
             "format": "uri"
+          },
+          "supported_obligations": {
+            "type": "array",
+            "description": "The AuthZEN Obligations Profile types Writ issues: `custom`, for the redactions a permit policy declares (`@redact_fields`, `@redact_text`; docs/AUTHZEN.md). A decision's `context.obligations` lists them; the PEP must apply every one before it releases output, or deny.",
+            "items": {
+              "type": "string"
+            }
           }
         },
         "required": [

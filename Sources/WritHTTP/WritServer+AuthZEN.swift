@@ -44,6 +44,8 @@ extension WritServer {
         for operation in AuthZENOperation.allCases {
             members.append(("\(operation.metadataName)_endpoint", .string(baseURL + operation.path)))
         }
+        // The AuthZEN Obligations Profile: redactions come as `custom` obligations.
+        members.append(("supported_obligations", .array([.string("custom")])))
         return JSONResponse.make(.members(members))
     }
 }

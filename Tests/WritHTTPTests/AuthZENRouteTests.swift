@@ -77,7 +77,8 @@ import WritHTTP
             try await client.send(.get, "/.well-known/authzen-configuration")
         }
         #expect(reply.status == 200)
-        #expect(reply.object as? [String: String] == [
+        #expect(reply.object["supported_obligations"] as? [String] == ["custom"])
+        #expect(reply.object.filter { $0.key != "supported_obligations" } as? [String: String] == [
             "policy_decision_point": "https://pdp.example.com",
             "access_evaluation_endpoint": "https://pdp.example.com/access/v1/evaluation",
             "access_evaluations_endpoint": "https://pdp.example.com/access/v1/evaluations",

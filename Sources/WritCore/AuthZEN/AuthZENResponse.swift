@@ -12,7 +12,9 @@ import Cedar
 /// - `errors`: `[{"policy": id, "message": …}]`, policies that failed while evaluated;
 /// - `failed_guardrails`: in strict mode, the `forbid` policies whose failure denied;
 /// - `reason` and `message`: why a request about an agent was denied in its task
-///   (`no_task`, `task_closed`, `budget_exhausted:decisions` …; see `TaskDenial`).
+///   (`no_task`, `task_closed`, `budget_exhausted:decisions` …; see `TaskDenial`);
+/// - `obligations`: for an allow, the redactions its policies ask for, as AuthZEN
+///   Obligations Profile objects (`Redaction.obligation(id:)`).
 ///
 /// A batch item is exactly `{"decision": bool}` unless it has an `error`, `errors`,
 /// `failed_guardrails`, a task denial or a short-circuit reason to report.
@@ -70,6 +72,13 @@ enum AuthZENResponse {
             ]))))
         }
         guard let decision = result.decision else { return members }
+        if result.allowed, !decision.redactions.isEmpty {
+            // The AuthZEN Obligations Profile: the PEP must apply each, or deny.
+            let obligations = decision.redactions.enumerated().map { index, redaction in
+                redaction.obligation(id: "redact-\(index + 1)")
+            }
+            members.append((key: "obligations", value: .array(obligations)))
+        }
         if !decision.errors.isEmpty {
             let errors: [JSON] = decision.errors.map { error in
                 .object(JSONObject(uniqueMembers: [

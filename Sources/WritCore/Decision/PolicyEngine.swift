@@ -59,8 +59,9 @@ public final class PolicyEngine: Sendable {
                 allowed = false
             }
         }
+        let redactions = allowed && !policies.redactions.isEmpty ? reasons.compactMap { policies.redactions[$0] } : []
         return WritDecision(
             allowed: allowed, reasons: reasons, errors: response.errors,
-            failedGuardrails: guardrails, policySetVersion: version.version, mode: mode)
+            failedGuardrails: guardrails, policySetVersion: version.version, mode: mode, redactions: redactions)
     }
 }

@@ -10,6 +10,9 @@ public struct CompiledPolicySet: Sendable {
     public let fileOfPolicy: [PolicyID: String]
     /// Warnings the validator reported (errors stop compilation).
     public let warnings: [WritError.Detail]
+    /// The redactions permit policies declare (`@redact_fields`, `@redact_text`), by
+    /// policy id; an allow carries those of the policies that decided it.
+    public let redactions: [PolicyID: Redaction]
     let authorizer: Authorizer
 }
 
@@ -28,6 +31,7 @@ public enum PolicySetCompiler {
     public static func compile(files: [SourceFile], resolvedSchema schema: Schema?) throws(WritError) -> CompiledPolicySet {
         var set = PolicySet()
         var fileOfPolicy: [PolicyID: String] = [:]
+        var redactions: [PolicyID: Redaction] = [:]
         var position = 0
         for file in files {
             for var policy in try parse(file) {
@@ -50,6 +54,15 @@ public enum PolicySetCompiler {
                     throw WritError(.invalidPolicySet, "\(file.name): \(error.message)")
                 }
                 fileOfPolicy[policy.id] = file.name
+                do {
+                    redactions[policy.id] = try Redaction.declared(by: policy)
+                } catch {
+                    let at = policy.span.map { ":\($0.start.line):\($0.start.column)" } ?? ""
+                    throw WritError(
+                        .invalidPolicySet, "\(file.name)\(at): policy `\(policy.id)`: \(error.message)",
+                        details: [detail(file: file.name, span: policy.span, code: "invalid_redaction",
+                                         message: error.message, policyID: policy.id)])
+                }
             }
         }
         var warnings: [WritError.Detail] = []
@@ -70,7 +83,7 @@ public enum PolicySetCompiler {
         }
         return CompiledPolicySet(
             policies: set, schema: schema, fileOfPolicy: fileOfPolicy, warnings: warnings,
-            authorizer: Authorizer(set))
+            redactions: redactions, authorizer: Authorizer(set))
     }
 
     /// Parses and resolves a schema, with errors placed in its file.

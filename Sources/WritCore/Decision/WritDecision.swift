@@ -16,11 +16,16 @@ public struct WritDecision: Sendable, Equatable {
     public var policySetVersion: Int
     /// The mode it was decided in.
     public var mode: DecisionMode
+    /// For an allow: the redactions the deciding policies ask for, in their order. The
+    /// enforcing point must apply every one (`Redaction.apply`) before it releases
+    /// output, or not release it.
+    public var redactions: [Redaction]
 
     public init(
         allowed: Bool, reasons: [PolicyID], errors: [PolicyEvaluationError],
-        failedGuardrails: [PolicyID], policySetVersion: Int, mode: DecisionMode
+        failedGuardrails: [PolicyID], policySetVersion: Int, mode: DecisionMode, redactions: [Redaction] = []
     ) {
+        self.redactions = redactions
         self.allowed = allowed
         self.reasons = reasons
         self.errors = errors

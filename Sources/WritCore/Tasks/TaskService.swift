@@ -180,7 +180,15 @@ public final class TaskService: Sendable {
 
     /// A mandate compiled against `schema` (nil: parsed only).
     static func compile(_ mandate: [SourceFile], schema: Schema?) throws(WritError) -> CompiledPolicySet {
-        try PolicySetCompiler.compile(files: mandate, resolvedSchema: schema)
+        let compiled = try PolicySetCompiler.compile(files: mandate, resolvedSchema: schema)
+        if let policy = compiled.redactions.keys.sorted().first {
+            // Only the organisation's redactions reach the enforcing point; one declared
+            // here would be silently dropped, so it is refused.
+            throw WritError(
+                .invalidPolicySet,
+                "mandate policy `\(policy)` declares a redaction; only the organisation's policies can ask for redactions")
+        }
+        return compiled
     }
 }
 
