@@ -95,7 +95,9 @@ import WritSQLite
             _ = try await cli.close(opened.record.id, closedBy: "ops")
             let answer = try await Self.decide(server.tasks, credential: opened.credential)
             #expect(answer.contains(#""decision":false"#))
+            let next = try await Self.decide(server.tasks, credential: opened.credential)
             #expect(answer.contains(#""reason":"task_closed","message":"the store holds the task, or one it was delegated from, as closed""#))
+            #expect(next.contains(#""reason":"task_closed","message":"task `\#(opened.record.id)` is closed""#))
             #expect(try await server.tasks.task(id: opened.record.id)?.counters.decisions == 1)
         }
     }

@@ -55,4 +55,15 @@ extension TaskService {
         }
         return true
     }
+
+    /// Marks closed in memory each task among `ids` that the store holds as closed
+    /// (another process closed it), with its held descendants, so that lookups and
+    /// searches deny too. A task the store cannot read is left as it is: the store
+    /// goes on refusing to count decisions in it.
+    func adoptClosures(_ ids: [String]) async {
+        for id in ids {
+            guard let stored = try? await store.task(id: id), let closedAt = stored.closedAt else { continue }
+            registry.withLock { $0.close([id], at: closedAt) }
+        }
+    }
 }
