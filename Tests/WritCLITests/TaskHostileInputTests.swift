@@ -101,6 +101,15 @@ import Testing
         #expect(run.stderr == "error: cannot open the task: no credential issuer is recorded in `\(data)`: start `writ serve --data \(data)` once (it records its --public-url, or http://HOST:PORT), or use --server\n")
     }
 
+    @Test func aDamagedIssuerRecordIsNamed() throws {
+        let data = try TaskCommand.dataDirectory()
+        try FileManagerHelpers.write("http://a b\n", to: data + "/issuer")
+        let run = try Self.openFails(["--mandate", TaskCommand.mandate], data: data)
+        #expect(run.status == 1)
+        #expect(run.stderr == "error: cannot open the task: `\(data)/issuer` does not hold an issuer: it contains a space or a control character\n")
+        #expect(try Self.nothingStored(data))
+    }
+
     @Test func delegatingWithoutACredentialIsRefused() throws {
         let run = try CLI.run([
             "task", "delegate", "--agent", "helper", "--purpose", "p", "--mandate", TaskCommand.mandate,
@@ -129,6 +138,18 @@ import Testing
         let run = try TaskCommand.open(["--mandate", TaskCommand.mandate, "--server", "http://127.0.0.1:1"])
         #expect(run.status == 1)
         #expect(run.stderr == "error: cannot open the task: cannot reach the server at http://127.0.0.1:1: connection refused\n")
+    }
+
+    @Test func aServerAndADataDirectoryTogetherAreRefused() throws {
+        let run = try CLI.run(["task", "list", "--server", "http://127.0.0.1:1", "--data", "/tmp/elsewhere"])
+        #expect(run.status == 1)
+        #expect(run.stderr == "error: cannot list the tasks: give --server or --data, not both: with --server the server's own data directory is used\n")
+    }
+
+    @Test func anAPIKeyWithASpaceIsRefusedBeforeItIsSent() throws {
+        let run = try CLI.run(["task", "list", "--server", "http://127.0.0.1:1"], environment: ["WRIT_API_KEY": "writ_x y"])
+        #expect(run.status == 1)
+        #expect(run.stderr == "error: cannot list the tasks: the API key holds a space or a character other than printable ASCII\n")
     }
 
     @Test(arguments: ["ftp://127.0.0.1:8180", "127.0.0.1:8180", "http://", "http://h/?q=1"])
