@@ -9,12 +9,12 @@ import WritCore
 /// An opening is `{"agent", "on_behalf_of", "purpose", "mandate", "ttl", "budgets"?,
 /// "labels"?}`; a delegation the same without `on_behalf_of`, `ttl` optional. The
 /// mandate is Cedar text, or an array of `{"name", "text"}` files. Times are Unix
-/// seconds; `ttl` is whole seconds.
-enum TaskBody {
+/// seconds; `ttl` is whole seconds. `writ task` writes and reads the same shapes.
+package enum TaskBody {
     static let openingKeys = ["agent", "on_behalf_of", "purpose", "mandate", "ttl", "budgets", "labels"]
     static let delegationKeys = ["agent", "purpose", "mandate", "ttl", "budgets", "labels"]
 
-    static func opening(_ body: JSON, openedBy: String) throws(JSONError) -> TaskOpening {
+    package static func opening(_ body: JSON, openedBy: String) throws(JSONError) -> TaskOpening {
         let object = try body.asObject()
         try object.rejectUnknownKeys(allowed: openingKeys)
         return TaskOpening(
@@ -25,7 +25,7 @@ enum TaskBody {
             labels: try object.decodeIfPresent("labels", labels) ?? [], openedBy: openedBy)
     }
 
-    static func delegation(_ body: JSON) throws(JSONError) -> TaskDelegation {
+    package static func delegation(_ body: JSON) throws(JSONError) -> TaskDelegation {
         let object = try body.asObject()
         try object.rejectUnknownKeys(allowed: delegationKeys)
         let ttl = try object.decodeIfPresent("ttl") { (value) throws(JSONError) in try value.asPositiveInteger() }
@@ -71,23 +71,17 @@ enum TaskBody {
 
     // MARK: - Writing
 
-    static func json(_ task: TaskRecord, now: Date) -> JSON {
+    /// A task as the routes answer it, with its state at `now`.
+    package static func json(_ task: TaskRecord, now: Date) -> JSON {
         var members: [(key: String, value: JSON)] = [
             ("id", .string(task.id)), ("agent", .string(task.agent)), ("on_behalf_of", .string(task.onBehalfOf)),
             ("purpose", .string(task.purpose)), ("state", .string(task.state(at: now).rawValue)),
             ("parent_id", task.parentID.map { .string($0) } ?? .null), ("depth", .integer(task.depth)),
             ("opened_at", seconds(task.openedAt)), ("expires_at", seconds(task.expiresAt)),
             ("closed_at", task.closedAt.map(seconds) ?? .null), ("opened_by", .string(task.openedBy)),
-            ("mandate", .array(task.mandate.map { .members([("name", .string($0.name)), ("text", .string($0.text))]) })),
-            ("labels", .array(task.labels.sorted().map { .string($0) })),
+            ("mandate", json(task.mandate)), ("labels", .array(task.labels.sorted().map { .string($0) })),
         ]
-        var budgets: [(key: String, value: JSON)] = []
-        if let max = task.budgets.maxDecisions { budgets.append(("max_decisions", .integer(max))) }
-        budgets.append(("max_calls", .members(task.budgets.maxCalls.sorted { $0.key < $1.key }.map { ($0.key, .integer($0.value)) })))
-        budgets.append(("spend", .members(task.budgets.spend.sorted { $0.key < $1.key }.map {
-            ($0.key, .members([("argument", .string($0.value.argument)), ("ceiling", .number(JSONNumber($0.value.ceiling)))]))
-        })))
-        members.append(("budgets", .members(budgets)))
+        members.append(("budgets", json(task.budgets)))
         let counters = task.counters
         members.append(("counters", .members([
             ("decisions", .integer(counters.decisions)), ("calls", .integer(counters.calls)),
@@ -99,18 +93,20 @@ enum TaskBody {
 
     /// 201 with the task and, as `credential`, the token its agent presents.
     static func opened(_ opened: OpenedTask) -> Response {
-        guard case .object(var object) = json(opened.record, now: opened.record.openedAt) else {
-            return JSONResponse.make(json(opened.record, now: opened.record.openedAt), status: .created)
-        }
-        var members = object.members
-        members.append(("credential", opened.credential.map { .string($0) } ?? .null))
-        object = JSONObject(uniqueMembers: members)
-        return JSONResponse.make(.object(object), status: .created)
+        JSONResponse.make(json(opened), status: .created)
+    }
+
+    /// The task and, as `credential`, the token its agent presents.
+    package static func json(_ opened: OpenedTask) -> JSON {
+        let task = json(opened.record, now: opened.record.openedAt)
+        guard case .object(var object) = task else { return task }
+        object.append("credential", opened.credential.map { .string($0) } ?? .null)
+        return .object(object)
     }
 
     /// `{"task", "closed", "closed_at", "receipt": {"payload", "kid", "signature"}}`;
     /// payload and signature in base64url without padding.
-    static func json(_ closure: TaskClosure) -> JSON {
+    package static func json(_ closure: TaskClosure) -> JSON {
         var members: [(key: String, value: JSON)] = [
             ("task", .string(closure.taskID)), ("closed", .array(closure.closedIDs.map { .string($0) })),
             ("closed_at", seconds(closure.closedAt)),

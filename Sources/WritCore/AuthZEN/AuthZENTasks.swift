@@ -26,6 +26,8 @@ final class AuthZENTasks: Sendable {
         /// Verified credentials, by their exact bytes.
         var identities: [[UInt8]: Result<TaskCredentialIdentity, TaskDenial>] = [:]
         var evaluations: [TaskEvaluation] = []
+        /// Tasks named by verified credentials that the service did not hold.
+        var misses: [String] = []
     }
 
     /// - Parameters:
@@ -41,6 +43,10 @@ final class AuthZENTasks: Sendable {
 
     /// Every decision made through this request's tasks, in order.
     var evaluations: [TaskEvaluation] { state.withLock { $0.evaluations } }
+
+    /// The tasks named by credentials that verified, whose decisions were denied
+    /// `no_task`: the service may not hold them yet (another process opened them).
+    var misses: [String] { state.withLock { $0.misses } }
 
     /// Decides a request about an agent inside its task.
     func decide(_ prepared: AuthZENEvaluator.Prepared, engine: PolicyEngine) -> AuthZENEvaluator.Result {
@@ -65,8 +71,11 @@ final class AuthZENTasks: Sendable {
             taskID: identity.taskID, request: prepared.request, requestEntities: prepared.entities, engine: engine,
             reserve: reserving)
         var index: Int?
-        if reserving {
+        let missed = evaluation.decision.denial?.reason == .noTask
+        if reserving || missed {
             index = state.withLock { s in
+                if missed, !s.misses.contains(identity.taskID) { s.misses.append(identity.taskID) }
+                guard reserving else { return nil }
                 s.evaluations.append(evaluation)
                 return s.evaluations.count - 1
             }

@@ -42,25 +42,33 @@ extension DecisionService {
     /// stored (one store write per request) before the response is made; an allow that
     /// cannot be stored, or whose task closed meanwhile, is answered as a deny.
     /// Searches check tasks and budgets without charging them.
+    ///
+    /// A credential that verifies but names a task `tasks` does not hold (another
+    /// process sharing the store opened it) makes the service read that task from the
+    /// store, and the request is decided again; see `TaskService.hold(fromStore:)`.
     public func authzen(
         _ operation: AuthZENOperation, body: [UInt8], taskCredential: String?, tasks: TaskService?
     ) async throws(WritError) -> AuthZENOutcome {
         let reserving = operation == .evaluation || operation == .evaluations
-        let gate = AuthZENTasks(service: tasks, credential: taskCredential, reserving: reserving)
-        let (evaluator, request) = try authzenEvaluator(body, tasks: gate)
+        var gate = AuthZENTasks(service: tasks, credential: taskCredential, reserving: reserving)
+        var pass = try answer(operation, body: body, gate: gate)
+        if let tasks, !gate.misses.isEmpty {
+            // A credential verified for a task this service does not hold: another process
+            // sharing the store may have opened it. Read it (a store failure leaves it
+            // unheld, so still a deny) and decide the whole request again.
+            gate.release()
+            _ = try? await tasks.hold(fromStore: gate.misses)
+            gate = AuthZENTasks(service: tasks, credential: taskCredential, reserving: reserving)
+            pass = try answer(operation, body: body, gate: gate)
+        }
+        let evaluator: AuthZENEvaluator
         var answer: AuthZENEvaluator.Answer
-        switch operation {
-        case .evaluation, .evaluations:
-            do {
-                answer = operation == .evaluation
-                    ? try evaluator.evaluation(request)
-                    : try evaluator.evaluations(request, maxItems: configuration.limits.maxBatchItems)
-            } catch {
-                gate.release()
-                throw error
-            }
-        case .subjectSearch, .resourceSearch, .actionSearch:
-            return try search(operation, request, evaluator)
+        switch pass {
+        case .searched(let outcome):
+            return outcome
+        case .decided(let decided, let answered):
+            evaluator = decided
+            answer = answered
         }
         let evaluations = gate.evaluations
         if let tasks, !evaluations.isEmpty {
@@ -72,6 +80,32 @@ extension DecisionService {
             }
         }
         return evaluator.render(answer)
+    }
+
+    /// One pass over an AuthZEN request: the evaluations decided (their allows
+    /// reserved in `gate`, to be committed), or the search answered.
+    private enum Pass {
+        case decided(AuthZENEvaluator, AuthZENEvaluator.Answer)
+        case searched(AuthZENOutcome)
+    }
+
+    private func answer(_ operation: AuthZENOperation, body: [UInt8], gate: AuthZENTasks) throws(WritError) -> Pass {
+        let (evaluator, request) = try authzenEvaluator(body, tasks: gate)
+        switch operation {
+        case .evaluation, .evaluations:
+            do {
+                return .decided(
+                    evaluator,
+                    operation == .evaluation
+                        ? try evaluator.evaluation(request)
+                        : try evaluator.evaluations(request, maxItems: configuration.limits.maxBatchItems))
+            } catch {
+                gate.release()
+                throw error
+            }
+        case .subjectSearch, .resourceSearch, .actionSearch:
+            return .searched(try search(operation, request, evaluator))
+        }
     }
 
     private func authzenEvaluator(_ body: [UInt8], tasks: AuthZENTasks) throws(WritError) -> (AuthZENEvaluator, AuthZENObject) {

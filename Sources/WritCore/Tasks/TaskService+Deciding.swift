@@ -98,6 +98,7 @@ extension TaskService {
             do {
                 if try await !store.addTaskCounters(increments) {
                     failure = TaskDenial(.taskClosed, "the store holds the task, or one it was delegated from, as closed")
+                    await adoptClosures(increments.map(\.taskID))
                 }
             } catch {
                 failure = TaskDenial(.storeUnavailable, "the decision could not be recorded in the task's counters: \(error.message)")

@@ -54,6 +54,8 @@ extension TaskService {
         try input.mandate(delegation.mandate)
         let mandate = try Self.compile(delegation.mandate, schema: try decisions.engine().schema)
         return try await gate.run { () async throws(WritError) -> OpenedTask in
+            // A parent opened by another process sharing the store is read from it.
+            try await holdChain(of: parentID)
             let openedAt = wholeSecondNow()
             let chain = try parentChain(parentID, at: openedAt)
             let parent = chain[0].record

@@ -19,10 +19,6 @@ struct KeysList: AsyncParsableCommand {
                 key.createdAt.formatted(format), key.revokedAt.map { $0.formatted(format) } ?? "-",
             ]
         }
-        let widths = (0..<5).map { column in rows.map { $0[column].count }.max() ?? 0 }
-        for row in rows {
-            let cells = zip(row, widths).map { cell, width in cell.padding(toLength: width, withPad: " ", startingAt: 0) }
-            print(cells.joined(separator: "  ").trimmingCharacters(in: .whitespaces))
-        }
+        TextTable.print(rows)
     }
 }

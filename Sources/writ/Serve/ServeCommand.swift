@@ -16,8 +16,10 @@ struct ServeCommand: AsyncParsableCommand {
             authzen.json in --from DIR are loaded into the store; without --from, the \
             examples/authzen-todo example is. Later starts serve what the store holds and \
             ignore --from; authzen.json is kept in the data directory. Tasks (/v1/tasks) are \
-            served too: the first start generates the signing key of task credentials \
-            (issuer and audience: --public-url); open tasks are loaded at every start. \
+            served too: the first start generates the signing key of task credentials and \
+            records their issuer and audience in DIR/issuer (--public-url, else \
+            http://HOST:PORT); later starts keep the recorded one unless --public-url \
+            changes it, and `writ task` uses it too. Open tasks are loaded at every start. \
             Stops gracefully on \
             SIGINT and SIGTERM (exit 0). Exits 1 when the data directory, DIR or the \
             listen address cannot be used.
@@ -51,7 +53,7 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             address = try Self.parseListen(listen)
             service = try await start(logger: logger)
-            let issuer = publicURL ?? "http://\(address.host.contains(":") ? "[\(address.host)]" : address.host):\(address.port)"
+            let issuer = try credentialIssuer(address: address, logger: logger)
             let started = try await startTasks(service, issuer: issuer, logger: logger)
             tasks = started.tasks
             ring = started.ring
@@ -119,29 +121,36 @@ struct ServeCommand: AsyncParsableCommand {
         return service
     }
 
+    /// The issuer and audience of task credentials: `--public-url` when given (recorded
+    /// in the data directory), else the recorded one, else `http://HOST:PORT` (recorded).
+    private func credentialIssuer(address: (host: String, port: Int), logger: Logger) throws -> String {
+        let recorded = try data.recordedIssuer()
+        if let publicURL {
+            if let problem = DataOptions.issuerProblem(publicURL) {
+                throw InputError("--public-url `\(publicURL)` cannot be the credential issuer: \(problem)")
+            }
+            guard publicURL != recorded else { return publicURL }
+            if let recorded {
+                logger.notice("task credentials are now issued by \(publicURL), not \(recorded): earlier ones no longer verify")
+            }
+            try data.recordIssuer(publicURL)
+            return publicURL
+        }
+        if let recorded { return recorded }
+        let issuer = "http://\(address.host.contains(":") ? "[\(address.host)]" : address.host):\(address.port)"
+        try data.recordIssuer(issuer)
+        return issuer
+    }
+
     /// The signing keys (one generated and stored on first start), the key ring that
     /// mints task credentials with issuer and audience `issuer`, and the task service
     /// holding the store's open tasks.
     private func startTasks(
         _ service: DecisionService, issuer: String, logger: Logger
     ) async throws -> (tasks: TaskService, ring: CredentialKeyRing) {
-        let store = service.store
-        var keys: [SigningKeyRecord]
-        do {
-            keys = try await store.allSigningKeys()
-            if !keys.contains(where: { $0.retiredAt == nil }) {
-                let key = SigningKeyRecord.generate(now: Date())
-                try await store.insertSigningKey(key)
-                keys.append(key)
-                logger.info("generated signing key \(key.id)")
-            }
-        } catch {
-            throw InputError("cannot read the signing keys in `\(data.data)`: \(error.message)")
-        }
-        let configuration = TaskService.Configuration()
-        let ring = CredentialKeyRing(
-            keys: keys, issuer: issuer, gracePeriod: TaskCredentialSigner.gracePeriod, maxLifetime: configuration.maxTTL)
-        let tasks = TaskCredentialSigner(ring: ring).taskService(decisions: service, configuration: configuration)
+        let (keys, generated) = try await data.signingKeys(service.store)
+        if let generated { logger.info("generated signing key \(generated.id)") }
+        let (tasks, ring) = DataOptions.taskService(service, keys: keys, issuer: issuer)
         do {
             for failure in try await tasks.load() {
                 logger.error("task not loaded: \(failure.message)")
