@@ -45,6 +45,13 @@ enum TaskBody {
         }
     }
 
+    /// A label report: `{"labels": [string, …]}`.
+    static func labelReport(_ body: JSON) throws(JSONError) -> Set<String> {
+        let object = try body.asObject()
+        try object.rejectUnknownKeys(allowed: ["labels"])
+        return try object.decode("labels", labels)
+    }
+
     private static func labels(_ value: JSON) throws(JSONError) -> Set<String> {
         Set(try value.decodeElements(expected: "an array of strings") { label throws(JSONError) in try label.asString() })
     }
@@ -79,7 +86,7 @@ enum TaskBody {
             ("opened_at", seconds(task.openedAt)), ("expires_at", seconds(task.expiresAt)),
             ("closed_at", task.closedAt.map(seconds) ?? .null), ("opened_by", .string(task.openedBy)),
             ("mandate", .array(task.mandate.map { .members([("name", .string($0.name)), ("text", .string($0.text))]) })),
-            ("labels", .array(task.labels.sorted().map { .string($0) })),
+            ("labels", sorted(task.labels)),
         ]
         var budgets: [(key: String, value: JSON)] = []
         if let max = task.budgets.maxDecisions { budgets.append(("max_decisions", .integer(max))) }
@@ -95,6 +102,15 @@ enum TaskBody {
             ("spend", .members(counters.spend.sorted { $0.key < $1.key }.map { ($0.key, .number(JSONNumber($0.value))) })),
         ])))
         return .members(members)
+    }
+
+    /// `{"task", "labels"}`: a task's labels, in UTF-8 byte order.
+    static func json(labels: Set<String>, of id: String) -> JSON {
+        .members([("task", .string(id)), ("labels", sorted(labels))])
+    }
+
+    private static func sorted(_ labels: Set<String>) -> JSON {
+        .array(labels.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.map { .string($0) })
     }
 
     /// 201 with the task and, as `credential`, the token its agent presents.

@@ -43,10 +43,14 @@ namespace Writ {
   entity Task;
 
   // What agents reach: MCP servers behind a gateway, and their tools, prompts and data.
+  // Retrieving a Document (or anything `in [retrieve]`) gives the task the `labels` of
+  // the resource and of everything it is in; calling a Tool gives it `outputLabels`.
   entity Gateway;
   entity McpServer in [Gateway] = { owner: User, labels: Set<String> };
   @mcp_resource
-  entity Tool in [McpServer] = { name: String, owner: User, labels: Set<String>, egress: Bool };
+  entity Tool in [McpServer] = {
+    name: String, owner: User, labels: Set<String>, egress: Bool, outputLabels?: Set<String>
+  };
   entity Prompt in [McpServer] = { name: String, owner: User, labels: Set<String> };
   entity Dataset in [McpServer] = { owner: User, readers: Group, labels: Set<String> };
   entity Document in [Dataset] = { uri: String, dataset: Dataset, labels: Set<String> };

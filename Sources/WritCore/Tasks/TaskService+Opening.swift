@@ -73,7 +73,7 @@ extension TaskService {
                 id: Self.newID(), agent: delegation.agent, onBehalfOf: parent.onBehalfOf, purpose: delegation.purpose,
                 mandate: delegation.mandate, parentID: parent.id, depth: parent.depth + 1, openedAt: openedAt,
                 expiresAt: expiresAt, openedBy: delegation.openedBy ?? "task:\(parent.id)",
-                budgets: delegation.budgets, labels: parent.labels.union(delegation.labels))
+                budgets: delegation.budgets, labels: Self.inheritedLabels(chain[...]).union(delegation.labels))
             return try await store(record, mandate: mandate)
         }
     }
