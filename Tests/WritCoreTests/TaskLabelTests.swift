@@ -157,6 +157,24 @@ import WritCore
         #expect(egress.denial?.reason == .policyDenied)
     }
 
+    @Test func concurrentReportsAndReadsAllLand() async throws {
+        let tasks = try await TaskLabelFixtures.service(clock: clock)
+        let task = try await tasks.open(TaskLabelFixtures.opening()).record
+        let reported = (0..<20).map { "reported-\($0)" }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for label in reported {
+                group.addTask { _ = try await tasks.addLabels([label], to: task.id) }
+                group.addTask {
+                    let read = await tasks.decide(taskID: task.id, request: TaskLabelFixtures.retrieve())
+                    #expect(read.allowed)
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try await tasks.task(id: task.id)?.labels == Set(reported + ["pii", "secret"]))
+        #expect(try await tasks.task(id: task.id)?.counters.decisions == 20)
+    }
+
     @Test func aPolicyAllowsAtMostThreeRefundsPerTask() async throws {
         let tasks = try await TaskLabelFixtures.service(clock: clock)
         let task = try await tasks.open(TaskLabelFixtures.opening()).record
