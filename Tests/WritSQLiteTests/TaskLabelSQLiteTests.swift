@@ -16,14 +16,7 @@ import WritSQLite
         """
 
     static func service(_ store: SQLiteStore) async throws -> TaskService {
-        let decisions = DecisionService(store: store)
-        let draft = PolicySetDraft(files: [policies], schema: TaskServiceSQLiteTests.schema, author: "test")
-        if try await !decisions.bootstrap(draft, entities: Array(entities.utf8)) {
-            try await decisions.reload()
-        }
-        let tasks = TaskService(decisions: decisions)
-        try await tasks.load()
-        return tasks
+        try await TaskServiceSQLiteTests.service(store, policies: policies, entities: entities)
     }
 
     @Test func labelsSurviveARestartAndStillDeny() async throws {
