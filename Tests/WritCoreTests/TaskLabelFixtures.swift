@@ -4,8 +4,7 @@ import WritCore
 
 /// The support desk with data: `docs___search` returns untrusted text, mail can send
 /// data out, and the HR dataset (`pii`) holds a secret document. The organisation
-/// forbids egress once a task carries `untrusted` and `pii` or `secret`, and more than
-/// three refunds in a task.
+/// forbids egress once a task carries `untrusted` and `pii` or `secret`.
 enum TaskLabelFixtures {
     static let policies = """
         @id("agents-call-tools")
@@ -16,8 +15,6 @@ enum TaskLabelFixtures {
         @approvable("private data and untrusted content were read")
         forbid (principal, action in Writ::Action::"call", resource)
         when { resource.egress && context.task.labels.contains("untrusted") && context.task.labels.containsAny(["pii", "secret"]) };
-        @id("at-most-three-refunds")
-        forbid (principal, action == Writ::Action::"payments___refund", resource) when { context.task.counters.sameTool >= 3 };
         """
 
     /// Calls and retrievals.

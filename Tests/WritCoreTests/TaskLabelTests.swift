@@ -174,14 +174,4 @@ import WritCore
         #expect(try await tasks.task(id: task.id)?.labels == Set(reported + ["pii", "secret"]))
         #expect(try await tasks.task(id: task.id)?.counters.decisions == 20)
     }
-
-    @Test func aPolicyAllowsAtMostThreeRefundsPerTask() async throws {
-        let tasks = try await TaskLabelFixtures.service(clock: clock)
-        let task = try await tasks.open(TaskLabelFixtures.opening()).record
-        for _ in 0..<3 { #expect(await tasks.decide(taskID: task.id, request: TaskFixtures.refund(10)).allowed) }
-        let fourth = await tasks.decide(taskID: task.id, request: TaskFixtures.refund(10))
-        #expect(fourth.denial?.reason == .policyDenied)
-        #expect(fourth.policies?.reasons == ["at-most-three-refunds"])
-        #expect(try await tasks.task(id: task.id)?.counters.actions == ["payments___refund": 3])
-    }
 }

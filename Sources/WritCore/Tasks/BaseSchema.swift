@@ -18,6 +18,10 @@ public enum BaseSchema {
     /// only inside a task.
     public static let agentType = EntityType("Writ::Agent")
 
+    /// The entity type of tasks: `context.task.history` is one, tagged with the task's
+    /// allowed decisions by action id.
+    public static let taskType = EntityType("Writ::Task")
+
     /// The entity type of the users agents act for.
     public static let userType = EntityType("Writ::User")
 
@@ -39,8 +43,9 @@ namespace Writ {
   @mcp_principal
   entity Agent in [AgentGroup] = { owner: User } tags String;
 
-  // A task, for policies that name one.
-  entity Task;
+  // A task, for policies that name one. `context.task.history` is the task deciding:
+  // its tags count the allowed decisions by action id, as `counters` do.
+  entity Task tags Long;
 
   // What agents reach: MCP servers behind a gateway, and their tools, prompts and data.
   // Retrieving a Document (or anything `in [retrieve]`) gives the task the `labels` of
@@ -76,7 +81,8 @@ namespace Writ {
     opened: datetime,
     expires: datetime,
     labels: Set<String>,
-    counters: TaskCounters
+    counters: TaskCounters,
+    history: Task
   };
 
   // `context.system`: built by Writ.

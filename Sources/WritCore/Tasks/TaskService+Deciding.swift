@@ -157,6 +157,8 @@ extension TaskService {
         _ request: Request, in chain: [TaskEntry], entities: Entities, engine: PolicyEngine, now: Date
     ) -> TaskDecision {
         let leaf = chain[0].record
+        // Each task's history entity, over whatever the store or the caller sent.
+        let entities = entities.layering(chain.map { TaskContext.history(of: $0.record) })
         // Each task as its policies see it: with the labels of every task above it.
         func shown(_ index: Int) -> TaskRecord {
             var record = chain[index].record
