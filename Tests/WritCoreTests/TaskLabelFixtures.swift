@@ -56,7 +56,7 @@ enum TaskLabelFixtures {
     static func retrieve(by agent: String = "support-bot") -> Request {
         Request(
             principal: EntityUID(type: BaseSchema.agentType, id: agent),
-            action: TaskService.retrieveAction,
+            action: BaseSchema.retrieveAction,
             resource: EntityUID(type: EntityType("Writ::Document"), id: "salaries"),
             context: Record())
     }

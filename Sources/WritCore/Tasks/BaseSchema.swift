@@ -29,6 +29,14 @@ public enum BaseSchema {
     /// counts the allowed decisions of its members.
     public static let callAction = EntityUID(type: EntityType("Writ::Action"), id: "call")
 
+    /// The action a decision of which, or of an action in it, gives the task the
+    /// `labels` of the resource and of every entity it is in.
+    public static let retrieveAction = EntityUID(type: EntityType("Writ::Action"), id: "retrieve")
+
+    /// The attribute of a `Writ::Tool` naming the labels of what it returns: an allowed
+    /// call of it gives the task those labels.
+    public static let outputLabelsAttribute = "outputLabels"
+
     /// The schema text, in Cedar's human format.
     public static let text = """
 // Writ's base schema: the types every agent decision uses. docs/TASKS.md describes

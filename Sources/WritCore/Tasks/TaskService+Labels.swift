@@ -5,17 +5,9 @@ import Synchronization
 /// Labels: what a task has touched. A task's labels only grow. They come from the task's
 /// opening or delegation, from the enforcing point reporting what it read
 /// (`addLabels(_:to:)`), from the inventory when a decision lets the task read labelled
-/// data (`learnedLabels(of:entities:engine:)`), and from the tasks delegated from it when
+/// data (`learnedLabels(of:entities:engine:input:)`), and from the tasks delegated from it when
 /// they close. docs/TASKS.md describes the rules.
 extension TaskService {
-    /// The `Writ::Action::"retrieve"` action: a decision of it, or of an action in it,
-    /// gives the task the `labels` of the resource and of every entity it is in.
-    public static let retrieveAction = EntityUID(type: EntityType("Writ::Action"), id: "retrieve")
-
-    /// The attribute of a `Writ::Tool` naming the labels of what it returns: a call of it
-    /// gives the task those labels.
-    public static let outputLabelsAttribute = "outputLabels"
-
     /// Adds `labels`, reported by the enforcing point for what the task read, to the
     /// open task `taskID`, in the store and then in memory, and returns all the task's
     /// own labels.
@@ -65,12 +57,12 @@ extension TaskService {
         let action = request.action
         let hierarchy = engine.entities
         var reads: [(entity: EntityUID, attribute: String)] = []
-        if action == retrieveAction || hierarchy.isDescendant(action, of: retrieveAction) {
+        if hierarchy.isDescendant(action, of: BaseSchema.retrieveAction) {
             let above = entities.ancestors(of: request.resource).union(hierarchy.ancestors(of: request.resource))
             reads = ([request.resource] + above.sorted { $0.description < $1.description }).map { ($0, "labels") }
         }
         if hierarchy.isDescendant(action, of: BaseSchema.callAction) {
-            reads.append((request.resource, outputLabelsAttribute))
+            reads.append((request.resource, BaseSchema.outputLabelsAttribute))
         }
         var labels: Set<String> = []
         for (uid, attribute) in reads {
