@@ -108,6 +108,25 @@ import WritCore
         #expect(try await tasks.task(id: task.id)?.counters == TaskCounters())
     }
 
+    @Test func aTaskPastItsLabelLimitStillDecidesWhatGivesItNothingNew() async throws {
+        let tasks = try await TaskLabelFixtures.service(clock: clock, configuration: TaskService.Configuration(maxTaskLabels: 2))
+        let parent = try await tasks.open(TaskLabelFixtures.opening(labels: ["financial"])).record
+        for label in ["a", "b"] {
+            let child = try await tasks.delegate(
+                from: parent.id,
+                TaskDelegation(agent: "support-bot", purpose: "read", mandate: TaskLabelFixtures.mandate, labels: [label])).record
+            _ = try await tasks.close(child.id, closedBy: "key ops")
+        }
+        #expect(try await tasks.task(id: parent.id)?.labels == ["a", "b", "financial"])
+        #expect(await tasks.decide(taskID: parent.id, request: TaskFixtures.refund(5)).allowed)
+        #expect(try await tasks.addLabels(["a"], to: parent.id) == ["a", "b", "financial"])
+        let gaining = await #expect(throws: WritError.self) { try await tasks.addLabels(["untrusted"], to: parent.id) }
+        #expect(gaining?.code == .tooLarge)
+        let reading = await tasks.decide(taskID: parent.id, request: TaskLabelFixtures.retrieve())
+        #expect(reading.denial?.reason == .labelsRefused)
+        #expect(try await tasks.task(id: parent.id)?.labels == ["a", "b", "financial"])
+    }
+
     @Test func inventoryLabelsThatAreNotLabelsDenyTheRead() async throws {
         let tasks = try await TaskLabelFixtures.service(clock: clock, documentLabels: #"["top secret"]"#)
         let task = try await tasks.open(TaskLabelFixtures.opening()).record

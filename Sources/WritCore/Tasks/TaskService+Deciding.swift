@@ -82,8 +82,11 @@ extension TaskService {
             if let exhausted = Self.exhausted(chain, adding: usage, action: request.action.id) {
                 return TaskEvaluation(exhausted, taskID: taskID, policies: decision.policies)
             }
-            let carried = chain[0].record.labels.union(learned).count
-            guard carried <= configuration.maxTaskLabels else {
+            let held = chain[0].record.labels
+            let carried = held.union(learned).count
+            // Only new labels count against the limit: a task past it (labels flow up
+            // unrefused) still decides as long as it gains none.
+            guard carried == held.count || carried <= configuration.maxTaskLabels else {
                 return TaskEvaluation(
                     TaskDenial(
                         .labelsRefused,

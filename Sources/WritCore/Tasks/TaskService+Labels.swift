@@ -28,9 +28,9 @@ extension TaskService {
             case .closed: throw WritError(.conflict, "task `\(taskID)` is closed; a closed task gains no labels")
             case .expired: throw WritError(.conflict, "task `\(taskID)` has expired; an expired task gains no labels")
             }
-            let held = registry.withLock { $0[taskID]?.record.labels } ?? []
-            let grown = stored.labels.union(held).union(labels)
-            guard grown.count <= configuration.maxTaskLabels else {
+            let held = stored.labels.union(registry.withLock { $0[taskID]?.record.labels } ?? [])
+            let grown = held.union(labels)
+            guard grown.count == held.count || grown.count <= configuration.maxTaskLabels else {
                 throw WritError(
                     .tooLarge,
                     "task `\(taskID)` would carry \(grown.count) labels; a task carries at most \(configuration.maxTaskLabels)")
