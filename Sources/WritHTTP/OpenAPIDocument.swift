@@ -2922,8 +2922,12 @@ enum OpenAPIDocument {
           },
           "labels": {
             "type": "array",
+            "maxItems": 64,
             "items": {
-              "type": "string"
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 64,
+              "pattern": "^[A-Za-z0-9][A-Za-z0-9_.:-]*$"
             }
           }
         }
@@ -2980,8 +2984,12 @@ enum OpenAPIDocument {
           },
           "labels": {
             "type": "array",
+            "maxItems": 64,
             "items": {
-              "type": "string"
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 64,
+              "pattern": "^[A-Za-z0-9][A-Za-z0-9_.:-]*$"
             }
           }
         }
@@ -3090,7 +3098,8 @@ enum OpenAPIDocument {
             "type": "array",
             "items": {
               "type": "string"
-            }
+            },
+            "description": "What the task has touched (`pii`, `untrusted` …), in byte order; labels only grow. Policies see these and those of every task above it as `context.task.labels`."
           },
           "budgets": {
             "$ref": "#/components/schemas/TaskBudgets"
