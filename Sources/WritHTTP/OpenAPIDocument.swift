@@ -1672,6 +1672,93 @@ enum OpenAPIDocument {
         }
       }
     },
+    "/v1/tasks/{id}/labels": {
+      "post": {
+        "operationId": "addTaskLabels",
+        "tags": [
+          "Tasks"
+        ],
+        "summary": "Report labels a task has read",
+        "description": "Adds labels to task `id` for what the enforcing point let it read (`pii`, `untrusted` …); a task's labels only grow, and policies see them as `context.task.labels`. Authenticated by the task's own credential in `Writ-Task-Credential`, whose `jti` must be `id` (401 when it is missing or does not verify, 403 when it is for another task); no API key. At most 64 labels a request, each 1 to 64 ASCII letters, digits, `_`, `-`, `.` or `:` starting with a letter or digit; a task carries at most 256 (413 past that); a body over 64 KiB is 413. A closed or expired task is 409.",
+        "security": [
+          {}
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/XRequestID"
+          },
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            },
+            "description": "The task id."
+          },
+          {
+            "name": "Writ-Task-Credential",
+            "in": "header",
+            "required": true,
+            "schema": {
+              "type": "string"
+            },
+            "description": "The task's credential."
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/TaskLabels"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "All the task's own labels, in byte order.",
+            "headers": {
+              "X-Request-ID": {
+                "$ref": "#/components/headers/X-Request-ID"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/TaskLabelSet"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          },
+          "413": {
+            "$ref": "#/components/responses/ContentTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailable"
+          }
+        }
+      }
+    },
     "/v1/tasks/{id}/close": {
       "post": {
         "operationId": "closeTask",
@@ -2842,8 +2929,12 @@ enum OpenAPIDocument {
           },
           "labels": {
             "type": "array",
+            "maxItems": 64,
             "items": {
-              "type": "string"
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 64,
+              "pattern": "^[A-Za-z0-9][A-Za-z0-9_.:-]*$"
             }
           }
         }
@@ -2897,6 +2988,48 @@ enum OpenAPIDocument {
           },
           "budgets": {
             "$ref": "#/components/schemas/TaskBudgets"
+          },
+          "labels": {
+            "type": "array",
+            "maxItems": 64,
+            "items": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 64,
+              "pattern": "^[A-Za-z0-9][A-Za-z0-9_.:-]*$"
+            }
+          }
+        }
+      },
+      "TaskLabels": {
+        "type": "object",
+        "required": [
+          "labels"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "labels": {
+            "type": "array",
+            "maxItems": 64,
+            "items": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 64,
+              "pattern": "^[A-Za-z0-9][A-Za-z0-9_.:-]*$"
+            }
+          }
+        }
+      },
+      "TaskLabelSet": {
+        "type": "object",
+        "required": [
+          "task",
+          "labels"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "task": {
+            "type": "string"
           },
           "labels": {
             "type": "array",
@@ -2972,7 +3105,8 @@ enum OpenAPIDocument {
             "type": "array",
             "items": {
               "type": "string"
-            }
+            },
+            "description": "What the task has touched (`pii`, `untrusted` …), in byte order; labels only grow. Policies see these and those of every task above it as `context.task.labels`."
           },
           "budgets": {
             "$ref": "#/components/schemas/TaskBudgets"

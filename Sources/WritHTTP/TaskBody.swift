@@ -45,6 +45,13 @@ package enum TaskBody {
         }
     }
 
+    /// A label report: `{"labels": [string, …]}`.
+    static func labelReport(_ body: JSON) throws(JSONError) -> Set<String> {
+        let object = try body.asObject()
+        try object.rejectUnknownKeys(allowed: ["labels"])
+        return try object.decode("labels", labels)
+    }
+
     private static func labels(_ value: JSON) throws(JSONError) -> Set<String> {
         Set(try value.decodeElements(expected: "an array of strings") { label throws(JSONError) in try label.asString() })
     }
@@ -79,7 +86,7 @@ package enum TaskBody {
             ("parent_id", task.parentID.map { .string($0) } ?? .null), ("depth", .integer(task.depth)),
             ("opened_at", seconds(task.openedAt)), ("expires_at", seconds(task.expiresAt)),
             ("closed_at", task.closedAt.map(seconds) ?? .null), ("opened_by", .string(task.openedBy)),
-            ("mandate", json(task.mandate)), ("labels", .array(task.labels.sorted().map { .string($0) })),
+            ("mandate", json(task.mandate)), ("labels", sorted(task.labels)),
         ]
         members.append(("budgets", json(task.budgets)))
         let counters = task.counters
@@ -89,6 +96,15 @@ package enum TaskBody {
             ("spend", .members(counters.spend.sorted { $0.key < $1.key }.map { ($0.key, .number(JSONNumber($0.value))) })),
         ])))
         return .members(members)
+    }
+
+    /// `{"task", "labels"}`: a task's labels, in UTF-8 byte order.
+    static func json(labels: Set<String>, of id: String) -> JSON {
+        .members([("task", .string(id)), ("labels", sorted(labels))])
+    }
+
+    private static func sorted(_ labels: Set<String>) -> JSON {
+        .array(labels.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.map { .string($0) })
     }
 
     /// 201 with the task and, as `credential`, the token its agent presents.

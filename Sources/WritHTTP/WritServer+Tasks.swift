@@ -9,8 +9,9 @@ extension WritServer {
     public static let taskCredentialHeader = HTTPField.Name("Writ-Task-Credential")!
 
     /// `/v1/tasks` and `/.well-known/jwks.json`. Opening, closing and listing need a
-    /// key with the `tasks` scope; delegating is authenticated by the parent task's
-    /// credential alone, so only an agent inside a task can delegate from it.
+    /// key with the `tasks` scope; delegating and reporting labels are authenticated by
+    /// the task's own credential alone, so only an agent inside a task (or the enforcing
+    /// point acting for it) can delegate from it or add to its labels.
     func taskRoutes() -> [Route] {
         [
             Route(.post, "/v1/tasks", scope: .tasks) { request, context in
@@ -46,12 +47,22 @@ extension WritServer {
             Route(.post, "/v1/tasks/:id/delegate", scope: nil) { request, context in
                 let tasks = try requireTasks()
                 let id = try taskID(context)
-                try authenticateParent(request, id: id, tasks: tasks)
+                try authenticateTask(request, id: id, tasks: tasks, for: "delegating needs the parent task's credential")
                 let body = try await ManagementBody(request: request, context: context, limits: limits).json("delegation")
                 let delegation = try ManagementBody.decode("delegation") { () throws(JSONError) in
                     try TaskBody.delegation(body)
                 }
                 return TaskBody.opened(try await tasks.delegate(from: id, delegation))
+            },
+            Route(.post, "/v1/tasks/:id/labels", scope: nil) { request, context in
+                let tasks = try requireTasks()
+                let id = try taskID(context)
+                try authenticateTask(request, id: id, tasks: tasks, for: "reporting labels needs the task's credential")
+                _ = try MediaTypeCheck.require(["application/json"], in: request)
+                let bytes = try await RequestBodyReader.read(request, context: context, limit: Self.maxLabelReportBytes)
+                let body = try ManagementBody.parse(bytes, "labels", limits: limits)
+                let labels = try ManagementBody.decode("labels") { () throws(JSONError) in try TaskBody.labelReport(body) }
+                return JSONResponse.make(TaskBody.json(labels: try await tasks.addLabels(labels, to: id), of: id))
             },
             Route(.post, "/v1/tasks/:id/close", scope: .tasks) { _, context in
                 let tasks = try requireTasks()
@@ -63,6 +74,9 @@ extension WritServer {
             },
         ]
     }
+
+    /// The largest label report body: 64 labels of 64 bytes fit many times over.
+    static let maxLabelReportBytes = 64 * 1024
 
     private func requireTasks() throws(WritError) -> TaskService {
         guard let tasks else { throw WritError(.notFound, "this server keeps no tasks") }
@@ -80,14 +94,14 @@ extension WritServer {
         WritError(.notFound, "no task `\(id.boundedForMessage)`")
     }
 
-    /// The delegating agent's credential must verify and name task `id`: 401 when it
-    /// is missing or does not verify, 403 when it is for another task.
-    private func authenticateParent(_ request: Request, id: String, tasks: TaskService) throws {
+    /// The credential of task `id` must be presented and verify: 401 when it is
+    /// missing or does not verify, 403 when it is for another task. `need` says what
+    /// the route needs it for.
+    private func authenticateTask(_ request: Request, id: String, tasks: TaskService, for need: String) throws {
         let presented = request.headers[values: Self.taskCredentialHeader]
         guard presented.count == 1 else {
             throw HTTPRefusal.unauthenticated(
-                "delegating needs the parent task's credential in one `Writ-Task-Credential` header",
-                tokenPresented: !presented.isEmpty)
+                "\(need) in one `Writ-Task-Credential` header", tokenPresented: !presented.isEmpty)
         }
         switch tasks.identify(credential: presented[0]) {
         case .failure(let denial):

@@ -12,7 +12,7 @@ extension SQLiteStore {
         let mandate = try Self.encode(task.mandate, "the mandate of task `\(task.id)`")
         let budgets = try Self.encode(task.budgets, "the budgets of task `\(task.id)`")
         let counters = try Self.encode(task.counters, "the counters of task `\(task.id)`")
-        let labels = try Self.encode(task.labels.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }, "the labels")
+        let labels = try Self.encodeLabels(task.labels)
         try await write { db in
             let id = SQLiteColumns.blob(task.id)
             guard try Int.fetchOne(db, sql: "SELECT 1 FROM task WHERE id = ?", arguments: [id]) == nil else {
@@ -103,39 +103,106 @@ extension SQLiteStore {
             for closed in closing {
                 try statement.execute(arguments: [date.timeIntervalSinceReferenceDate, SQLiteColumns.blob(closed)])
             }
+            // Labels flow up: the deepest first, so each task passes on its children's
+            // too; the task closed passes all of them to every task above it.
+            for closed in closing.reversed() {
+                let key = SQLiteColumns.blob(closed)
+                guard let row = try Row.fetchOne(db, sql: "SELECT parent_id, labels FROM task WHERE id = ?", arguments: [key]),
+                    let parent = row["parent_id"] as Data?
+                else { continue }
+                let labels = try Self.labels(row, closed, path: path)
+                guard !labels.isEmpty else { continue }
+                if closed.utf8.elementsEqual(id.utf8) {
+                    let ancestors = try Data.fetchAll(
+                        db,
+                        sql: """
+                            WITH RECURSIVE above (id, parent_id) AS (
+                                SELECT id, parent_id FROM task WHERE id = ?
+                                UNION SELECT task.id, task.parent_id FROM task JOIN above ON task.id = above.parent_id
+                            )
+                            SELECT id FROM above
+                            """,
+                        arguments: [parent])
+                    for ancestor in ancestors { try Self.addLabels(labels, to: ancestor, db, path: path) }
+                } else {
+                    try Self.addLabels(labels, to: parent, db, path: path)
+                }
+            }
             return closing
+        }
+    }
+
+    public func addTaskLabels(_ labels: Set<String>, to id: String) async throws(WritError) -> Set<String> {
+        let path = self.path
+        return try await write { db in
+            let key = SQLiteColumns.blob(id)
+            let open = try Bool.fetchOne(db, sql: "SELECT closed_at IS NULL FROM task WHERE id = ?", arguments: [key])
+            guard let open else { throw WritError.unknownTask(id: id) }
+            guard open else { throw WritError.closedTask(id: id) }
+            return try Self.addLabels(labels, to: key, db, path: path)
         }
     }
 
     public func addTaskCounters(_ increments: [TaskCounterIncrement]) async throws(WritError) -> Bool {
         let path = self.path
         return try await write { db in
-            var sums: [Data: (id: String, counters: TaskCounters)] = [:]
+            var sums: [Data: (id: String, counters: TaskCounters, labels: Set<String>)] = [:]
             for increment in increments {
                 let key = SQLiteColumns.blob(increment.taskID)
-                let current: TaskCounters
+                let current: (counters: TaskCounters, labels: Set<String>)
                 if let summed = sums[key] {
-                    current = summed.counters
+                    current = (summed.counters, summed.labels)
                 } else {
                     guard
                         let row = try Row.fetchOne(
-                            db, sql: "SELECT counters FROM task WHERE id = ? AND closed_at IS NULL", arguments: [key])
+                            db, sql: "SELECT counters, labels FROM task WHERE id = ? AND closed_at IS NULL", arguments: [key])
                     else { return false }
                     let what = "task `\(increment.taskID)`"
-                    current = try Self.decode(
-                        TaskCounters.self, try SQLiteColumns.text(row, "counters", what, path: path), what, path: path)
+                    current = (
+                        try Self.decode(
+                            TaskCounters.self, try SQLiteColumns.text(row, "counters", what, path: path), what, path: path),
+                        try Self.labels(row, increment.taskID, path: path))
                 }
-                guard let sum = current.adding(increment.counters) else {
+                guard let sum = current.counters.adding(increment.counters) else {
                     throw WritError.taskCountersOverflow(id: increment.taskID)
                 }
-                sums[key] = (increment.taskID, sum)
+                sums[key] = (increment.taskID, sum, current.labels.union(increment.labels))
             }
-            let statement = try db.cachedStatement(sql: "UPDATE task SET counters = ? WHERE id = ?")
+            let statement = try db.cachedStatement(sql: "UPDATE task SET counters = ?, labels = ? WHERE id = ?")
             for (key, summed) in sums {
-                try statement.execute(arguments: [try Self.encode(summed.counters, "the counters of task `\(summed.id)`"), key])
+                try statement.execute(arguments: [
+                    try Self.encode(summed.counters, "the counters of task `\(summed.id)`"),
+                    try Self.encodeLabels(summed.labels), key,
+                ])
             }
             return true
         }
+    }
+
+    // MARK: - Labels
+
+    /// Labels as stored: a JSON array in UTF-8 byte order.
+    private static func encodeLabels(_ labels: Set<String>) throws(WritError) -> Data {
+        try encode(labels.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }, "the labels")
+    }
+
+    /// The `labels` column of `row`, a row of task `id`.
+    private static func labels(_ row: Row, _ id: String, path: String) throws -> Set<String> {
+        let what = "task `\(id)`"
+        return Set(try decode([String].self, try SQLiteColumns.text(row, "labels", what, path: path), what, path: path))
+    }
+
+    /// Adds `labels` to those of the task whose id is `key`; returns them all.
+    @discardableResult
+    private static func addLabels(_ labels: Set<String>, to key: Data, _ db: Database, path: String) throws -> Set<String> {
+        guard let row = try Row.fetchOne(db, sql: "SELECT id, labels FROM task WHERE id = ?", arguments: [key]) else { return [] }
+        let id = try SQLiteColumns.text(row, "id", "a task", path: path)
+        let current = try Self.labels(row, id, path: path)
+        let grown = current.union(labels)
+        if grown != current {
+            try db.execute(sql: "UPDATE task SET labels = ? WHERE id = ?", arguments: [try encodeLabels(grown), key])
+        }
+        return grown
     }
 
     // MARK: - Rows
@@ -144,7 +211,7 @@ extension SQLiteStore {
         let id = try SQLiteColumns.text(row, "id", "a task", path: path)
         let what = "task `\(id)`"
         func text(_ column: String) throws -> String { try SQLiteColumns.text(row, column, what, path: path) }
-        let labels = try decode([String].self, try text("labels"), what, path: path)
+        let labels = try Self.labels(row, id, path: path)
         return TaskRecord(
             id: id, agent: try text("agent"), onBehalfOf: try text("on_behalf_of"), purpose: try text("purpose"),
             mandate: try decode([SourceFile].self, try text("mandate"), what, path: path),
@@ -152,6 +219,6 @@ extension SQLiteStore {
             depth: try row.decode(Int.self, forColumn: "depth"), openedAt: try SQLiteColumns.date(row, "opened_at"),
             expiresAt: try SQLiteColumns.date(row, "expires_at"), closedAt: try SQLiteColumns.optionalDate(row, "closed_at"),
             openedBy: try text("opened_by"), budgets: try decode(TaskBudgets.self, try text("budgets"), what, path: path),
-            counters: try decode(TaskCounters.self, try text("counters"), what, path: path), labels: Set(labels))
+            counters: try decode(TaskCounters.self, try text("counters"), what, path: path), labels: labels)
     }
 }

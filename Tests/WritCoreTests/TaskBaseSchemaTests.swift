@@ -22,7 +22,7 @@ import WritCore
             return
         }
         #expect(task.attributes.map(\.name) == [
-            "agent", "counters", "depth", "expires", "id", "labels", "onBehalfOf", "opened", "parent", "purpose",
+            "agent", "counters", "depth", "expires", "history", "id", "labels", "onBehalfOf", "opened", "parent", "purpose",
         ])
         #expect(task["parent"]?.isRequired == false)
     }

@@ -28,10 +28,12 @@ import WritSQLite
             openedBy: "ops")
     }
 
-    /// A task service over the store in `directory`, loaded from it.
-    static func service(_ store: SQLiteStore) async throws -> TaskService {
+    /// A task service over `store`, bootstrapped with `policies` and `entities` (JSON)
+    /// unless the store has a policy set, and loaded from it.
+    static func service(_ store: SQLiteStore, policies: SourceFile = policies, entities: String? = nil) async throws -> TaskService {
         let decisions = DecisionService(store: store)
-        if try await !decisions.bootstrap(PolicySetDraft(files: [policies], schema: schema, author: "test"), entities: nil) {
+        let draft = PolicySetDraft(files: [policies], schema: schema, author: "test")
+        if try await !decisions.bootstrap(draft, entities: entities.map { Array($0.utf8) }) {
             try await decisions.reload()
         }
         let tasks = TaskService(decisions: decisions)

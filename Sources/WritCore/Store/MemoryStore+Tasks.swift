@@ -22,6 +22,10 @@ extension MemoryStore {
     public func addTaskCounters(_ increments: [TaskCounterIncrement]) throws(WritError) -> Bool {
         try taskTable.add(increments)
     }
+
+    public func addTaskLabels(_ labels: Set<String>, to id: String) throws(WritError) -> Set<String> {
+        try taskTable.addLabels(labels, to: id)
+    }
 }
 
 /// The tasks of a `MemoryStore`, keyed by the UTF-8 bytes of their ids (exact
@@ -54,20 +58,44 @@ struct MemoryTaskTable: Sendable {
         }
         let closing = [task] + descendants.filter { $0.closedAt == nil }.sorted(by: Self.subtreeOrder)
         for record in closing { records[Array(record.id.utf8)]?.closedAt = date }
+        // Labels flow up: the deepest first, so each task passes on its children's too.
+        for record in closing.reversed() {
+            guard let labels = records[Array(record.id.utf8)]?.labels else { continue }
+            var parentID = record.parentID
+            // Within the closed subtree, one step (each closed task passes them on in
+            // turn); above it, to every task up to the root.
+            while let id = parentID, let parent = records[Array(id.utf8)] {
+                records[Array(id.utf8)]?.labels.formUnion(labels)
+                parentID = record.id.utf8.elementsEqual(task.id.utf8) ? parent.parentID : nil
+            }
+        }
         return closing.map(\.id)
     }
 
+    mutating func addLabels(_ labels: Set<String>, to id: String) throws(WritError) -> Set<String> {
+        let key = Array(id.utf8)
+        guard let record = records[key] else { throw .unknownTask(id: id) }
+        guard record.closedAt == nil else { throw .closedTask(id: id) }
+        let grown = record.labels.union(labels)
+        records[key]?.labels = grown
+        return grown
+    }
+
     mutating func add(_ increments: [TaskCounterIncrement]) throws(WritError) -> Bool {
-        var sums: [[UInt8]: TaskCounters] = [:]
+        var sums: [[UInt8]: (counters: TaskCounters, labels: Set<String>)] = [:]
         for increment in increments {
             let key = Array(increment.taskID.utf8)
             guard let record = records[key], record.closedAt == nil else { return false }
-            guard let sum = (sums[key] ?? record.counters).adding(increment.counters) else {
+            let current = sums[key] ?? (record.counters, record.labels)
+            guard let sum = current.counters.adding(increment.counters) else {
                 throw .taskCountersOverflow(id: increment.taskID)
             }
-            sums[key] = sum
+            sums[key] = (sum, current.labels.union(increment.labels))
         }
-        for (key, counters) in sums { records[key]?.counters = counters }
+        for (key, sum) in sums {
+            records[key]?.counters = sum.counters
+            records[key]?.labels = sum.labels
+        }
         return true
     }
 

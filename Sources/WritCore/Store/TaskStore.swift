@@ -19,11 +19,19 @@ public protocol TaskStore: Sendable {
     /// `date`, in one transaction. Returns the ids it closed: the task first, then its
     /// descendants by depth, then `openedAt`, then id. Returns none, changing nothing,
     /// when the task is already closed; `.notFound` when it is unknown.
+    ///
+    /// Labels flow up in the same transaction: each task closed adds its labels to its
+    /// parent, the deepest first, so the task closed ends with the labels of all it
+    /// closed, and those are added to every task above it.
     func closeTaskSubtree(id: String, at date: Date) async throws(WritError) -> [String]
-    /// Adds each increment to its task's counters in one transaction — only when every
-    /// task named exists and is not closed; otherwise returns false and changes
-    /// nothing. `.conflict` (changing nothing) when a sum would overflow.
+    /// Adds each increment to its task's counters and labels in one transaction — only
+    /// when every task named exists and is not closed; otherwise returns false and
+    /// changes nothing. `.conflict` (changing nothing) when a sum would overflow.
     func addTaskCounters(_ increments: [TaskCounterIncrement]) async throws(WritError) -> Bool
+    /// Adds `labels` to the labels of the open task `id` (labels only grow) and returns
+    /// all its labels. `.notFound` when the task is unknown; `.conflict` when it is
+    /// closed. Nothing changes on error.
+    func addTaskLabels(_ labels: Set<String>, to id: String) async throws(WritError) -> Set<String>
 }
 
 /// Which tasks `TaskStore.tasks(matching:)` returns: every condition given must hold.
@@ -56,14 +64,18 @@ public struct TaskFilter: Sendable, Equatable {
     }
 }
 
-/// What one allowed decision adds to one task's counters.
+/// What one allowed decision adds to one task: its counters, and the labels of what
+/// it let the task read.
 public struct TaskCounterIncrement: Sendable, Equatable {
     /// The task whose counters grow.
     public var taskID: String
     /// What is added to them.
     public var counters: TaskCounters
-    public init(taskID: String, counters: TaskCounters) {
+    /// Labels added to the task's.
+    public var labels: Set<String>
+    public init(taskID: String, counters: TaskCounters, labels: Set<String> = []) {
         self.taskID = taskID
         self.counters = counters
+        self.labels = labels
     }
 }

@@ -35,6 +35,11 @@ extension WritError {
         WritError(.notFound, "task `\(id)` does not exist")
     }
 
+    /// Labels added to a closed task.
+    package static func closedTask(id: String) -> WritError {
+        WritError(.conflict, "task `\(id)` is closed; a closed task gains no labels")
+    }
+
     /// Counters that would overflow.
     package static func taskCountersOverflow(id: String) -> WritError {
         WritError(.conflict, "the counters of task `\(id)` would overflow")

@@ -18,12 +18,24 @@ public enum BaseSchema {
     /// only inside a task.
     public static let agentType = EntityType("Writ::Agent")
 
+    /// The entity type of tasks: `context.task.history` is one, tagged with the task's
+    /// allowed decisions by action id.
+    public static let taskType = EntityType("Writ::Task")
+
     /// The entity type of the users agents act for.
     public static let userType = EntityType("Writ::User")
 
     /// The action group every tool call belongs to; `context.task.counters.calls`
     /// counts the allowed decisions of its members.
     public static let callAction = EntityUID(type: EntityType("Writ::Action"), id: "call")
+
+    /// The action a decision of which, or of an action in it, gives the task the
+    /// `labels` of the resource and of every entity it is in.
+    public static let retrieveAction = EntityUID(type: EntityType("Writ::Action"), id: "retrieve")
+
+    /// The attribute of a `Writ::Tool` naming the labels of what it returns: an allowed
+    /// call of it gives the task those labels.
+    public static let outputLabelsAttribute = "outputLabels"
 
     /// The schema text, in Cedar's human format.
     public static let text = """
@@ -39,14 +51,19 @@ namespace Writ {
   @mcp_principal
   entity Agent in [AgentGroup] = { owner: User } tags String;
 
-  // A task, for policies that name one.
-  entity Task;
+  // A task, for policies that name one. `context.task.history` is the task deciding:
+  // its tags count the allowed decisions by action id, as `counters` do.
+  entity Task tags Long;
 
   // What agents reach: MCP servers behind a gateway, and their tools, prompts and data.
+  // Retrieving a Document (or anything `in [retrieve]`) gives the task the `labels` of
+  // the resource and of everything it is in; calling a Tool gives it `outputLabels`.
   entity Gateway;
   entity McpServer in [Gateway] = { owner: User, labels: Set<String> };
   @mcp_resource
-  entity Tool in [McpServer] = { name: String, owner: User, labels: Set<String>, egress: Bool };
+  entity Tool in [McpServer] = {
+    name: String, owner: User, labels: Set<String>, egress: Bool, outputLabels?: Set<String>
+  };
   entity Prompt in [McpServer] = { name: String, owner: User, labels: Set<String> };
   entity Dataset in [McpServer] = { owner: User, readers: Group, labels: Set<String> };
   entity Document in [Dataset] = { uri: String, dataset: Dataset, labels: Set<String> };
@@ -72,7 +89,8 @@ namespace Writ {
     opened: datetime,
     expires: datetime,
     labels: Set<String>,
-    counters: TaskCounters
+    counters: TaskCounters,
+    history: Task
   };
 
   // `context.system`: built by Writ.

@@ -43,9 +43,19 @@ enum TaskContext {
             ("expires", datetime(task.expiresAt)),
             ("labels", .set(CedarSet(task.labels.map { Value.string($0) }))),
             ("counters", .record(counters)),
+            ("history", .entity(EntityUID(type: BaseSchema.taskType, id: task.id))),
         ]
         if let parent = task.parentID { fields.append(("parent", .string(parent))) }
         return .record(Record(fields))
+    }
+
+    /// The `Writ::Task` entity `context.task.history` names: tagged with the allowed
+    /// decisions of `task` (and the tasks delegated from it) by action id. Writ
+    /// supplies it over any entity of that uid the store or the caller has.
+    static func history(of task: TaskRecord) -> Entity {
+        let tags = task.counters.actions.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+            .map { ($0.key, Value.long(Int64($0.value))) }
+        return Entity(uid: EntityUID(type: BaseSchema.taskType, id: task.id), tags: Record(tags))
     }
 
     /// A Cedar `datetime`: whole milliseconds since the Unix epoch, rounded down.

@@ -50,6 +50,9 @@ public struct TaskDenial: Error, Sendable, Equatable, CustomStringConvertible {
         public static let mandateDenied = Reason(rawValue: "mandate_denied")
         /// A spend ceiling applies, but the argument is missing, not a `Long` or negative.
         public static let invalidSpendArgument = Reason(rawValue: "invalid_spend_argument")
+        /// The inventory gives the request's resource labels that are not labels, or
+        /// more than the task may carry (`TaskService.Configuration.maxTaskLabels`).
+        public static let labelsRefused = Reason(rawValue: "labels_refused")
         /// The counters could not be stored, so the allow could not be recorded.
         public static let storeUnavailable = Reason(rawValue: "store_unavailable")
         /// `TaskBudgets.maxDecisions` is used up.

@@ -58,13 +58,39 @@ struct TaskInput {
         return seconds
     }
 
-    func labels(_ labels: Set<String>) throws(WritError) {
+    /// Labels one request names: at most `maxLabels`, each a label (see `label(_:_:)`).
+    func labels(_ labels: Set<String>, _ name: String = "labels") throws(WritError) {
         guard labels.count <= configuration.maxLabels else {
-            throw WritError(.tooLarge, "`labels` has \(labels.count) labels; at most \(configuration.maxLabels) are accepted")
+            throw WritError(.tooLarge, "`\(name)` has \(labels.count) labels; at most \(configuration.maxLabels) are accepted")
         }
         for label in labels.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
-            try identifier(label, "labels[\(label)]")
+            let shown = label.unicodeScalars.count <= 64 ? label : String(String.UnicodeScalarView(label.unicodeScalars.prefix(32))) + "…"
+            try self.label(label, "\(name)[\(shown)]")
         }
+    }
+
+    /// A label: an identifier of at most `maxLabelBytes` ASCII letters, digits, `_`,
+    /// `-`, `.` and `:`, starting with a letter or digit (`pii`, `untrusted`,
+    /// `source:web`).
+    func label(_ value: String, _ name: String) throws(WritError) {
+        try identifier(value, name)
+        guard value.utf8.count <= configuration.maxLabelBytes else {
+            throw WritError(
+                .tooLarge, "`\(name)` is \(value.utf8.count) bytes; a label is at most \(configuration.maxLabelBytes)")
+        }
+        guard let first = value.utf8.first, Self.isAlphanumeric(first),
+            value.utf8.allSatisfy({ Self.isAlphanumeric($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-")
+                || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: ":") })
+        else {
+            throw WritError(
+                .invalidIdentifier,
+                "`\(name)` is not a label: labels are ASCII letters, digits, `_`, `-`, `.` and `:`, starting with a letter or digit")
+        }
+    }
+
+    private static func isAlphanumeric(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+            || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
     }
 
     func budgets(_ budgets: TaskBudgets) throws(WritError) {

@@ -34,7 +34,7 @@ public struct TaskOpening: Sendable, Equatable {
 }
 
 /// What delegating a task takes: see `TaskService.delegate(from:_:)`. The child acts
-/// for the parent's user and carries the parent's labels as well as its own.
+/// for the parent's user and starts with the labels of the tasks above it as well as its own.
 public struct TaskDelegation: Sendable, Equatable {
     /// The agent the child task is for: the parent's own agent or another (a
     /// sub-agent); either way it can do no more than the parent's mandate allows.

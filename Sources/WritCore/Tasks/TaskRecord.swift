@@ -35,8 +35,9 @@ public struct TaskRecord: Sendable, Equatable {
     public var budgets: TaskBudgets
     /// What the task and the tasks delegated from it have used.
     public var counters: TaskCounters
-    /// Data labels the task carries (`pii`, `untrusted` …); a delegated task carries
-    /// its parent's too.
+    /// What the task has touched (`pii`, `untrusted` …): labels only grow. A delegated
+    /// task starts with those of the tasks above it; policies also see labels those
+    /// tasks gain later (`TaskService.addLabels(_:to:)` describes the sources).
     public var labels: Set<String>
 
     public init(

@@ -97,6 +97,29 @@ struct TaskRegistry: Sendable {
         for id in ids { update(id) { $0.record.counters = $0.record.counters.subtracting(delta) } }
     }
 
+    /// Adds `labels` to the labels of task `id`, when it is held.
+    mutating func addLabels(_ labels: Set<String>, to id: String) {
+        guard let held = self[id]?.record.labels, !held.isSuperset(of: labels) else { return }
+        update(id) { $0.record.labels.formUnion(labels) }
+    }
+
+    /// Passes labels up from the tasks `closed` (the task closed first, then its
+    /// descendants by depth), as the store does: each closed task's to its parent, the
+    /// deepest first, then the first task's to every task above it.
+    mutating func passLabelsUp(from closed: [String]) {
+        for (index, id) in closed.enumerated().reversed() {
+            guard let entry = self[id] else { continue }
+            var parentID = entry.record.parentID
+            var steps = 0
+            // A task has `depth` tasks above it; a loop cannot be walked.
+            while let next = parentID, self[next] != nil, steps < entry.record.depth {
+                addLabels(entry.record.labels, to: next)
+                parentID = index == 0 ? self[next]?.record.parentID : nil
+                steps += 1
+            }
+        }
+    }
+
     /// Marks `ids` and every held descendant closed at `date`, dropping their mandates.
     mutating func close(_ ids: [String], at date: Date) {
         var queue = ids

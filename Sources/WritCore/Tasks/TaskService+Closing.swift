@@ -7,6 +7,10 @@ extension TaskService {
     /// decision in the tree is denied (`task_closed`), and no allow in it is numbered
     /// after the closure's `sequence`. The closure lists what was closed and carries a
     /// receipt signed with the service's signer.
+    ///
+    /// Labels flow up with the close: each task closed adds its labels to its parent,
+    /// and the task closed — holding those of everything closed with it — adds them to
+    /// every task above it, so a parent's later decisions see what its children read.
     /// - Parameter closedBy: who closes it (an API key or user name, or `task:<id>`),
     ///   for the record and the receipt.
     /// - Throws: `.notFound` for an unknown task; `.conflict` when it is already
@@ -22,6 +26,7 @@ extension TaskService {
             let sequence = registry.withLock { registry in
                 // Closed by the store already (another replica): stop deciding with it here too.
                 registry.close(closedIDs.isEmpty ? [id] : closedIDs, at: closedAt)
+                registry.passLabelsUp(from: closedIDs)
                 return registry.stamp()
             }
             guard !closedIDs.isEmpty else { throw WritError(.conflict, "task `\(id)` is already closed") }

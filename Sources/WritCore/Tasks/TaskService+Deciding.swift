@@ -11,7 +11,9 @@ extension TaskService {
     /// - the organisation's policies allow it, and so do the mandate of the task and
     ///   of every task above it (each seeing `context.task` of its own task);
     /// - no budget of the task or of a task above it is used up — and then the
-    ///   decision is charged to the counters of all of them, atomically with the check;
+    ///   decision is charged to the counters of all of them, atomically with the check,
+    ///   and the task gains the labels the inventory gives what it reads
+    ///   (`learnedLabels(of:entities:engine:input:)`);
     /// - and those counters are stored before the allow is returned. A store failure
     ///   is a deny.
     ///
@@ -55,6 +57,11 @@ extension TaskService {
         case .failure(let denial): return TaskEvaluation(denial, taskID: taskID)
         }
         let entities = engine.entities(layering: requestEntities)
+        let learned: Set<String>
+        switch Self.learnedLabels(of: request, entities: entities, engine: engine, input: TaskInput(configuration: configuration)) {
+        case .success(let labels): learned = labels
+        case .failure(let denial): return TaskEvaluation(TaskDenial(denial.reason, denial.message, taskID: taskID), taskID: taskID)
+        }
         let verdict = judge(request, in: snapshot, entities: entities, engine: engine, now: now)
         guard verdict.denial == nil, reserve else {
             return TaskEvaluation(decision: verdict, reservation: nil)
@@ -75,13 +82,28 @@ extension TaskService {
             if let exhausted = Self.exhausted(chain, adding: usage, action: request.action.id) {
                 return TaskEvaluation(exhausted, taskID: taskID, policies: decision.policies)
             }
+            let held = chain[0].record.labels
+            let carried = held.union(learned).count
+            // Only new labels count against the limit: a task past it (labels flow up
+            // unrefused) still decides as long as it gains none.
+            guard carried == held.count || carried <= configuration.maxTaskLabels else {
+                return TaskEvaluation(
+                    TaskDenial(
+                        .labelsRefused,
+                        "task `\(taskID)` would carry \(carried) labels; a task carries at most \(configuration.maxTaskLabels)",
+                        taskID: taskID),
+                    taskID: taskID, policies: decision.policies)
+            }
             let ids = chain.map(\.record.id)
             guard registry.add(usage, to: ids) else {
                 return TaskEvaluation(
                     TaskDenial(.decisionsExhausted, "the counters of task `\(taskID)` would overflow", taskID: taskID),
                     taskID: taskID, policies: decision.policies)
             }
-            return TaskEvaluation(decision: decision, reservation: TaskReservation(usage: usage, taskIDs: ids))
+            // Labels are kept even if the allow is not stored in the end: an extra label
+            // only ever denies more.
+            registry.addLabels(learned, to: taskID)
+            return TaskEvaluation(decision: decision, reservation: TaskReservation(usage: usage, taskIDs: ids, labels: learned))
         }
     }
 
@@ -91,7 +113,9 @@ extension TaskService {
     /// takes the next sequence number.
     func commit(_ evaluations: [TaskEvaluation]) async -> [TaskDecision] {
         let increments = evaluations.flatMap { evaluation in
-            evaluation.reservation.map { r in r.taskIDs.map { TaskCounterIncrement(taskID: $0, counters: r.usage) } } ?? []
+            evaluation.reservation.map { r in
+                r.taskIDs.enumerated().map { TaskCounterIncrement(taskID: $1, counters: r.usage, labels: $0 == 0 ? r.labels : []) }
+            } ?? []
         }
         var failure: TaskDenial?
         if !increments.isEmpty {
@@ -137,8 +161,16 @@ extension TaskService {
         _ request: Request, in chain: [TaskEntry], entities: Entities, engine: PolicyEngine, now: Date
     ) -> TaskDecision {
         let leaf = chain[0].record
+        // Each task's history entity, over whatever the store or the caller sent.
+        let entities = entities.layering(chain.map { TaskContext.history(of: $0.record) })
+        // Each task as its policies see it: with the labels of every task above it.
+        func shown(_ index: Int) -> TaskRecord {
+            var record = chain[index].record
+            record.labels = Self.inheritedLabels(chain[index...])
+            return record
+        }
         var asked = request
-        asked.context = TaskContext.context(request.context, task: leaf, action: request.action, now: now, schema: engine.schema)
+        asked.context = TaskContext.context(request.context, task: shown(0), action: request.action, now: now, schema: engine.schema)
         if let schema = engine.schema {
             do {
                 try schema.validate(asked)
@@ -156,7 +188,7 @@ extension TaskService {
             var inTask = asked
             if index > 0 {
                 inTask.context = TaskContext.context(
-                    request.context, task: entry.record, action: request.action, now: now, schema: engine.schema)
+                    request.context, task: shown(index), action: request.action, now: now, schema: engine.schema)
             }
             let allowed = entry.mandate.map { engine.decide(inTask, entities: entities, policies: $0).allowed } ?? false
             guard allowed else {
@@ -237,8 +269,10 @@ struct TaskEvaluation: Sendable {
     }
 }
 
-/// Counters added in memory to a chain of tasks for an allow not yet stored.
+/// Counters added in memory to a chain of tasks, and labels to its first task, for an
+/// allow not yet stored.
 struct TaskReservation: Sendable {
     var usage: TaskCounters
     var taskIDs: [String]
+    var labels: Set<String> = []
 }

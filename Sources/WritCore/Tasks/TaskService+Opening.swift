@@ -36,9 +36,9 @@ extension TaskService {
 
     /// Delegates a child task from the open task `parentID`, for a sub-agent or the
     /// parent's own agent. The child acts for the parent's user, one level deeper
-    /// (at most `maxDepth`), carries the parent's labels, expires no later than the
-    /// parent, and may set no budget above what the parent or any task above it has
-    /// left. Every decision in the child must also pass the mandates of the parent and
+    /// (at most `maxDepth`), starts with the labels of the parent and every task above
+    /// it, expires no later than the parent, and may set no budget above what the
+    /// parent or any task above it has left. Every decision in the child must also pass the mandates of the parent and
     /// every task above it, so the child can never do more than its parent.
     /// - Throws: as `open(_:)`; `.notFound` when the parent is not held (unknown, or
     ///   ended and forgotten); `.conflict` when it is closed or expired.
@@ -75,7 +75,7 @@ extension TaskService {
                 id: Self.newID(), agent: delegation.agent, onBehalfOf: parent.onBehalfOf, purpose: delegation.purpose,
                 mandate: delegation.mandate, parentID: parent.id, depth: parent.depth + 1, openedAt: openedAt,
                 expiresAt: expiresAt, openedBy: delegation.openedBy ?? "task:\(parent.id)",
-                budgets: delegation.budgets, labels: parent.labels.union(delegation.labels))
+                budgets: delegation.budgets, labels: Self.inheritedLabels(chain[...]).union(delegation.labels))
             return try await store(record, mandate: mandate)
         }
     }

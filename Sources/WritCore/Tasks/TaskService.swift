@@ -39,8 +39,14 @@ public final class TaskService: Sendable {
         public var maxMandateBytes: Int
         /// The longest id (agent, user, label, action, actor, file name), in UTF-8 bytes.
         public var maxIdentifierBytes: Int
-        /// The most labels a task is opened with.
+        /// The most labels one request names (opening, delegating, reporting).
         public var maxLabels: Int
+        /// The longest label, in bytes.
+        public var maxLabelBytes: Int
+        /// The most labels a task may carry: a report or a decision that would take it
+        /// past this is refused. Labels a task inherits, or that flow up from a closed
+        /// task, are never refused, so a task may hold more.
+        public var maxTaskLabels: Int
         /// The most per-action limits (`maxCalls` and `spend` together).
         public var maxBudgetEntries: Int
         /// The longest task credential accepted, in bytes.
@@ -49,7 +55,8 @@ public final class TaskService: Sendable {
         public init(
             maxTTL: Duration = .seconds(12 * 3600), maxDepth: Int = 8, maxPurposeBytes: Int = 4096,
             maxMandateFiles: Int = 16, maxMandateBytes: Int = 256 * 1024, maxIdentifierBytes: Int = 256,
-            maxLabels: Int = 64, maxBudgetEntries: Int = 256, maxCredentialBytes: Int = 8192
+            maxLabels: Int = 64, maxBudgetEntries: Int = 256, maxCredentialBytes: Int = 8192, maxLabelBytes: Int = 64,
+            maxTaskLabels: Int = 256
         ) {
             self.maxTTL = maxTTL
             self.maxDepth = maxDepth
@@ -58,6 +65,8 @@ public final class TaskService: Sendable {
             self.maxMandateBytes = maxMandateBytes
             self.maxIdentifierBytes = maxIdentifierBytes
             self.maxLabels = maxLabels
+            self.maxLabelBytes = maxLabelBytes
+            self.maxTaskLabels = maxTaskLabels
             self.maxBudgetEntries = maxBudgetEntries
             self.maxCredentialBytes = maxCredentialBytes
         }
