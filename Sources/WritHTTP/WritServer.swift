@@ -72,6 +72,7 @@ public struct WritServer: Sendable {
     /// How often expired tasks are dropped from memory while the application runs.
     public static let expiryInterval: Duration = .seconds(5)
 
+    /// A server over `service`; `approvals` defaults to approvals kept in the service's store.
     public init(
         service: DecisionService, tasks: TaskService? = nil, credentials: CredentialKeyRing? = nil,
         approvals: ApprovalService? = nil, configuration: Configuration = Configuration()

@@ -35,18 +35,10 @@ import WritCore
         }
 
         /// `decision`, `context.reason` and the approval id of `context.evaluation_id`.
-        func decide(_ body: String) async throws -> (allowed: Bool, reason: String?, approval: String?) {
+        func decide(_ body: String) async throws -> ApprovalAnswer {
             let outcome = try await service.authzen(
                 .evaluation, body: Array(body.utf8), taskCredential: nil, tasks: nil, approvals: approvals)
-            let json = try JSON.parse(outcome.body)
-            guard case .object(let object) = json, case .bool(let allowed)? = object["decision"],
-                case .object(let context)? = object["context"]
-            else { throw WritError(.invalidRequest, "not a decision") }
-            var reason: String?
-            if case .string(let text)? = context["reason"] { reason = text }
-            var approval: String?
-            if case .string(let text)? = context["evaluation_id"] { approval = text }
-            return (allowed, reason, approval)
+            return try ApprovalAnswer(outcome.body)
         }
     }
 

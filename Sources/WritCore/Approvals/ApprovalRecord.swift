@@ -5,9 +5,13 @@ import Foundation
 /// the allow it granted is made. Expiry is not a state: an approval past `expiresAt`
 /// grants nothing and can no longer be decided, whatever its state.
 public enum ApprovalState: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Asked for; not decided yet.
     case pending
+    /// A person approved it: it grants its exact request until it expires.
     case approved
+    /// A person refused it: its exact request is denied `approval_refused` until it expires.
     case refused
+    /// A single-use approval whose allow was made: it grants nothing more.
     case consumed
 }
 
@@ -21,7 +25,9 @@ public enum ApprovalScope: String, Sendable, Hashable, Codable, CaseIterable {
 
 /// An approvable forbid that denied the request, with the text its annotation gives a person.
 public struct ApprovablePolicy: Sendable, Equatable, Codable {
+    /// The forbid's policy id.
     public var policyID: String
+    /// Its `@approvable` text.
     public var text: String
     public init(policyID: String, text: String) {
         self.policyID = policyID
@@ -107,11 +113,15 @@ public struct ApprovalVerdict: Sendable, Equatable {
 
 /// Which approvals `ApprovalStore.approvals(matching:)` returns.
 public struct ApprovalFilter: Sendable, Equatable {
+    /// Only approvals in this state.
     public var state: ApprovalState?
+    /// Only approvals bound to this digest.
     public var digest: String?
     /// With `unexpired`, only those whose expiry is after `now`.
     public var unexpired: Bool
+    /// The time `unexpired` compares with.
     public var now: Date
+    /// At most this many (none when zero or negative).
     public var limit: Int?
 
     public init(state: ApprovalState? = nil, digest: String? = nil, unexpired: Bool = false, now: Date = Date(), limit: Int? = nil) {
@@ -122,6 +132,7 @@ public struct ApprovalFilter: Sendable, Equatable {
         self.limit = limit
     }
 
+    /// Whether `record` is one the filter selects (ignoring `limit`).
     public func matches(_ record: ApprovalRecord) -> Bool {
         if let state, record.state != state { return false }
         if let digest, record.digest != digest { return false }

@@ -32,10 +32,13 @@ public final class ApprovalService: Sendable {
         }
     }
 
+    /// Where approvals are kept (the decision service's store, for a server).
     public let store: any ApprovalStore
+    /// The lifetimes in force.
     public let configuration: Configuration
     let now: @Sendable () -> Date
 
+    /// A service keeping approvals in `store`, timing them with `now`.
     public init(
         store: any ApprovalStore, configuration: Configuration = Configuration(), now: @escaping @Sendable () -> Date = { Date() }
     ) {

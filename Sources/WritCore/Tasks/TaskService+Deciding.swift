@@ -17,6 +17,10 @@ extension TaskService {
     /// - and those counters are stored before the allow is returned. A store failure
     ///   is a deny.
     ///
+    /// When only approvable forbids deny, this is `approval_required` without an
+    /// approval: approvals are asked for and granted on the AuthZEN path
+    /// (`DecisionService.authzen(_:body:taskCredential:tasks:approvals:)`).
+    ///
     /// Every denial names its reason (`TaskDenial.Reason`). Spend ceilings read the
     /// `Long` at `context.input.<argument>` of `request`.
     public func decide(taskID: String, request: Request, requestEntities: [Entity] = []) async -> TaskDecision {
