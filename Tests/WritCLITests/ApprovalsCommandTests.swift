@@ -62,4 +62,24 @@ import Testing
         #expect(badScope.status == 1)
         #expect(badScope.stderr.contains("--scope must be once or task, not `forever`"))
     }
+
+    @Test func unknownIdsAndBadOptionsAreBadInputAndChangeNothing() throws {
+        let data = FileManagerHelpers.temporaryDirectory()
+        let first = try ServerProcess(["--from", "examples/lethal-trifecta", "--data", data])
+        #expect(first.stop().status == 0)
+        let unknown = try CLI.run(["approvals", "approve", "apr_nope", "--data", data])
+        let refuse = try CLI.run(["approvals", "refuse", String(repeating: "x", count: 5000), "--data", data])
+        let state = try CLI.run(["approvals", "list", "--state", "maybe", "--data", data])
+        let ttl = try CLI.run(["approvals", "approve", "apr_nope", "--ttl", "ten", "--data", data])
+        let listed = try CLI.run(["approvals", "list", "--data", data])
+        #expect(unknown.status == 1)
+        #expect(unknown.stderr.hasPrefix("error: cannot approve `apr_nope`: approval `apr_nope` does not exist (not_found)"))
+        #expect(refuse.status == 1)
+        #expect(refuse.stderr.contains("(not_found)"))
+        #expect(state.status == 1)
+        #expect(state.stderr.contains("--state must be pending, approved, refused or consumed, not `maybe`"))
+        #expect(ttl.status != 0)
+        #expect(listed.status == 0)
+        #expect(listed.stdout == "ID  STATUS  PRINCIPAL  ACTION  RESOURCE  TASK  EXPIRES\n")
+    }
 }
