@@ -32,6 +32,10 @@ enum OpenAPIDocument {
     {
       "name": "Tasks",
       "description": "Tasks agents act in, their credentials and close receipts"
+    },
+    {
+      "name": "Approvals",
+      "description": "People approving or refusing requests that approvable forbids ask about"
     }
   ],
   "paths": {
@@ -1855,6 +1859,282 @@ enum OpenAPIDocument {
           }
         }
       }
+    },
+    "/v1/approvals": {
+      "get": {
+        "operationId": "listApprovals",
+        "tags": [
+          "Approvals"
+        ],
+        "summary": "List approvals",
+        "description": "Approvals oldest first, at most 1000; `state=pending` lists only those that can still be decided. Needs the `approve` scope; a task credential authenticates nothing here.",
+        "security": [
+          {
+            "apiKey": []
+          },
+          {}
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/XRequestID"
+          },
+          {
+            "name": "state",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "string",
+              "enum": [
+                "pending",
+                "approved",
+                "refused",
+                "consumed"
+              ]
+            },
+            "description": "Only approvals in this state."
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The approvals.",
+            "headers": {
+              "X-Request-ID": {
+                "$ref": "#/components/headers/X-Request-ID"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ApprovalList"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailable"
+          }
+        }
+      }
+    },
+    "/v1/approvals/{id}": {
+      "get": {
+        "operationId": "getApproval",
+        "tags": [
+          "Approvals"
+        ],
+        "summary": "Read an approval",
+        "description": "What a person approving sees: principal, action, resource, arguments, task and the texts of the forbids that asked. Needs the `approve` scope.",
+        "security": [
+          {
+            "apiKey": []
+          },
+          {}
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/XRequestID"
+          },
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            },
+            "description": "The approval id (`apr_…`)."
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The approval.",
+            "headers": {
+              "X-Request-ID": {
+                "$ref": "#/components/headers/X-Request-ID"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Approval"
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailable"
+          }
+        }
+      }
+    },
+    "/v1/approvals/{id}/approve": {
+      "post": {
+        "operationId": "approveApproval",
+        "tags": [
+          "Approvals"
+        ],
+        "summary": "Approve a request",
+        "description": "Approves a pending approval: the exact request it names is then allowed once (`scope: once`, consumed by the first allow) or for the whole task (`scope: task`), until `ttl` seconds pass (default 3600, at most 86400). 409 when it was already decided or has expired: of concurrent approve and refuse calls exactly one wins. Needs the `approve` scope.",
+        "security": [
+          {
+            "apiKey": []
+          },
+          {}
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/XRequestID"
+          },
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            },
+            "description": "The approval id (`apr_…`)."
+          }
+        ],
+        "requestBody": {
+          "required": false,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/ApprovalGrant"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The approval as decided.",
+            "headers": {
+              "X-Request-ID": {
+                "$ref": "#/components/headers/X-Request-ID"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Approval"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          },
+          "413": {
+            "$ref": "#/components/responses/ContentTooLarge"
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailable"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
+          }
+        }
+      }
+    },
+    "/v1/approvals/{id}/refuse": {
+      "post": {
+        "operationId": "refuseApproval",
+        "tags": [
+          "Approvals"
+        ],
+        "summary": "Refuse a request",
+        "description": "Refuses a pending approval: the exact request it names is denied with reason `approval_refused` until the approval would have expired. The body, if any, must be `{}`. 409 when it was already decided or has expired. Needs the `approve` scope.",
+        "security": [
+          {
+            "apiKey": []
+          },
+          {}
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/XRequestID"
+          },
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            },
+            "description": "The approval id (`apr_…`)."
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The approval as decided.",
+            "headers": {
+              "X-Request-ID": {
+                "$ref": "#/components/headers/X-Request-ID"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Approval"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          },
+          "413": {
+            "$ref": "#/components/responses/ContentTooLarge"
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailable"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
+          }
+        }
+      }
     }
   },
   "components": {
@@ -2206,7 +2486,7 @@ enum OpenAPIDocument {
           },
           "context": {
             "type": "object",
-            "description": "Writ's explanation: the policy set version, the mode, the determining policies and any errors."
+            "description": "Writ's explanation: the policy set version, the mode, the determining policies and any errors. A request only approvable forbids deny has `reason: approval_required`, `evaluation_id` and an `access_request` (Access Request and Approval profile) holding the Approval; one a person refused has `reason: approval_refused`."
           }
         },
         "required": [
@@ -3233,6 +3513,136 @@ enum OpenAPIDocument {
             }
           }
         }
+      },
+      "ApprovablePolicy": {
+        "type": "object",
+        "properties": {
+          "policy": {
+            "type": "string"
+          },
+          "text": {
+            "type": "string",
+            "description": "The policy's `@approvable` text."
+          }
+        },
+        "required": [
+          "policy",
+          "text"
+        ]
+      },
+      "Approval": {
+        "type": "object",
+        "properties": {
+          "id": {
+            "type": "string"
+          },
+          "status": {
+            "type": "string",
+            "enum": [
+              "pending",
+              "approved",
+              "refused",
+              "consumed"
+            ]
+          },
+          "digest": {
+            "type": "string",
+            "description": "SHA-256 (hex) of principal, action, resource, canonical context and task the approval is bound to."
+          },
+          "principal": {
+            "type": "string",
+            "description": "A Cedar entity uid: `Writ::Agent::\"assistant\"`."
+          },
+          "action": {
+            "type": "string"
+          },
+          "resource": {
+            "type": "string"
+          },
+          "arguments": {
+            "description": "The request's `context.input`, or null."
+          },
+          "task": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "policies": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/ApprovablePolicy"
+            }
+          },
+          "requested_at": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "expires_at": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "decided_at": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "decided_by": {
+            "type": "string",
+            "description": "The id of the API key that decided."
+          },
+          "scope": {
+            "type": "string",
+            "enum": [
+              "once",
+              "task"
+            ]
+          }
+        },
+        "required": [
+          "id",
+          "status",
+          "digest",
+          "principal",
+          "action",
+          "resource",
+          "arguments",
+          "task",
+          "policies",
+          "requested_at",
+          "expires_at"
+        ]
+      },
+      "ApprovalList": {
+        "type": "object",
+        "properties": {
+          "approvals": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/Approval"
+            }
+          }
+        }
+      },
+      "ApprovalGrant": {
+        "type": "object",
+        "properties": {
+          "scope": {
+            "type": "string",
+            "enum": [
+              "once",
+              "task"
+            ],
+            "default": "once"
+          },
+          "ttl": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 86400,
+            "default": 3600,
+            "description": "Seconds the approval grants."
+          }
+        },
+        "additionalProperties": false
       }
     }
   }

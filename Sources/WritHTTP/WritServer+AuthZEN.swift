@@ -28,7 +28,7 @@ extension WritServer {
             guard presented.count <= 1 else {
                 throw WritError(.invalidRequest, "send one Writ-Task-Credential header, not \(presented.count)")
             }
-            let outcome = try await service.authzen(operation, body: body, taskCredential: presented.first, tasks: tasks)
+            let outcome = try await service.authzen(operation, body: body, taskCredential: presented.first, tasks: tasks, approvals: approvals)
             metrics.recordDecisions(operation, outcome.decisions, duration: ContinuousClock.now - started)
             return JSONResponse.make(bytes: outcome.body)
         } catch {

@@ -63,6 +63,8 @@ public struct WritServer: Sendable {
     public let tasks: TaskService?
     /// The key ring whose public keys `/.well-known/jwks.json` publishes.
     public let credentials: CredentialKeyRing?
+    /// The approvals people decide (`/v1/approvals`) and AuthZEN decisions ask for.
+    public let approvals: ApprovalService
     public let configuration: Configuration
     let metrics = WritMetrics()
     let authenticator: Authenticator
@@ -70,11 +72,13 @@ public struct WritServer: Sendable {
     /// How often expired tasks are dropped from memory while the application runs.
     public static let expiryInterval: Duration = .seconds(5)
 
+    /// A server over `service`; `approvals` defaults to approvals kept in the service's store.
     public init(
         service: DecisionService, tasks: TaskService? = nil, credentials: CredentialKeyRing? = nil,
-        configuration: Configuration = Configuration()
+        approvals: ApprovalService? = nil, configuration: Configuration = Configuration()
     ) {
         self.service = service
+        self.approvals = approvals ?? ApprovalService(store: service.store)
         self.tasks = tasks
         self.credentials = credentials
         self.configuration = configuration
@@ -127,6 +131,7 @@ public struct WritServer: Sendable {
     func routes(address: BoundAddress) -> [Route] {
         var routes = authZENRoutes(address: address)
         routes += taskRoutes()
+        routes += approvalRoutes()
         routes += policyRoutes()
         routes += schemaRoutes()
         routes += entityRoutes()

@@ -14,10 +14,10 @@ enum SQLiteMigrations {
     static let applicationID: Int32 = 0x5772_6974
 
     /// The newest store format this build writes and reads (`PRAGMA user_version`).
-    static let formatVersion = 3
+    static let formatVersion = 4
 
     /// The tables a current database must have.
-    static let tables = ["policy_set_version", "entity", "counter", "api_key", "task", "signing_key"]
+    static let tables = ["policy_set_version", "entity", "counter", "api_key", "task", "signing_key", "approval"]
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -95,6 +95,23 @@ enum SQLiteMigrations {
                     retired_at REAL
                 ) STRICT;
                 PRAGMA user_version = 3;
+                """)
+        }
+        // Approvals: the record as JSON, with the columns compare-and-set reads.
+        migrator.registerMigration("v4-approvals") { db in
+            try db.execute(sql: """
+                CREATE TABLE approval (
+                    seq INTEGER PRIMARY KEY,
+                    id BLOB NOT NULL UNIQUE,
+                    digest TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    requested_at REAL NOT NULL,
+                    expires_at REAL NOT NULL,
+                    json BLOB NOT NULL
+                ) STRICT;
+                CREATE INDEX approval_by_digest ON approval (digest, requested_at);
+                CREATE INDEX approval_by_state ON approval (state, requested_at);
+                PRAGMA user_version = 4;
                 """)
         }
         return migrator

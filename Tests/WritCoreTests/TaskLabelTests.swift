@@ -38,7 +38,7 @@ import WritCore
         #expect(await tasks.decide(taskID: task.id, request: TaskFixtures.email("a@example.com")).allowed)
         #expect(await tasks.decide(taskID: task.id, request: TaskFixtures.search()).allowed)
         let egress = await tasks.decide(taskID: task.id, request: TaskFixtures.email("a@example.com"))
-        #expect(egress.denial?.reason == .policyDenied)
+        #expect(egress.denial?.reason == .approvalRequired)
         #expect(egress.policies?.reasons == ["lethal-trifecta"])
         #expect(await tasks.decide(taskID: task.id, request: TaskFixtures.refund(5)).allowed)
     }
@@ -50,7 +50,7 @@ import WritCore
         #expect(try await tasks.addLabels([], to: task.id) == ["pii", "untrusted"])
         #expect(try await tasks.addLabels(["pii", "financial"], to: task.id) == ["financial", "pii", "untrusted"])
         #expect(try await tasks.task(id: task.id)?.labels == ["financial", "pii", "untrusted"])
-        #expect(await tasks.decide(taskID: task.id, request: TaskFixtures.email("a@example.com")).denial?.reason == .policyDenied)
+        #expect(await tasks.decide(taskID: task.id, request: TaskFixtures.email("a@example.com")).denial?.reason == .approvalRequired)
     }
 
     @Test func reportingLabelsToAClosedOrExpiredTaskIsAConflictAndChangesNothing() async throws {
@@ -145,7 +145,7 @@ import WritCore
         #expect(await tasks.decide(taskID: child.id, request: TaskFixtures.email("a@example.com", by: "search-bot")).allowed)
         #expect(try await tasks.addLabels(["untrusted"], to: parent.id) == ["pii", "untrusted"])
         let egress = await tasks.decide(taskID: child.id, request: TaskFixtures.email("a@example.com", by: "search-bot"))
-        #expect(egress.denial?.reason == .policyDenied)
+        #expect(egress.denial?.reason == .approvalRequired)
         #expect(try await tasks.task(id: child.id)?.labels == ["pii"])
     }
 
@@ -173,7 +173,7 @@ import WritCore
         #expect(try await tasks.task(id: searcher)?.labels == ["untrusted"])
         #expect(try await tasks.task(id: root.id)?.labels == ["pii", "secret", "untrusted"])
         let egress = await tasks.decide(taskID: root.id, request: TaskFixtures.email("a@example.com"))
-        #expect(egress.denial?.reason == .policyDenied)
+        #expect(egress.denial?.reason == .approvalRequired)
     }
 
     @Test func concurrentReportsAndReadsAllLand() async throws {

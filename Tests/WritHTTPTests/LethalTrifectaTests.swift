@@ -107,7 +107,7 @@ import WritHTTP
             #expect(try await desk.decide(Self.fetch, credential: task.credential).allowed == true)
             let email = try await desk.decide(Self.email, credential: task.credential)
             #expect(email.allowed == false)
-            #expect(email.reason == "policy_denied")
+            #expect(email.reason == "approval_required")
             let again = try await desk.decide(Self.fetch, credential: task.credential)
             #expect(again.allowed == false)
             #expect(try await desk.decide(Self.note, credential: task.credential).allowed == true)
@@ -132,7 +132,7 @@ import WritHTTP
             #expect(try await desk.labels(of: task.id) == ["pii", "secret", "untrusted"])
             let email = try await desk.decide(Self.email, credential: task.credential)
             #expect(email.allowed == false)
-            #expect(email.reason == "policy_denied")
+            #expect(email.reason == "approval_required")
         }
     }
 
@@ -156,7 +156,7 @@ import WritHTTP
             // The child carries its parent's `pii` and now `untrusted`: a fetch can send data out too.
             let refetch = try await desk.decide(fetch, credential: child.credential)
             #expect(refetch.allowed == false)
-            #expect(refetch.reason == "policy_denied")
+            #expect(refetch.reason == "approval_required")
             #expect(try await desk.decide(Self.email, credential: parent.credential).allowed == true)
 
             let closed = try await client.send(.post, "/v1/tasks/\(child.id)/close", key: desk.front)
@@ -164,7 +164,7 @@ import WritHTTP
             #expect(try await desk.labels(of: parent.id) == ["pii", "untrusted"])
             let email = try await desk.decide(Self.email, credential: parent.credential)
             #expect(email.allowed == false)
-            #expect(email.reason == "policy_denied")
+            #expect(email.reason == "approval_required")
         }
     }
 }

@@ -27,7 +27,8 @@ import WritSQLite
         // Turn the file back into what a build before signing keys wrote.
         try execute(store.path, """
             DROP TABLE signing_key;
-            DELETE FROM grdb_migrations WHERE identifier = 'v3-signing-keys';
+            DROP TABLE approval;
+            DELETE FROM grdb_migrations WHERE identifier IN ('v3-signing-keys', 'v4-approvals');
             PRAGMA user_version = 2;
             """)
 
@@ -38,7 +39,7 @@ import WritSQLite
         #expect(try await upgraded.apiKey(id: "k1") == apiKey)
         try upgraded.close()
         let format = try await DatabaseQueue(path: store.path).read { try Int.fetchOne($0, sql: "PRAGMA user_version") }
-        #expect(format == 3)
+        #expect(format == 4)
     }
 
     @Test func aMissingSigningKeyTableIsCorruptState() throws {

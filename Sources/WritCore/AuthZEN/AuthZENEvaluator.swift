@@ -38,6 +38,13 @@ struct AuthZENEvaluator: Sendable {
         var denial: TaskDenial?
         /// For a request about an agent: its place in `tasks.evaluations`.
         var taskEvaluation: Int?
+        /// Denied only by approvable forbids: the approval it needs.
+        var ask: ApprovalAsk?
+        /// Allowed by a person's approval: the approval (a single-use one is consumed
+        /// before the decision is final).
+        var grant: ApprovalRecord?
+        /// The approval answering `ask`, once asked for or found.
+        var approval: ApprovalRecord?
         var allowed: Bool { denial == nil && (decision?.allowed ?? false) }
     }
 
@@ -124,6 +131,14 @@ struct AuthZENEvaluator: Sendable {
                 return Result(decision: nil, invalidReason: error.message)
             }
         }
-        return Result(decision: engine.decide(prepared.request, requestEntities: prepared.entities), invalidReason: nil)
+        let decision = engine.decide(prepared.request, requestEntities: prepared.entities)
+        guard let need = decision.approval, !decision.allowed else { return Result(decision: decision, invalidReason: nil) }
+        let ask = ApprovalAsk(prepared.request, taskID: nil, need: need)
+        if let grant = tasks.grant(for: prepared.request, taskID: nil) {
+            return Result(decision: decision.approved(), invalidReason: nil, ask: ask, grant: grant)
+        }
+        return Result(
+            decision: decision, invalidReason: nil,
+            denial: TaskDenial(.approvalRequired, "a person must approve this exact request"), ask: ask)
     }
 }

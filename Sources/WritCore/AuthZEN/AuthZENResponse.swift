@@ -13,6 +13,8 @@ import Cedar
 /// - `failed_guardrails`: in strict mode, the `forbid` policies whose failure denied;
 /// - `reason` and `message`: why a request about an agent was denied in its task
 ///   (`no_task`, `task_closed`, `budget_exhausted:decisions` …; see `TaskDenial`);
+/// - `evaluation_id` and `access_request`: for `approval_required`, the approval a
+///   person must decide (docs/APPROVALS.md); `evaluation_id` alone for `approval_refused`;
 /// - `obligations`: for an allow, the redactions its policies ask for, as AuthZEN
 ///   Obligations Profile objects (`Redaction.obligation(id:)`).
 ///
@@ -31,7 +33,7 @@ enum AuthZENResponse {
     static func decision(_ result: AuthZENEvaluator.Result, engine: PolicyEngine) -> JSON {
         var context = versionMembers(engine)
         // A denial in a task other than the policies' own names no policy.
-        let decided = result.denial == nil || result.denial?.reason == .policyDenied
+        let decided = result.denial.map { [TaskDenial.Reason.policyDenied, .approvalRequired, .approvalRefused].contains($0.reason) } ?? true
         let reasons = decided ? result.decision?.reasons ?? [] : []
         context.append((key: "reasons", value: .array(reasons.map { .string($0) })))
         context.append(contentsOf: report(result))
@@ -64,6 +66,14 @@ enum AuthZENResponse {
         if let denial = result.denial {
             members.append((key: "reason", value: .string(denial.reason.rawValue)))
             members.append((key: "message", value: .string(denial.message)))
+        }
+        if let approval = result.approval, !result.allowed {
+            // The Access Request and Approval profile: `evaluation_id` binds the denial,
+            // `access_request` (only while it can be decided) says where and until when.
+            members.append((key: "evaluation_id", value: .string(approval.id)))
+            if approval.state == .pending {
+                members.append((key: "access_request", value: approval.accessRequest))
+            }
         }
         if let reason = result.invalidReason {
             members.append((key: "error", value: .object(JSONObject(uniqueMembers: [

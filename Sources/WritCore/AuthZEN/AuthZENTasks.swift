@@ -20,6 +20,8 @@ final class AuthZENTasks: Sendable {
     let service: TaskService?
     let credential: String?
     let reserving: Bool
+    /// The approvals that grant now, by digest (`ApprovalService.grants()`).
+    let grants: [String: ApprovalRecord]
     private let state = Mutex(State())
 
     private struct State {
@@ -35,10 +37,17 @@ final class AuthZENTasks: Sendable {
     ///     denied (`no_task`).
     ///   - credential: the task credential the transport carried, if any.
     ///   - reserving: whether allows reserve budget (evaluations) or only check (searches).
-    init(service: TaskService?, credential: String?, reserving: Bool) {
+    ///   - grants: approvals that grant now, by digest.
+    init(service: TaskService?, credential: String?, reserving: Bool, grants: [String: ApprovalRecord] = [:]) {
         self.service = service
         self.credential = credential
         self.reserving = reserving
+        self.grants = grants
+    }
+
+    /// The approval that grants `request` in task `taskID`, if any.
+    func grant(for request: Request, taskID: String?) -> ApprovalRecord? {
+        grants.isEmpty ? nil : grants[ApprovalDigest.of(request, taskID: taskID)]
     }
 
     /// Every decision made through this request's tasks, in order.
@@ -67,9 +76,10 @@ final class AuthZENTasks: Sendable {
             return denied(TaskDenial(
                 .noTask, "the task credential is agent `\(identity.agent)`'s, not `\(agent)`'s", taskID: identity.taskID))
         }
+        let grant = grant(for: prepared.request, taskID: identity.taskID)
         let evaluation = service.evaluate(
             taskID: identity.taskID, request: prepared.request, requestEntities: prepared.entities, engine: engine,
-            reserve: reserving)
+            reserve: reserving, approved: grant != nil)
         var index: Int?
         let missed = evaluation.decision.denial?.reason == .noTask
         if reserving || missed {
@@ -80,9 +90,14 @@ final class AuthZENTasks: Sendable {
                 return s.evaluations.count - 1
             }
         }
-        return AuthZENEvaluator.Result(
+        var result = AuthZENEvaluator.Result(
             decision: evaluation.decision.policies, invalidReason: nil, denial: evaluation.decision.denial,
             taskEvaluation: index)
+        if let need = evaluation.decision.policies?.approval {
+            result.ask = ApprovalAsk(prepared.request, taskID: identity.taskID, need: need)
+            if evaluation.decision.allowed { result.grant = grant }
+        }
+        return result
     }
 
     /// Takes back every reservation made, for a request that fails before it commits.

@@ -46,11 +46,17 @@ extension DecisionService {
     /// A credential that verifies but names a task `tasks` does not hold (another
     /// process sharing the store opened it) makes the service read that task from the
     /// store, and the request is decided again; see `TaskService.hold(fromStore:)`.
+    ///
+    /// With `approvals`, a request only approvable forbids deny is answered
+    /// `approval_required` with the approval a person must decide, and one a person
+    /// approved is allowed (a single-use approval consumed first); docs/APPROVALS.md.
     public func authzen(
-        _ operation: AuthZENOperation, body: [UInt8], taskCredential: String?, tasks: TaskService?
+        _ operation: AuthZENOperation, body: [UInt8], taskCredential: String?, tasks: TaskService?,
+        approvals: ApprovalService? = nil
     ) async throws(WritError) -> AuthZENOutcome {
         let reserving = operation == .evaluation || operation == .evaluations
-        var gate = AuthZENTasks(service: tasks, credential: taskCredential, reserving: reserving)
+        let grants = reserving ? await currentGrants(approvals) : [:]
+        var gate = AuthZENTasks(service: tasks, credential: taskCredential, reserving: reserving, grants: grants)
         var pass = try answer(operation, body: body, gate: gate)
         if let tasks, !gate.misses.isEmpty {
             // A credential verified for a task this service does not hold: another process
@@ -58,7 +64,7 @@ extension DecisionService {
             // unheld, so still a deny) and decide the whole request again.
             gate.release()
             _ = try? await tasks.hold(fromStore: gate.misses)
-            gate = AuthZENTasks(service: tasks, credential: taskCredential, reserving: reserving)
+            gate = AuthZENTasks(service: tasks, credential: taskCredential, reserving: reserving, grants: grants)
             pass = try answer(operation, body: body, gate: gate)
         }
         let evaluator: AuthZENEvaluator
@@ -70,7 +76,8 @@ extension DecisionService {
             evaluator = decided
             answer = answered
         }
-        let evaluations = gate.evaluations
+        var evaluations = gate.evaluations
+        if let approvals { await use(approvals, in: &answer, evaluations: &evaluations, tasks: tasks) }
         if let tasks, !evaluations.isEmpty {
             let decisions = await tasks.commit(evaluations)
             for index in answer.results.indices {
@@ -79,6 +86,7 @@ extension DecisionService {
                 answer.results[index].decision = decisions[place].policies
             }
         }
+        if let approvals { await ask(approvals, in: &answer) }
         return evaluator.render(answer)
     }
 

@@ -60,8 +60,28 @@ public final class PolicyEngine: Sendable {
             }
         }
         let redactions = allowed && !policies.redactions.isEmpty ? reasons.compactMap { policies.redactions[$0] } : []
-        return WritDecision(
+        var decision = WritDecision(
             allowed: allowed, reasons: reasons, errors: response.errors,
             failedGuardrails: guardrails, policySetVersion: version.version, mode: mode, redactions: redactions)
+        if !allowed, guardrails.isEmpty, !reasons.isEmpty, let waived = policies.waived,
+            reasons.allSatisfy({ policies.approvable[$0] != nil })
+        {
+            decision.approval = approvalNeed(request, entities: entities, policies: policies, waived: waived, forbids: reasons)
+        }
+        return decision
+    }
+
+    /// What the permits decide with the approvable forbids `forbids` waived: an
+    /// `ApprovalNeed` when they allow and, in strict mode, no remaining forbid failed.
+    private func approvalNeed(
+        _ request: Request, entities: Entities, policies: CompiledPolicySet, waived: Authorizer, forbids: [PolicyID]
+    ) -> ApprovalNeed? {
+        let response = waived.authorize(request, entities: entities)
+        guard response.decision == .allow else { return nil }
+        if mode == .strict, response.errors.contains(where: { $0.effect == .forbid }) { return nil }
+        return ApprovalNeed(
+            policies: forbids.map { ApprovablePolicy(policyID: $0, text: policies.approvable[$0] ?? "") },
+            reasons: response.reasons,
+            redactions: response.reasons.compactMap { policies.redactions[$0] })
     }
 }

@@ -1,4 +1,5 @@
 import Cedar
+import Foundation
 
 /// A policy set checked and compiled, ready to decide: the result of
 /// `PolicySetCompiler.compile(files:schema:)`.
@@ -13,7 +14,11 @@ public struct CompiledPolicySet: Sendable {
     /// The redactions permit policies declare (`@redact_fields`, `@redact_text`), by
     /// policy id; an allow carries those of the policies that decided it.
     public let redactions: [PolicyID: Redaction]
+    /// The forbids marked `@approvable("…")`, with the text a person sees, by policy id.
+    public let approvable: [PolicyID: String]
     let authorizer: Authorizer
+    /// The set without its approvable forbids: what decides once a person approved.
+    let waived: Authorizer?
 }
 
 /// Turns policy files and a schema into a `CompiledPolicySet`, or explains, with
@@ -32,6 +37,8 @@ public enum PolicySetCompiler {
         var set = PolicySet()
         var fileOfPolicy: [PolicyID: String] = [:]
         var redactions: [PolicyID: Redaction] = [:]
+        var approvable: [PolicyID: String] = [:]
+        var waivedSet = PolicySet()
         var position = 0
         for file in files {
             for var policy in try parse(file) {
@@ -63,6 +70,23 @@ public enum PolicySetCompiler {
                         details: [detail(file: file.name, span: policy.span, code: "invalid_redaction",
                                          message: error.message, policyID: policy.id)])
                 }
+                if let text = policy.annotation(approvableAnnotation) {
+                    let at = policy.span.map { ":\($0.start.line):\($0.start.column)" } ?? ""
+                    let problem: String? =
+                        policy.effect != .forbid
+                        ? "`@\(approvableAnnotation)` is only meaningful on a forbid policy; a permit needs no approval"
+                        : text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+                            ? "`@\(approvableAnnotation)` needs the text a person approving sees" : nil
+                    if let problem {
+                        throw WritError(
+                            .invalidPolicySet, "\(file.name)\(at): policy `\(policy.id)`: \(problem)",
+                            details: [detail(file: file.name, span: policy.span, code: "invalid_approvable",
+                                             message: problem, policyID: policy.id)])
+                    }
+                    approvable[policy.id] = text
+                } else {
+                    try? waivedSet.add(policy)
+                }
             }
         }
         var warnings: [WritError.Detail] = []
@@ -83,8 +107,12 @@ public enum PolicySetCompiler {
         }
         return CompiledPolicySet(
             policies: set, schema: schema, fileOfPolicy: fileOfPolicy, warnings: warnings,
-            redactions: redactions, authorizer: Authorizer(set))
+            redactions: redactions, approvable: approvable, authorizer: Authorizer(set),
+            waived: approvable.isEmpty ? nil : Authorizer(waivedSet))
     }
+
+    /// The annotation that marks a forbid as one a person may lift for one request.
+    public static let approvableAnnotation = "approvable"
 
     /// Parses and resolves a schema, with errors placed in its file.
     public static func resolveSchema(_ source: SchemaSource) throws(WritError) -> Schema {

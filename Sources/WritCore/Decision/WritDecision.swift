@@ -20,6 +20,9 @@ public struct WritDecision: Sendable, Equatable {
     /// enforcing point must apply every one (`Redaction.apply`) before it releases
     /// output, or not release it.
     public var redactions: [Redaction]
+    /// For a deny that only approvable forbids made, while the permits allow and
+    /// nothing else denies: what a person may approve, and the decision once approved.
+    public var approval: ApprovalNeed?
 
     public init(
         allowed: Bool, reasons: [PolicyID], errors: [PolicyEvaluationError],
@@ -32,5 +35,29 @@ public struct WritDecision: Sendable, Equatable {
         self.failedGuardrails = failedGuardrails
         self.policySetVersion = policySetVersion
         self.mode = mode
+    }
+}
+
+/// A deny that a person may lift: the approvable forbids that alone denied, and what
+/// the policies decide without them.
+public struct ApprovalNeed: Sendable, Equatable {
+    /// The approvable forbids that denied, in the order the deny named them.
+    public var policies: [ApprovablePolicy]
+    /// The permits that allow once the forbids are waived.
+    public var reasons: [PolicyID]
+    /// The redactions those permits ask for.
+    public var redactions: [Redaction]
+}
+
+extension WritDecision {
+    /// The decision once a person approved it: an allow by the permits that allowed,
+    /// with their redactions. Unchanged when no approval could lift it.
+    public func approved() -> WritDecision {
+        guard !allowed, let approval else { return self }
+        var decision = self
+        decision.allowed = true
+        decision.reasons = approval.reasons
+        decision.redactions = approval.redactions
+        return decision
     }
 }

@@ -10,6 +10,9 @@ public enum APIKeyScope: String, Sendable, Hashable, Codable, CaseIterable {
     /// Open, close and list tasks (`/v1/tasks`) for any user: give it to the
     /// orchestrator or front end that authenticated the user.
     case tasks
+    /// Approve or refuse approvals (`/v1/approvals`): give it to the people (or the
+    /// front end acting for them) who decide what agents may do when policies ask.
+    case approve
 }
 
 /// A stored API key. The secret itself is never stored: only its SHA-256 digest.

@@ -5,25 +5,27 @@ import Foundation
 /// length-prefixed, so no two different contents share a byte sequence.
 enum ContentDigest {
     static func of(files: [SourceFile], schema: SchemaSource?) -> String {
+        var parts = ["writ.policyset.v1", String(files.count)]
+        for file in files {
+            parts.append(file.name)
+            parts.append(file.text)
+        }
+        if let schema {
+            parts += [schema.format.rawValue, schema.file.name, schema.file.text]
+        } else {
+            parts.append("-")
+        }
+        return lengthPrefixed(parts)
+    }
+
+    /// SHA-256, lowercase hex, over `parts`, each prefixed by its UTF-8 length.
+    static func lengthPrefixed(_ parts: [String]) -> String {
         var hasher = SHA256()
-        func add(_ s: String) {
-            let bytes = Array(s.utf8)
+        for part in parts {
+            let bytes = Array(part.utf8)
             var length = UInt64(bytes.count).bigEndian
             withUnsafeBytes(of: &length) { hasher.update(bufferPointer: $0) }
             hasher.update(data: bytes)
-        }
-        add("writ.policyset.v1")
-        add(String(files.count))
-        for file in files {
-            add(file.name)
-            add(file.text)
-        }
-        if let schema {
-            add(schema.format.rawValue)
-            add(schema.file.name)
-            add(schema.file.text)
-        } else {
-            add("-")
         }
         return hex(hasher.finalize())
     }

@@ -11,6 +11,10 @@ public actor MemoryStore: WritStore {
     private var keyPositions: [[UInt8]: Int] = [:]
     /// Tasks; see `MemoryStore+Tasks.swift`.
     var taskTable = MemoryTaskTable()
+    /// Approvals in insertion order; see `MemoryStore+Approvals.swift`.
+    var approvalList: [ApprovalRecord] = []
+    /// Positions in `approvalList`, by the id's UTF-8 bytes.
+    var approvalPositions: [[UInt8]: Int] = [:]
     private var signingKeys: [SigningKeyRecord] = []
     /// Positions in `signingKeys`, by the id's UTF-8 bytes.
     private var signingKeyPositions: [[UInt8]: Int] = [:]

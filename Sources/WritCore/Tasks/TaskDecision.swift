@@ -46,6 +46,11 @@ public struct TaskDenial: Error, Sendable, Equatable, CustomStringConvertible {
         public static let invalidRequest = Reason(rawValue: "invalid_request")
         /// The organisation's policies deny.
         public static let policyDenied = Reason(rawValue: "policy_denied")
+        /// Only approvable forbids deny: a person must approve this exact request
+        /// (docs/APPROVALS.md).
+        public static let approvalRequired = Reason(rawValue: "approval_required")
+        /// A person refused this exact request.
+        public static let approvalRefused = Reason(rawValue: "approval_refused")
         /// A task's mandate denies.
         public static let mandateDenied = Reason(rawValue: "mandate_denied")
         /// A spend ceiling applies, but the argument is missing, not a `Long` or negative.

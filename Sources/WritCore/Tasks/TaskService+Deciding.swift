@@ -17,6 +17,10 @@ extension TaskService {
     /// - and those counters are stored before the allow is returned. A store failure
     ///   is a deny.
     ///
+    /// When only approvable forbids deny, this is `approval_required` without an
+    /// approval: approvals are asked for and granted on the AuthZEN path
+    /// (`DecisionService.authzen(_:body:taskCredential:tasks:approvals:)`).
+    ///
     /// Every denial names its reason (`TaskDenial.Reason`). Spend ceilings read the
     /// `Long` at `context.input.<argument>` of `request`.
     public func decide(taskID: String, request: Request, requestEntities: [Entity] = []) async -> TaskDecision {
@@ -36,8 +40,13 @@ extension TaskService {
     /// Evaluates a decision with `engine`. With `reserve`, an allow's counters are
     /// reserved (added in memory, to be stored by `commit`); without, nothing changes
     /// and budgets are only checked.
+    ///
+    /// When only approvable forbids of the organisation deny, and everything else would
+    /// allow (mandates, budgets), the decision is denied `approval_required` — unless
+    /// `approved` says a person approved this exact request, when it is allowed.
     func evaluate(
-        taskID: String, request: Request, requestEntities: [Entity], engine: PolicyEngine, reserve: Bool
+        taskID: String, request: Request, requestEntities: [Entity], engine: PolicyEngine, reserve: Bool,
+        approved: Bool = false
     ) -> TaskEvaluation {
         let now = now()
         guard request.principal.type == BaseSchema.agentType else {
@@ -62,7 +71,13 @@ extension TaskService {
         case .success(let labels): learned = labels
         case .failure(let denial): return TaskEvaluation(TaskDenial(denial.reason, denial.message, taskID: taskID), taskID: taskID)
         }
-        let verdict = judge(request, in: snapshot, entities: entities, engine: engine, now: now)
+        let verdict = judge(request, in: snapshot, entities: entities, engine: engine, now: now, approved: approved)
+        if verdict.denial?.reason == .approvalRequired,
+            let exhausted = Self.exhausted(snapshot, adding: usage, action: request.action.id)
+        {
+            // A person's approval would not lift a budget: no ask.
+            return TaskEvaluation(exhausted, taskID: taskID, policies: verdict.policies)
+        }
         guard verdict.denial == nil, reserve else {
             return TaskEvaluation(decision: verdict, reservation: nil)
         }
@@ -76,7 +91,7 @@ extension TaskService {
                 case .success(let current): chain = current
                 case .failure(let denial): return TaskEvaluation(denial, taskID: taskID, policies: verdict.policies)
                 }
-                decision = judge(request, in: chain, entities: entities, engine: engine, now: now)
+                decision = judge(request, in: chain, entities: entities, engine: engine, now: now, approved: approved)
                 guard decision.denial == nil else { return TaskEvaluation(decision: decision, reservation: nil) }
             }
             if let exhausted = Self.exhausted(chain, adding: usage, action: request.action.id) {
@@ -156,9 +171,11 @@ extension TaskService {
     }
 
     /// The organisation's policies, then each mandate from the task up: the first
-    /// that does not allow denies.
+    /// that does not allow denies. Organisation policies that deny only by approvable
+    /// forbids allow when `approved`, and otherwise deny `approval_required` — after
+    /// the mandates, which a person cannot lift.
     private func judge(
-        _ request: Request, in chain: [TaskEntry], entities: Entities, engine: PolicyEngine, now: Date
+        _ request: Request, in chain: [TaskEntry], entities: Entities, engine: PolicyEngine, now: Date, approved: Bool
     ) -> TaskDecision {
         let leaf = chain[0].record
         // Each task's history entity, over whatever the store or the caller sent.
@@ -178,8 +195,8 @@ extension TaskService {
                 return TaskDecision(taskID: leaf.id, denial: TaskDenial(.invalidRequest, error.message, taskID: leaf.id), policies: nil)
             }
         }
-        let policies = engine.decide(asked, entities: entities, policies: engine.compiled)
-        guard policies.allowed else {
+        var policies = engine.decide(asked, entities: entities, policies: engine.compiled)
+        guard policies.allowed || policies.approval != nil else {
             return TaskDecision(
                 taskID: leaf.id, denial: TaskDenial(.policyDenied, "the organisation's policies do not allow the request", taskID: leaf.id),
                 policies: policies)
@@ -198,6 +215,15 @@ extension TaskService {
                     denial: TaskDenial(.mandateDenied, "the mandate of task `\(id)` does not allow the request", taskID: id),
                     policies: policies)
             }
+        }
+        if !policies.allowed {
+            guard approved else {
+                return TaskDecision(
+                    taskID: leaf.id,
+                    denial: TaskDenial(.approvalRequired, "a person must approve this exact request", taskID: leaf.id),
+                    policies: policies)
+            }
+            policies = policies.approved()
         }
         return TaskDecision(taskID: leaf.id, denial: nil, policies: policies)
     }

@@ -197,6 +197,12 @@ public final class TaskService: Sendable {
                 .invalidPolicySet,
                 "mandate policy `\(policy)` declares a redaction; only the organisation's policies can ask for redactions")
         }
+        if let policy = compiled.approvable.keys.sorted().first {
+            // A mandate narrows what the organisation allows; a person cannot lift it.
+            throw WritError(
+                .invalidPolicySet,
+                "mandate policy `\(policy)` is marked approvable; only the organisation's forbids can ask for approval")
+        }
         return compiled
     }
 }

@@ -22,7 +22,7 @@ struct KeysCreate: AsyncParsableCommand {
     func validate() throws {
         guard !name.isEmpty, name.count <= 100, !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
         else { throw ValidationError("--name must be 1 to 100 characters without control characters") }
-        guard !scope.isEmpty else { throw ValidationError("give at least one --scope (decide, manage, tasks)") }
+        guard !scope.isEmpty else { throw ValidationError("give at least one --scope (decide, manage, tasks, approve)") }
     }
 
     func run() async throws {

@@ -10,10 +10,10 @@ import WritSQLite
 /// their credential is first presented, and the store refuses to count decisions in a
 /// task closed here.
 final class LocalTaskBackend: TaskBackend {
-    private let store: SQLiteStore
+    let store: SQLiteStore
     private let service: TaskService?
     /// Who opens and closes tasks here, for the record: `local:<user>`.
-    private let actor: String
+    let actor: String
 
     private init(store: SQLiteStore, service: TaskService?) {
         self.store = store

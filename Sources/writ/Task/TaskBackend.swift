@@ -16,6 +16,12 @@ protocol TaskBackend: Sendable {
     func task(_ id: String) async throws(TaskFailure) -> JSON
     /// `{"tasks": [...]}`, oldest first, at most 1,000.
     func tasks(agent: String?, user: String?, state: TaskState?) async throws(TaskFailure) -> JSON
+    /// `{"approvals": [...]}`, oldest first, at most 1,000 (docs/APPROVALS.md).
+    func approvals(state: ApprovalState?) async throws(TaskFailure) -> JSON
+    /// Approves a pending approval: the approval as decided.
+    func approve(_ id: String, scope: ApprovalScope, ttl: Int?) async throws(TaskFailure) -> JSON
+    /// Refuses a pending approval: the approval as decided.
+    func refuse(_ id: String) async throws(TaskFailure) -> JSON
     /// Releases the connection or the store.
     func shutdown() async
 }

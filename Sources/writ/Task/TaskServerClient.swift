@@ -75,7 +75,7 @@ final class TaskServerClient: TaskBackend {
     // MARK: - Requests
 
     /// Sends one request and returns the JSON of a 2xx reply.
-    private func send(
+    func send(
         _ method: HTTPMethod, _ path: String, body: JSON?, headers: [(String, String)] = [], sendKey: Bool = true
     ) async throws(TaskFailure) -> JSON {
         var request = HTTPClientRequest(url: base + path)
@@ -149,7 +149,7 @@ final class TaskServerClient: TaskBackend {
 
     /// `text` percent-encoded but for RFC 3986's unreserved characters: a path
     /// segment or a query value.
-    private static func escaped(_ text: String) -> String {
+    static func escaped(_ text: String) -> String {
         text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? text
     }
 
