@@ -36,6 +36,10 @@ enum OpenAPIDocument {
     {
       "name": "Approvals",
       "description": "People approving or refusing requests that approvable forbids ask about"
+    },
+    {
+      "name": "Checkpoints",
+      "description": "Retrieval filtering and the four checkpoints of an agent (docs/CHECKPOINTS.md)"
     }
   ],
   "paths": {
@@ -461,6 +465,84 @@ enum OpenAPIDocument {
           },
           "400": {
             "$ref": "#/components/responses/BadRequest"
+          }
+        }
+      }
+    },
+    "/v1/filter": {
+      "post": {
+        "operationId": "filter",
+        "tags": [
+          "Checkpoints"
+        ],
+        "summary": "Retrieval filtering: the allowed subset of N candidates",
+        "description": "Decides one subject, action and context on each candidate resource, against one policy set version, and answers the allowed subset. For an agent every candidate is decided inside its task: each allowed candidate is one decision charged to the task's counters and teaches the task the candidate's labels; all are stored in one store write. The same request as `/access/v1/evaluations` with one item per candidate gives the same subset. A candidate named twice is 400; more than the server's candidate limit (10,000 by default) is 413. See docs/CHECKPOINTS.md.",
+        "security": [
+          {
+            "apiKey": []
+          },
+          {}
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/XRequestID"
+          },
+          {
+            "name": "Writ-Task-Credential",
+            "in": "header",
+            "required": false,
+            "schema": {
+              "type": "string"
+            },
+            "description": "For a request about an agent: the agent's task credential. `context.task_token`, when present, takes precedence."
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/FilterRequest"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The allowed and denied candidates, each in the order of the request.",
+            "headers": {
+              "X-Request-ID": {
+                "$ref": "#/components/headers/X-Request-ID"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/FilterResponse"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "413": {
+            "$ref": "#/components/responses/ContentTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailable"
           }
         }
       }
@@ -3643,6 +3725,109 @@ enum OpenAPIDocument {
           }
         },
         "additionalProperties": false
+      },
+      "FilterRequest": {
+        "type": "object",
+        "required": [
+          "subject",
+          "action",
+          "resources"
+        ],
+        "properties": {
+          "subject": {
+            "$ref": "#/components/schemas/Subject"
+          },
+          "action": {
+            "$ref": "#/components/schemas/Action"
+          },
+          "context": {
+            "$ref": "#/components/schemas/Context"
+          },
+          "resources": {
+            "type": "array",
+            "maxItems": 10000,
+            "items": {
+              "$ref": "#/components/schemas/Resource"
+            },
+            "description": "The candidates; each `type` and `id` at most once. The limit is the server's `maxFilterCandidates` (10,000 by default)."
+          }
+        }
+      },
+      "FilterResponse": {
+        "type": "object",
+        "required": [
+          "allowed",
+          "denied",
+          "context"
+        ],
+        "properties": {
+          "allowed": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "required": [
+                "type",
+                "id"
+              ],
+              "properties": {
+                "type": {
+                  "type": "string"
+                },
+                "id": {
+                  "type": "string"
+                },
+                "obligations": {
+                  "type": "array",
+                  "items": {
+                    "type": "object"
+                  },
+                  "description": "Redactions the allowing policies ask for (AuthZEN Obligations Profile), when any."
+                }
+              }
+            }
+          },
+          "denied": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "required": [
+                "type",
+                "id",
+                "reason"
+              ],
+              "properties": {
+                "type": {
+                  "type": "string"
+                },
+                "id": {
+                  "type": "string"
+                },
+                "reason": {
+                  "type": "string",
+                  "description": "`policy_denied`, `invalid_request`, or a task denial reason (`no_task`, `mandate_denied`, `budget_exhausted:decisions`, …)."
+                },
+                "message": {
+                  "type": "string"
+                }
+              }
+            }
+          },
+          "context": {
+            "type": "object",
+            "properties": {
+              "policy_set_version": {
+                "type": "integer"
+              },
+              "mode": {
+                "type": "string",
+                "enum": [
+                  "strict",
+                  "cedar-compat"
+                ]
+              }
+            }
+          }
+        }
       }
     }
   }

@@ -130,6 +130,7 @@ public struct WritServer: Sendable {
     /// Every route, in the order the OpenAPI document lists them.
     func routes(address: BoundAddress) -> [Route] {
         var routes = authZENRoutes(address: address)
+        routes += filterRoutes()
         routes += taskRoutes()
         routes += approvalRoutes()
         routes += policyRoutes()

@@ -39,8 +39,9 @@ func bytes(_ url: URL) throws -> [UInt8] { Array(try Data(contentsOf: url)) }
 
 func text(_ url: URL) throws -> String { String(decoding: try Data(contentsOf: url), as: UTF8.self) }
 
-/// A decision service on `example`, bootstrapped into a fresh in-memory store.
-func decisionService(_ example: String) async throws -> DecisionService {
+/// A decision service on `example`, bootstrapped into a fresh in-memory store, with
+/// `extraEntities` (Cedar entity JSON objects) added to the example's.
+func decisionService(_ example: String, extraEntities: [Any] = []) async throws -> DecisionService {
     let directory = exampleDirectory(example)
     let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
     let files = try names.filter { $0.hasSuffix(".cedar") }.map { name in
@@ -51,10 +52,43 @@ func decisionService(_ example: String) async throws -> DecisionService {
     }
     let mapping = try AuthZENMapping.parse(try bytes(directory.appendingPathComponent("authzen.json")))
     let service = DecisionService(store: MemoryStore(), configuration: .init(authzen: mapping))
-    try await service.bootstrap(
-        PolicySetDraft(files: files, schema: schema, author: "benchmark"),
-        entities: try bytes(directory.appendingPathComponent("entities.json")))
+    var entities = try bytes(directory.appendingPathComponent("entities.json"))
+    if !extraEntities.isEmpty {
+        let given = try JSONSerialization.jsonObject(with: Data(entities)) as? [Any] ?? []
+        entities = Array(try JSONSerialization.data(withJSONObject: given + extraEntities))
+    }
+    try await service.bootstrap(PolicySetDraft(files: files, schema: schema, author: "benchmark"), entities: entities)
     return service
+}
+
+/// A task service for `service` whose credentials a fresh key ring signs and verifies.
+func taskService(_ service: DecisionService) -> TaskService {
+    let issuer = "https://writ.benchmark"
+    let ring = CredentialKeyRing(
+        keys: [SigningKeyRecord.generate(now: Date())], issuer: issuer, gracePeriod: .seconds(3600),
+        maxLifetime: .seconds(3600))
+    return TaskService(
+        decisions: service,
+        mint: { task in
+            try ring.sign(TaskCredentialClaims(
+                issuer: issuer, agent: task.agent, audience: [issuer], taskID: task.id, onBehalfOf: [task.onBehalfOf],
+                issuedAt: Date(timeIntervalSince1970: task.openedAt.timeIntervalSince1970.rounded(.down)),
+                expiresAt: Date(timeIntervalSince1970: task.expiresAt.timeIntervalSince1970.rounded(.down))))
+        },
+        verify: { token in
+            let claims = try ring.verify(token, audience: issuer, now: Date())
+            return TaskCredentialIdentity(taskID: claims.taskID, agent: claims.agent)
+        })
+}
+
+/// Opens a task for `agent` for alice, with the mandate `mandates/<mandate>` of `example`.
+func openTask(_ tasks: TaskService, agent: String, example: String, mandate: String) throws -> OpenedTask {
+    let text = try text(exampleDirectory(example).appendingPathComponent("mandates").appendingPathComponent(mandate))
+    return try blocking {
+        try await tasks.open(TaskOpening(
+            agent: agent, onBehalfOf: "alice", purpose: "answer ticket 42",
+            mandate: [SourceFile(name: mandate, text: text)], ttl: .seconds(3600), openedBy: "benchmark"))
+    }
 }
 
 /// Runs `body` to completion from synchronous setup code.
@@ -96,28 +130,8 @@ struct AgentDecision: Sendable {
 
     init() throws {
         let service = try blocking { try await decisionService("agent-demo") }
-        let issuer = "https://writ.benchmark"
-        let ring = CredentialKeyRing(
-            keys: [SigningKeyRecord.generate(now: Date())], issuer: issuer, gracePeriod: .seconds(3600),
-            maxLifetime: .seconds(3600))
-        let tasks = TaskService(
-            decisions: service,
-            mint: { task in
-                try ring.sign(TaskCredentialClaims(
-                    issuer: issuer, agent: task.agent, audience: [issuer], taskID: task.id, onBehalfOf: [task.onBehalfOf],
-                    issuedAt: Date(timeIntervalSince1970: task.openedAt.timeIntervalSince1970.rounded(.down)),
-                    expiresAt: Date(timeIntervalSince1970: task.expiresAt.timeIntervalSince1970.rounded(.down))))
-            },
-            verify: { token in
-                let claims = try ring.verify(token, audience: issuer, now: Date())
-                return TaskCredentialIdentity(taskID: claims.taskID, agent: claims.agent)
-            })
-        let mandate = try text(exampleDirectory("agent-demo").appendingPathComponent("mandates/ticket-42.cedar"))
-        let opened = try blocking {
-            try await tasks.open(TaskOpening(
-                agent: "support-bot", onBehalfOf: "alice", purpose: "answer ticket 42",
-                mandate: [SourceFile(name: "ticket-42.cedar", text: mandate)], ttl: .seconds(3600), openedBy: "benchmark"))
-        }
+        let tasks = taskService(service)
+        let opened = try openTask(tasks, agent: "support-bot", example: "agent-demo", mandate: "ticket-42.cedar")
         self.service = service
         self.tasks = tasks
         credential = opened.credential!
@@ -183,6 +197,22 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.stopMeasurement()
     } setup: {
         try AgentDecision()
+    }
+
+    Benchmark("filter/1000-candidates-in-task") { benchmark, prepared in
+        benchmark.startMeasurement()
+        blackHole(try await prepared.filter())
+        benchmark.stopMeasurement()
+    } setup: {
+        try FilterDecision()
+    }
+
+    Benchmark("filter/1000-as-evaluations-in-task") { benchmark, prepared in
+        benchmark.startMeasurement()
+        blackHole(try await prepared.evaluations())
+        benchmark.stopMeasurement()
+    } setup: {
+        try FilterDecision()
     }
 
     Benchmark("agent/org-policies-only") { benchmark, prepared in

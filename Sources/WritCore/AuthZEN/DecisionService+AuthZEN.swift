@@ -54,28 +54,35 @@ extension DecisionService {
         _ operation: AuthZENOperation, body: [UInt8], taskCredential: String?, tasks: TaskService?,
         approvals: ApprovalService? = nil
     ) async throws(WritError) -> AuthZENOutcome {
-        let reserving = operation == .evaluation || operation == .evaluations
-        let grants = reserving ? await currentGrants(approvals) : [:]
-        var gate = AuthZENTasks(service: tasks, credential: taskCredential, reserving: reserving, grants: grants)
-        var pass = try answer(operation, body: body, gate: gate)
-        if let tasks, !gate.misses.isEmpty {
-            // A credential verified for a task this service does not hold: another process
-            // sharing the store may have opened it. Read it (a store failure leaves it
-            // unheld, so still a deny) and decide the whole request again.
-            gate.release()
-            _ = try? await tasks.hold(fromStore: gate.misses)
-            gate = AuthZENTasks(service: tasks, credential: taskCredential, reserving: reserving, grants: grants)
-            pass = try answer(operation, body: body, gate: gate)
+        switch operation {
+        case .evaluation, .evaluations:
+            let maxItems = configuration.limits.maxBatchItems
+            let (evaluator, answer) = try await decided(
+                body, taskCredential: taskCredential, tasks: tasks, approvals: approvals
+            ) { evaluator, request throws(WritError) in
+                operation == .evaluation
+                    ? try evaluator.evaluation(request) : try evaluator.evaluations(request, maxItems: maxItems)
+            }
+            return evaluator.render(answer)
+        case .subjectSearch, .resourceSearch, .actionSearch:
+            return try await passes(body, taskCredential: taskCredential, tasks: tasks, reserving: false, grants: [:]) {
+                evaluator, request throws(WritError) in try search(operation, request, evaluator)
+            }.result
         }
-        let evaluator: AuthZENEvaluator
-        var answer: AuthZENEvaluator.Answer
-        switch pass {
-        case .searched(let outcome):
-            return outcome
-        case .decided(let decided, let answered):
-            evaluator = decided
-            answer = answered
-        }
+    }
+
+    /// Decides what `run` reads from the request, inside tasks: the allows reserved,
+    /// approvals used (a single-use one consumed), then committed to their tasks (one
+    /// store write), each result updated with what the commit made of it, and the
+    /// approvals a person must decide created.
+    func decided(
+        _ body: [UInt8], taskCredential: String?, tasks: TaskService?, approvals: ApprovalService? = nil,
+        _ run: (AuthZENEvaluator, AuthZENObject) throws(WritError) -> AuthZENEvaluator.Answer
+    ) async throws(WritError) -> (AuthZENEvaluator, AuthZENEvaluator.Answer) {
+        let grants = await currentGrants(approvals)
+        let (evaluator, first, gate) = try await passes(
+            body, taskCredential: taskCredential, tasks: tasks, reserving: true, grants: grants, run)
+        var answer = first
         var evaluations = gate.evaluations
         if let approvals { await use(approvals, in: &answer, evaluations: &evaluations, tasks: tasks) }
         if let tasks, !evaluations.isEmpty {
@@ -87,33 +94,36 @@ extension DecisionService {
             }
         }
         if let approvals { await ask(approvals, in: &answer) }
-        return evaluator.render(answer)
+        return (evaluator, answer)
     }
 
-    /// One pass over an AuthZEN request: the evaluations decided (their allows
-    /// reserved in `gate`, to be committed), or the search answered.
-    private enum Pass {
-        case decided(AuthZENEvaluator, AuthZENEvaluator.Answer)
-        case searched(AuthZENOutcome)
-    }
-
-    private func answer(_ operation: AuthZENOperation, body: [UInt8], gate: AuthZENTasks) throws(WritError) -> Pass {
-        let (evaluator, request) = try authzenEvaluator(body, tasks: gate)
-        switch operation {
-        case .evaluation, .evaluations:
+    /// Runs `run` on the request once — or twice, when a credential verified for a
+    /// task this service does not hold: another process sharing the store may have
+    /// opened it, so it is read (a store failure leaves it unheld, so still a deny)
+    /// and the whole request decided again. A failing run takes its reservations back.
+    private func passes<T>(
+        _ body: [UInt8], taskCredential: String?, tasks: TaskService?, reserving: Bool,
+        grants: [String: ApprovalRecord],
+        _ run: (AuthZENEvaluator, AuthZENObject) throws(WritError) -> T
+    ) async throws(WritError) -> (evaluator: AuthZENEvaluator, result: T, gate: AuthZENTasks) {
+        func pass(_ gate: AuthZENTasks) throws(WritError) -> (AuthZENEvaluator, T) {
+            let (evaluator, request) = try authzenEvaluator(body, tasks: gate)
             do {
-                return .decided(
-                    evaluator,
-                    operation == .evaluation
-                        ? try evaluator.evaluation(request)
-                        : try evaluator.evaluations(request, maxItems: configuration.limits.maxBatchItems))
+                return (evaluator, try run(evaluator, request))
             } catch {
                 gate.release()
                 throw error
             }
-        case .subjectSearch, .resourceSearch, .actionSearch:
-            return .searched(try search(operation, request, evaluator))
         }
+        var gate = AuthZENTasks(service: tasks, credential: taskCredential, reserving: reserving, grants: grants)
+        var (evaluator, result) = try pass(gate)
+        if let tasks, !gate.misses.isEmpty {
+            gate.release()
+            _ = try? await tasks.hold(fromStore: gate.misses)
+            gate = AuthZENTasks(service: tasks, credential: taskCredential, reserving: reserving, grants: grants)
+            (evaluator, result) = try pass(gate)
+        }
+        return (evaluator, result, gate)
     }
 
     private func authzenEvaluator(_ body: [UInt8], tasks: AuthZENTasks) throws(WritError) -> (AuthZENEvaluator, AuthZENObject) {

@@ -13,16 +13,19 @@ public struct RequestLimits: Sendable, Equatable {
     public var maxDocumentBytes: Int
     /// The most results one search page returns (the default page size too).
     public var maxSearchPageSize: Int
+    /// The most candidate resources in one `POST /v1/filter` request (HTTP 413 above it).
+    public var maxFilterCandidates: Int
 
     public init(
         maxBodyBytes: Int = 1 << 20, maxJSONDepth: Int = 64, maxBatchItems: Int = 1_000,
-        maxDocumentBytes: Int = 16 << 20, maxSearchPageSize: Int = 1_000
+        maxDocumentBytes: Int = 16 << 20, maxSearchPageSize: Int = 1_000, maxFilterCandidates: Int = 10_000
     ) {
         self.maxBodyBytes = maxBodyBytes
         self.maxJSONDepth = maxJSONDepth
         self.maxBatchItems = maxBatchItems
         self.maxDocumentBytes = maxDocumentBytes
         self.maxSearchPageSize = maxSearchPageSize
+        self.maxFilterCandidates = maxFilterCandidates
     }
 
     /// JSON limits for requests.

@@ -1,0 +1,101 @@
+import Cedar
+
+/// Retrieval filtering (`POST /v1/filter`): one subject, action and context, and N
+/// candidate resources; the answer is the subset allowed. docs/CHECKPOINTS.md
+/// describes the request and the response.
+extension AuthZENEvaluator {
+    /// The candidates of a filter request, as the request named them, and their results.
+    struct Filtered: Sendable {
+        var candidates: [AuthZENEntity]
+        var answer: Answer
+    }
+
+    /// Reads and decides a filter request. The subject, the action and the context
+    /// are read and mapped once, for all candidates; every candidate is read and
+    /// checked before any is decided, so one malformed candidate, or the same
+    /// `type` and `id` twice, fails the whole request (400). More than
+    /// `maxCandidates` is `.tooLarge` (413).
+    func filter(_ body: AuthZENObject, maxCandidates: Int) throws(WritError) -> Filtered {
+        let subject = try AuthZENEntity.read(try body.value("subject"), at: body.path.appending("subject"), mapping: mapping)
+        let actionName = try AuthZENAction.read(try body.value("action"), at: body.path.appending("action"))
+        guard let items = try body.optionalArray("resources") else {
+            throw AuthZENObject.missing(body.path.appending("resources"))
+        }
+        guard items.count <= maxCandidates else {
+            throw WritError(
+                .tooLarge,
+                "`resources` has \(items.count) candidates; at most \(maxCandidates) are accepted in one request")
+        }
+        let principal = try uid(subject)
+        let action = mapping.actionUID(for: actionName.name)
+        var shared: [EntityUID: Entity] = [:]
+        try describe(principal, with: subject.properties, into: &shared)
+        let (context, token) = try self.context(try body.optionalObject("context"), for: action, principal: principal.type)
+
+        var candidates: [AuthZENEntity] = []
+        var prepared: [Prepared] = []
+        var seen: [EntityUID: Int] = [:]
+        candidates.reserveCapacity(items.count)
+        prepared.reserveCapacity(items.count)
+        for (index, item) in items.enumerated() {
+            let path = body.path.appending("resources").appending(index: index)
+            let candidate = try AuthZENEntity.read(item, at: path, mapping: mapping)
+            let resource = try uid(candidate)
+            if let first = seen.updateValue(index, forKey: resource) {
+                throw WritError(
+                    .invalidRequest,
+                    "`\(path)` is `\(candidate.type)` `\(candidate.id ?? "")` again (first at `resources[\(first)]`); "
+                        + "name each candidate once")
+            }
+            var layer = shared
+            try describe(resource, with: candidate.properties, into: &layer)
+            candidates.append(candidate)
+            prepared.append(Prepared(
+                request: Request(principal: principal, action: action, resource: resource, context: context),
+                entities: layer.isEmpty ? [] : Array(layer.values), taskToken: token))
+        }
+        return Filtered(candidates: candidates, answer: Answer(results: prepared.map(decide), semantic: nil))
+    }
+
+    /// The response to a filter: `{"allowed": [{type, id, obligations?}], "denied":
+    /// [{type, id, reason, message?}], "context": {policy_set_version, mode}}`, both
+    /// lists in the order of the request's candidates.
+    func render(_ filtered: Filtered) -> AuthZENOutcome {
+        var allowed: [JSON] = []
+        var denied: [JSON] = []
+        var decisions: [Bool] = []
+        decisions.reserveCapacity(filtered.candidates.count)
+        for (candidate, result) in zip(filtered.candidates, filtered.answer.results) {
+            var members: [(key: String, value: JSON)] = [
+                (key: "type", value: .string(candidate.type)), (key: "id", value: .string(candidate.id ?? "")),
+            ]
+            decisions.append(result.allowed)
+            if result.allowed {
+                if let redactions = result.decision?.redactions, !redactions.isEmpty {
+                    let obligations = redactions.enumerated().map { index, redaction in
+                        redaction.obligation(id: "redact-\(index + 1)")
+                    }
+                    members.append((key: "obligations", value: .array(obligations)))
+                }
+                allowed.append(.object(JSONObject(uniqueMembers: members)))
+                continue
+            }
+            if let denial = result.denial {
+                members.append((key: "reason", value: .string(denial.reason.rawValue)))
+                members.append((key: "message", value: .string(denial.message)))
+            } else if let invalid = result.invalidReason {
+                members.append((key: "reason", value: .string(TaskDenial.Reason.invalidRequest.rawValue)))
+                members.append((key: "message", value: .string(invalid)))
+            } else {
+                members.append((key: "reason", value: .string(TaskDenial.Reason.policyDenied.rawValue)))
+            }
+            denied.append(.object(JSONObject(uniqueMembers: members)))
+        }
+        let response = JSON.object(JSONObject(uniqueMembers: [
+            (key: "allowed", value: .array(allowed)),
+            (key: "denied", value: .array(denied)),
+            (key: "context", value: .object(JSONObject(uniqueMembers: AuthZENResponse.versionMembers(engine)))),
+        ]))
+        return AuthZENOutcome(body: response.encodedBytes(), decisions: decisions)
+    }
+}

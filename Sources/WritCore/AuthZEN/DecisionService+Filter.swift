@@ -1,0 +1,30 @@
+import Cedar
+
+extension DecisionService {
+    /// Retrieval filtering: decides one subject and action, with one context, on each
+    /// candidate resource of `body`, against one policy set version, and answers the
+    /// allowed subset. `body` is `{"subject", "action", "context"?, "resources": [...]}`
+    /// in AuthZEN's JSON forms; the response is `{"allowed": [...], "denied": [...],
+    /// "context": {...}}` (docs/CHECKPOINTS.md, "Retrieval filtering").
+    ///
+    /// For an agent, every candidate is decided inside its task, exactly as the same
+    /// request through `authzen(.evaluations, …)` with one item per candidate: each
+    /// allowed candidate is one decision charged to the task's counters and teaches
+    /// the task its labels, and all of them are stored in one store write before the
+    /// response is made. An allow that cannot be stored is answered as a deny.
+    ///
+    /// - Throws: `.notReady` when no policy set is loaded; a request error (400) for a
+    ///   malformed body, a bad identifier or a candidate named twice; `.tooLarge` (413)
+    ///   for more than `configuration.limits.maxFilterCandidates` candidates.
+    public func filter(body: [UInt8], taskCredential: String?, tasks: TaskService?) async throws(WritError) -> AuthZENOutcome {
+        let maxCandidates = configuration.limits.maxFilterCandidates
+        var candidates: [AuthZENEntity] = []
+        let (evaluator, answer) = try await decided(body, taskCredential: taskCredential, tasks: tasks) {
+            evaluator, request throws(WritError) in
+            let filtered = try evaluator.filter(request, maxCandidates: maxCandidates)
+            candidates = filtered.candidates
+            return filtered.answer
+        }
+        return evaluator.render(AuthZENEvaluator.Filtered(candidates: candidates, answer: answer))
+    }
+}
