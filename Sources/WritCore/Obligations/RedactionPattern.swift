@@ -252,7 +252,7 @@ struct PatternParser {
             return inner
         case "[": return .scalars(try bracket(at))
         case ".": return .scalars(.notNewline)
-        case "\\": return .scalars(try escape(at, inClass: false))
+        case "\\": return .scalars(try escape(at))
         case "*", "+", "?", "{":
             throw SyntaxError(column: at + 1, reason: "`\(scalar)` has nothing to repeat")
         case "^", "$":
@@ -265,7 +265,7 @@ struct PatternParser {
     }
 
     /// The class after `\` at `at`.
-    private mutating func escape(_ at: Int, inClass: Bool) throws(SyntaxError) -> ScalarClass {
+    private mutating func escape(_ at: Int) throws(SyntaxError) -> ScalarClass {
         guard let scalar = next else { throw SyntaxError(column: at + 1, reason: "the pattern ends with `\\`") }
         position += 1
         switch scalar {
@@ -304,7 +304,7 @@ struct PatternParser {
             position += 1
             var low: UInt32
             if scalar == "\\" {
-                let escaped = try escape(itemAt, inClass: true)
+                let escaped = try escape(itemAt)
                 guard !escaped.negated, escaped.ranges.count == 1, escaped.ranges[0].count == 1 else {
                     // \d, \w, \s and their complements join the class as they are.
                     guard !escaped.negated else {
@@ -323,7 +323,7 @@ struct PatternParser {
                 position += 1
                 var high = upper.value
                 if upper == "\\" {
-                    let escaped = try escape(position - 1, inClass: true)
+                    let escaped = try escape(position - 1)
                     guard !escaped.negated, escaped.ranges.count == 1, escaped.ranges[0].count == 1 else {
                         throw SyntaxError(column: itemAt + 1, reason: "a range must end with one character")
                     }
