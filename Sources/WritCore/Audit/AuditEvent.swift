@@ -1,0 +1,85 @@
+import Cedar
+import Foundation
+
+/// What an audit record says happened.
+public enum AuditEventKind: String, Sendable, Hashable, CaseIterable {
+    /// An authorization decision (allow, deny or ask).
+    case decision
+    case taskOpened = "task.opened"
+    case taskDelegated = "task.delegated"
+    case taskClosed = "task.closed"
+    case taskExpired = "task.expired"
+    case approvalAsked = "approval.asked"
+    case approvalGranted = "approval.granted"
+    case approvalRefused = "approval.refused"
+    case approvalExpired = "approval.expired"
+    case policiesChanged = "policies.changed"
+    case schemaChanged = "schema.changed"
+    case entitiesChanged = "entities.changed"
+    case keyCreated = "key.created"
+    case keyRevoked = "key.revoked"
+    case keyRotated = "key.rotated"
+    case serverStarted = "server.started"
+    case serverStopped = "server.stopped"
+}
+
+/// The outcome a decision record carries.
+public enum AuditOutcome: String, Sendable, Hashable, CaseIterable {
+    case allow
+    case deny
+    /// Denied until a person approves (`approval_required`).
+    case ask
+}
+
+/// One event to record: the fields audit queries select on, and the details that
+/// explain it (for a decision: the request as sent after redaction, reasons, errors,
+/// obligations, policy set version, checkpoint, the PEP's key id).
+///
+/// No credential, key secret or approval secret may appear in any field.
+public struct AuditEvent: Sendable, Equatable {
+    public var kind: AuditEventKind
+    public var time: Date
+    /// Who caused it: an API key id, `writ` for the server itself, or a user.
+    public var actor: String?
+    /// For a decision: its id, unique across the log.
+    public var decisionID: String?
+    /// The task the event concerns.
+    public var taskID: String?
+    /// The agent (the id of a `Writ::Agent`) the event concerns.
+    public var agent: String?
+    /// The user the agent's task acts for.
+    public var user: String?
+    /// The resource (tool, dataset, document …) as a Cedar uid, `Type::"id"`.
+    public var resource: String?
+    /// The action as a Cedar uid, `Action::"call"`.
+    public var action: String?
+    /// For a decision: its outcome.
+    public var outcome: AuditOutcome?
+    /// Everything else, as a JSON object.
+    package var details: JSON
+
+    package init(
+        kind: AuditEventKind, time: Date, actor: String? = nil, decisionID: String? = nil, taskID: String? = nil,
+        agent: String? = nil, user: String? = nil, resource: String? = nil, action: String? = nil,
+        outcome: AuditOutcome? = nil, details: JSON = .object(JSONObject(uniqueMembers: []))
+    ) {
+        self.kind = kind
+        self.time = time
+        self.actor = actor
+        self.decisionID = decisionID
+        self.taskID = taskID
+        self.agent = agent
+        self.user = user
+        self.resource = resource
+        self.action = action
+        self.outcome = outcome
+        self.details = details
+    }
+}
+
+/// Where events are recorded. `record` returns only once every event is durable —
+/// and throws when they cannot be made durable; a caller that gets an error must not
+/// answer allow (fail closed: no record, no allow).
+public protocol AuditSink: Sendable {
+    func record(_ events: [AuditEvent]) async throws(WritError)
+}
