@@ -132,7 +132,7 @@ let package = Package(
         ),
         .testTarget(
             name: "WritCLITests",
-            dependencies: ["writ"],
+            dependencies: ["writ", "WritCore", "WritSQLite"],
             swiftSettings: strictSettings
         ),
     ],

@@ -8,7 +8,7 @@ enum OpenAPIDocument {
   "info": {
     "title": "Writ",
     "version": "0.1.0",
-    "description": "Writ's HTTP API: the OpenID AuthZEN Authorization API 1.0 (decisions and searches over Cedar policies), the management API for policies, schema and entities, and operations endpoints.\n\nAuthentication: API keys (`writ keys create`) sent as `Authorization: Bearer writ_<id>_<secret>`. With `--auth auto` (the default) a key is required once any key has been created, and stays required after every key is revoked; `--auth required` always requires one, `--auth off` never. Decision routes need the `decide` scope, management routes the `manage` scope, task routes the `tasks` scope. Health, metrics, metadata and this document need no key.\n\nEvery response carries `X-Request-ID`: the caller's when it sent one (up to 256 printable ASCII characters), else a new UUID. A path with an unsupported method is answered 405 with `Allow`; an unknown path 404."
+    "description": "Writ's HTTP API: the OpenID AuthZEN Authorization API 1.0 (decisions and searches over Cedar policies), the management API for policies, schema and entities, and operations endpoints.\n\nAuthentication: API keys (`writ keys create`) sent as `Authorization: Bearer writ_<id>_<secret>`. With `--auth auto` (the default) a key is required once any key has been created, and stays required after every key is revoked; `--auth required` always requires one, `--auth off` never. Decision routes need the `decide` scope, management routes the `manage` scope, task routes the `tasks` scope, approval routes the `approve` scope, the audit log the `audit` scope. Health, metrics, metadata and this document need no key.\n\nEvery response carries `X-Request-ID`: the caller's when it sent one (up to 256 printable ASCII characters), else a new UUID. A path with an unsupported method is answered 405 with `Allow`; an unknown path 404."
   },
   "servers": [
     {
@@ -40,6 +40,10 @@ enum OpenAPIDocument {
     {
       "name": "Checkpoints",
       "description": "Retrieval filtering and the four checkpoints of an agent (docs/CHECKPOINTS.md)"
+    },
+    {
+      "name": "Audit",
+      "description": "The tamper-evident audit log (docs/AUDIT.md)."
     }
   ],
   "paths": {
@@ -2217,6 +2221,215 @@ enum OpenAPIDocument {
           }
         }
       }
+    },
+    "/v1/audit": {
+      "get": {
+        "operationId": "queryAudit",
+        "tags": [
+          "Audit"
+        ],
+        "summary": "Query the audit log",
+        "description": "Audit records matching every given filter, newest first by default, a page at a time: pass `next` as `after` for the following page. Needs the `audit` scope. A parameter given twice, unknown or out of range is a 400 naming it.",
+        "security": [
+          {
+            "apiKey": []
+          },
+          {}
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/XRequestID"
+          },
+          {
+            "name": "task",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "string"
+            },
+            "description": "Only records of this task id."
+          },
+          {
+            "name": "agent",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "string"
+            },
+            "description": "Only records of this agent id."
+          },
+          {
+            "name": "user",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "string"
+            },
+            "description": "Only records of this user."
+          },
+          {
+            "name": "resource",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "string"
+            },
+            "description": "Only records about this resource, a Cedar uid such as `Tool::\"search\"`."
+          },
+          {
+            "name": "action",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "string"
+            },
+            "description": "Only records of this action, a Cedar uid such as `Action::\"call\"`."
+          },
+          {
+            "name": "actor",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "string"
+            },
+            "description": "Only records caused by this API key id (or `writ`)."
+          },
+          {
+            "name": "decision",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "string"
+            },
+            "description": "Only the record of this decision id."
+          },
+          {
+            "name": "outcome",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "string",
+              "enum": [
+                "allow",
+                "deny",
+                "ask"
+              ]
+            },
+            "description": "Only decisions with this outcome."
+          },
+          {
+            "name": "kind",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "string",
+              "enum": [
+                "decision",
+                "task.opened",
+                "task.delegated",
+                "task.closed",
+                "task.expired",
+                "approval.asked",
+                "approval.granted",
+                "approval.refused",
+                "approval.expired",
+                "policies.changed",
+                "schema.changed",
+                "entities.changed",
+                "key.created",
+                "key.revoked",
+                "key.rotated",
+                "server.started",
+                "server.stopped"
+              ]
+            },
+            "description": "Only records of this kind."
+          },
+          {
+            "name": "since",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "string",
+              "format": "date-time"
+            },
+            "description": "Only records at or after this RFC 3339 time."
+          },
+          {
+            "name": "until",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "string",
+              "format": "date-time"
+            },
+            "description": "Only records before this RFC 3339 time."
+          },
+          {
+            "name": "after",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "string",
+              "pattern": "^[0-9]+$"
+            },
+            "description": "The `next` of the page before: only records past this sequence in the listing order."
+          },
+          {
+            "name": "limit",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 1000
+            },
+            "description": "At most this many records (default 100)."
+          },
+          {
+            "name": "order",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "string",
+              "enum": [
+                "newest",
+                "oldest"
+              ]
+            },
+            "description": "Newest first (the default) or oldest first."
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "One page of records.",
+            "headers": {
+              "X-Request-ID": {
+                "$ref": "#/components/headers/X-Request-ID"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/AuditPage"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailable"
+          }
+        }
+      }
     }
   },
   "components": {
@@ -3826,6 +4039,90 @@ enum OpenAPIDocument {
                 ]
               }
             }
+          }
+        }
+      },
+      "AuditPage": {
+        "type": "object",
+        "required": [
+          "records"
+        ],
+        "properties": {
+          "records": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/AuditRecord"
+            }
+          },
+          "next": {
+            "type": "string",
+            "description": "The `after` of the next page; absent on the last page."
+          }
+        }
+      },
+      "AuditRecord": {
+        "type": "object",
+        "required": [
+          "sequence",
+          "time",
+          "kind",
+          "details",
+          "previous_hash",
+          "hash"
+        ],
+        "properties": {
+          "sequence": {
+            "type": "integer",
+            "minimum": 1
+          },
+          "time": {
+            "type": "string",
+            "format": "date-time",
+            "description": "RFC 3339 UTC with six fractional digits."
+          },
+          "kind": {
+            "type": "string"
+          },
+          "actor": {
+            "type": "string"
+          },
+          "decision_id": {
+            "type": "string"
+          },
+          "task_id": {
+            "type": "string"
+          },
+          "agent": {
+            "type": "string"
+          },
+          "user": {
+            "type": "string"
+          },
+          "resource": {
+            "type": "string"
+          },
+          "action": {
+            "type": "string"
+          },
+          "outcome": {
+            "type": "string",
+            "enum": [
+              "allow",
+              "deny",
+              "ask"
+            ]
+          },
+          "details": {
+            "type": "object",
+            "description": "What explains the event (docs/AUDIT.md)."
+          },
+          "previous_hash": {
+            "type": "string",
+            "description": "The hash of the record before, lowercase hex (64 zeros for the first)."
+          },
+          "hash": {
+            "type": "string",
+            "description": "SHA-256 of the record, lowercase hex (docs/AUDIT.md)."
           }
         }
       }

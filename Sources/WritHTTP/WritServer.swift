@@ -65,6 +65,8 @@ public struct WritServer: Sendable {
     public let credentials: CredentialKeyRing?
     /// The approvals people decide (`/v1/approvals`) and AuthZEN decisions ask for.
     public let approvals: ApprovalService
+    /// Where decisions and lifecycle events are recorded; nil records nothing.
+    public let audit: (any AuditSink)?
     public let configuration: Configuration
     let metrics = WritMetrics()
     let authenticator: Authenticator
@@ -75,9 +77,10 @@ public struct WritServer: Sendable {
     /// A server over `service`; `approvals` defaults to approvals kept in the service's store.
     public init(
         service: DecisionService, tasks: TaskService? = nil, credentials: CredentialKeyRing? = nil,
-        approvals: ApprovalService? = nil, configuration: Configuration = Configuration()
+        approvals: ApprovalService? = nil, audit: (any AuditSink)? = nil, configuration: Configuration = Configuration()
     ) {
         self.service = service
+        self.audit = audit
         self.approvals = approvals ?? ApprovalService(store: service.store)
         self.tasks = tasks
         self.credentials = credentials
@@ -133,6 +136,7 @@ public struct WritServer: Sendable {
         routes += filterRoutes()
         routes += taskRoutes()
         routes += approvalRoutes()
+        routes += auditRoutes()
         routes += policyRoutes()
         routes += schemaRoutes()
         routes += entityRoutes()

@@ -14,10 +14,10 @@ enum SQLiteMigrations {
     static let applicationID: Int32 = 0x5772_6974
 
     /// The newest store format this build writes and reads (`PRAGMA user_version`).
-    static let formatVersion = 4
+    static let formatVersion = 5
 
     /// The tables a current database must have.
-    static let tables = ["policy_set_version", "entity", "counter", "api_key", "task", "signing_key", "approval"]
+    static let tables = ["policy_set_version", "entity", "counter", "api_key", "task", "signing_key", "approval", "audit_record", "audit_checkpoint"]
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -112,6 +112,48 @@ enum SQLiteMigrations {
                 CREATE INDEX approval_by_digest ON approval (digest, requested_at);
                 CREATE INDEX approval_by_state ON approval (state, requested_at);
                 PRAGMA user_version = 4;
+                """)
+        }
+        // The audit log: each record's canonical bytes (what its hash covers) with the
+        // columns queries select on; verification checks the columns against the bytes.
+        // Times are integer microseconds since 1970 (docs/AUDIT.md).
+        migrator.registerMigration("v5-audit") { db in
+            try db.execute(sql: """
+                CREATE TABLE audit_record (
+                    sequence INTEGER PRIMARY KEY CHECK (sequence >= 1),
+                    kind BLOB NOT NULL,
+                    time_us INTEGER NOT NULL,
+                    actor BLOB,
+                    decision_id BLOB,
+                    task_id BLOB,
+                    agent BLOB,
+                    user_id BLOB,
+                    resource BLOB,
+                    action BLOB,
+                    outcome BLOB,
+                    previous_hash BLOB NOT NULL,
+                    hash BLOB NOT NULL,
+                    canonical BLOB NOT NULL
+                ) STRICT;
+                CREATE INDEX audit_by_task ON audit_record (task_id, sequence);
+                CREATE INDEX audit_by_agent ON audit_record (agent, sequence);
+                CREATE INDEX audit_by_user ON audit_record (user_id, sequence);
+                CREATE INDEX audit_by_resource ON audit_record (resource, sequence);
+                CREATE INDEX audit_by_action ON audit_record (action, sequence);
+                CREATE INDEX audit_by_decision ON audit_record (decision_id);
+                CREATE INDEX audit_by_kind ON audit_record (kind, sequence);
+                CREATE INDEX audit_by_outcome ON audit_record (outcome, sequence);
+                CREATE INDEX audit_by_time ON audit_record (time_us);
+                CREATE TABLE audit_checkpoint (
+                    seq INTEGER PRIMARY KEY,
+                    size INTEGER NOT NULL CHECK (size >= 0),
+                    head_hash BLOB NOT NULL,
+                    time_us INTEGER NOT NULL,
+                    key_id BLOB NOT NULL,
+                    public_key BLOB NOT NULL,
+                    signature BLOB NOT NULL
+                ) STRICT;
+                PRAGMA user_version = 5;
                 """)
         }
         return migrator

@@ -9,6 +9,8 @@ enum WritExit {
     static let badInput = ExitCode(1)
     /// The request was denied.
     static let denied = ExitCode(2)
+    /// `writ audit verify` found a bad record or checkpoint.
+    static let verificationFailed = ExitCode(3)
 }
 
 /// An error to print and exit with `badInput`.

@@ -28,7 +28,9 @@ import WritSQLite
         try execute(store.path, """
             DROP TABLE signing_key;
             DROP TABLE approval;
-            DELETE FROM grdb_migrations WHERE identifier IN ('v3-signing-keys', 'v4-approvals');
+            DROP TABLE audit_record;
+            DROP TABLE audit_checkpoint;
+            DELETE FROM grdb_migrations WHERE identifier IN ('v3-signing-keys', 'v4-approvals', 'v5-audit');
             PRAGMA user_version = 2;
             """)
 
@@ -39,7 +41,7 @@ import WritSQLite
         #expect(try await upgraded.apiKey(id: "k1") == apiKey)
         try upgraded.close()
         let format = try await DatabaseQueue(path: store.path).read { try Int.fetchOne($0, sql: "PRAGMA user_version") }
-        #expect(format == 4)
+        #expect(format == 5)
     }
 
     @Test func aMissingSigningKeyTableIsCorruptState() throws {

@@ -13,6 +13,9 @@ public enum APIKeyScope: String, Sendable, Hashable, Codable, CaseIterable {
     /// Approve or refuse approvals (`/v1/approvals`): give it to the people (or the
     /// front end acting for them) who decide what agents may do when policies ask.
     case approve
+    /// Read the audit log (`GET /v1/audit`): give it to auditors and the tools that
+    /// collect the log.
+    case audit
 }
 
 /// A stored API key. The secret itself is never stored: only its SHA-256 digest.

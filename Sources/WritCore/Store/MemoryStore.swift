@@ -15,6 +15,9 @@ public actor MemoryStore: WritStore {
     var approvalList: [ApprovalRecord] = []
     /// Positions in `approvalList`, by the id's UTF-8 bytes.
     var approvalPositions: [[UInt8]: Int] = [:]
+    /// Audit records in sequence order and checkpoints; see `MemoryStore+Audit.swift`.
+    var auditRowList: [AuditRow] = []
+    var auditCheckpointList: [AuditCheckpoint] = []
     private var signingKeys: [SigningKeyRecord] = []
     /// Positions in `signingKeys`, by the id's UTF-8 bytes.
     private var signingKeyPositions: [[UInt8]: Int] = [:]

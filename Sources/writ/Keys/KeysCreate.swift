@@ -14,7 +14,7 @@ struct KeysCreate: AsyncParsableCommand {
     @Option(help: "A name for the key (recorded as the author of changes made with it).")
     var name: String
 
-    @Option(help: "decide (the AuthZEN API), manage (the management API) or tasks (open, close and list tasks for any user); repeat for several.")
+    @Option(help: "decide (the AuthZEN API), manage (the management API) tasks (open, close and list tasks for any user), approve (decide approvals) or audit (read the audit log); repeat for several.")
     var scope: [APIKeyScope]
 
     @OptionGroup var data: DataOptions
@@ -22,7 +22,7 @@ struct KeysCreate: AsyncParsableCommand {
     func validate() throws {
         guard !name.isEmpty, name.count <= 100, !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
         else { throw ValidationError("--name must be 1 to 100 characters without control characters") }
-        guard !scope.isEmpty else { throw ValidationError("give at least one --scope (decide, manage, tasks, approve)") }
+        guard !scope.isEmpty else { throw ValidationError("give at least one --scope (decide, manage, tasks, approve, audit)") }
     }
 
     func run() async throws {

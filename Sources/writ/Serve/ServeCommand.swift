@@ -43,6 +43,18 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The PDP identifier published in /.well-known/authzen-configuration (default: http://HOST:PORT).")
     var publicURL: String?
 
+    @Option(help: "A directory outside the data directory where every signed audit checkpoint is also written (one JSON file each).")
+    var auditCheckpoints: String?
+
+    @Option(help: "Seconds between signed audit checkpoints while the log grows (one is also written at shutdown).")
+    var auditCheckpointInterval = 60
+
+    func validate() throws {
+        guard (1...86_400).contains(auditCheckpointInterval) else {
+            throw ValidationError("--audit-checkpoint-interval must be 1 to 86400 seconds")
+        }
+    }
+
     func run() async throws {
         var logger = Logger(label: "writ")
         logger.logLevel = .info
@@ -50,6 +62,7 @@ struct ServeCommand: AsyncParsableCommand {
         let address: (host: String, port: Int)
         let tasks: TaskService
         let ring: CredentialKeyRing
+        let audit: AuditLog
         do {
             address = try Self.parseListen(listen)
             service = try await start(logger: logger)
@@ -57,12 +70,13 @@ struct ServeCommand: AsyncParsableCommand {
             let started = try await startTasks(service, issuer: issuer, logger: logger)
             tasks = started.tasks
             ring = started.ring
+            audit = try await openAudit(service.store)
         } catch let error as InputError {
             printError(error.description)
             throw WritExit.badInput
         }
         let server = WritServer(
-            service: service, tasks: tasks, credentials: ring,
+            service: service, tasks: tasks, credentials: ring, audit: audit,
             configuration: .init(host: address.host, port: address.port, auth: auth, publicBaseURL: publicURL))
         let app = server.makeApplication(logger: logger) { host, port in
             let shown = host.contains(":") ? "[\(host)]" : host
@@ -76,8 +90,29 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             try await app.runService()
         } catch {
+            try? await audit.close()
             printError("the server stopped: \(error)")
             throw WritExit.badInput
+        }
+        do {
+            try await audit.close()
+        } catch {
+            printError("cannot write the final audit checkpoint: \(error.message)")
+            throw WritExit.badInput
+        }
+    }
+
+    /// The audit log over the store, signing checkpoints with DATA/audit-signing-key
+    /// (generated on first start, mode 0600).
+    private func openAudit(_ store: any WritStore) async throws -> AuditLog {
+        do {
+            let key = try AuditSigningKey.load(path: data.auditSigningKeyPath, create: true)
+            return try await AuditLog.open(
+                store: store, signingKey: key,
+                configuration: .init(
+                    checkpointInterval: .seconds(auditCheckpointInterval), checkpointDirectory: auditCheckpoints))
+        } catch {
+            throw InputError("cannot open the audit log: \(error.message)")
         }
     }
 

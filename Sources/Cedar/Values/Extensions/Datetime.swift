@@ -182,7 +182,7 @@ extension CedarDatetime: CustomStringConvertible {
 
     /// The proleptic Gregorian date `days` after 1970-01-01; the inverse of
     /// `daysSinceEpoch`, for any day an Int64 count of milliseconds reaches.
-    private static func civilDate(daysSinceEpoch days: Int64) -> (year: Int64, month: Int64, day: Int64) {
+    package static func civilDate(daysSinceEpoch days: Int64) -> (year: Int64, month: Int64, day: Int64) {
         let shifted = days + 719_468
         let era = floorDivide(shifted, 146_097)
         let dayOfEra = shifted - era * 146_097

@@ -1,0 +1,231 @@
+import Foundation
+import Synchronization
+
+/// The tamper-evident audit log: assigns each event its sequence and chained hash,
+/// writes events durably before `record` returns, and signs checkpoints.
+///
+/// Appends are group-committed: while one transaction is in flight, the batches of
+/// every other `record` call queue up, and the next transaction writes all of them
+/// together, in arrival order. Each caller returns once its batch is durable, or
+/// throws the write's error — then nothing of its batch was recorded by that write
+/// (a caller must not answer allow). One writer at a time; the head in memory moves
+/// only after a write commits, and is re-read from the store after a failure.
+///
+/// ```swift
+/// let log = try await AuditLog.open(store: store, signingKey: key,
+///                                   configuration: .init(checkpointDirectory: dir))
+/// try await log.record([event])
+/// try await log.close()       // a final checkpoint
+/// ```
+public final class AuditLog: AuditSink {
+    /// When and where the log writes checkpoints.
+    public struct Configuration: Sendable {
+        /// A checkpoint every this often while the log grows; nil writes them only on
+        /// `checkpoint()` and `close()`.
+        public var checkpointInterval: Duration?
+        /// Where each checkpoint is also written as a file; nil keeps them only in the store.
+        public var checkpointDirectory: String?
+        /// At most this many events in one transaction.
+        public var maxEventsPerWrite: Int
+        /// The clock checkpoints are stamped with.
+        public var now: @Sendable () -> Date
+
+        public init(
+            checkpointInterval: Duration? = .seconds(60), checkpointDirectory: String? = nil,
+            maxEventsPerWrite: Int = 4096, now: @escaping @Sendable () -> Date = { Date() }
+        ) {
+            self.checkpointInterval = checkpointInterval
+            self.checkpointDirectory = checkpointDirectory
+            self.maxEventsPerWrite = maxEventsPerWrite
+            self.now = now
+        }
+    }
+
+    private enum Turn: Sendable {
+        case lead
+        case done(Result<Void, WritError>)
+    }
+
+    private struct Waiter {
+        var events: [AuditEvent]
+        /// Nil for the writer's own batch.
+        var continuation: CheckedContinuation<Turn, Never>?
+    }
+
+    private struct State {
+        /// The committed head; nil when it must be re-read from the store.
+        var head: AuditHead?
+        var writing = false
+        var queue: [Waiter] = []
+        var lastCheckpointSize: Int?
+        var closed = false
+        var timer: Task<Void, Never>?
+    }
+
+    public let store: any AuditStore
+    public let signingKey: AuditSigningKey
+    public let configuration: Configuration
+    private let state: Mutex<State>
+    private let checkpoints = SerialGate()
+
+    private init(store: any AuditStore, signingKey: AuditSigningKey, configuration: Configuration, head: AuditHead,
+                 lastCheckpointSize: Int?) {
+        self.store = store
+        self.signingKey = signingKey
+        self.configuration = configuration
+        self.state = Mutex(State(head: head, lastCheckpointSize: lastCheckpointSize))
+    }
+
+    /// Opens the log over `store`: reads its head and latest checkpoint, and starts
+    /// the checkpoint timer when the configuration has an interval.
+    public static func open(
+        store: any AuditStore, signingKey: AuditSigningKey, configuration: Configuration = Configuration()
+    ) async throws(WritError) -> AuditLog {
+        let head = try await store.auditHead()
+        let last = try await store.auditCheckpoints().map(\.size).max()
+        let log = AuditLog(
+            store: store, signingKey: signingKey, configuration: configuration, head: head, lastCheckpointSize: last)
+        if let interval = configuration.checkpointInterval {
+            let timer = Task { [weak log] in
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: interval)
+                    guard !Task.isCancelled, let log else { return }
+                    _ = try? await log.checkpoint()
+                }
+            }
+            log.state.withLock { $0.timer = timer }
+        }
+        return log
+    }
+
+    /// The committed head: how many records are durable and the last one's hash.
+    public func head() async throws(WritError) -> AuditHead {
+        if let head = state.withLock({ $0.head }) { return head }
+        return try await store.auditHead()
+    }
+
+    // MARK: - Recording
+
+    /// Records `events` in order, contiguously, and returns once they are durable.
+    /// - Throws: the store's error when they could not be written (none of them
+    ///   was); `.notReady` after `close()`.
+    public func record(_ events: [AuditEvent]) async throws(WritError) {
+        guard !events.isEmpty else { return }
+        let turn: Turn = await withCheckedContinuation { continuation in
+            let result = state.withLock { s -> Turn? in
+                if s.closed { return .done(.failure(WritError(.notReady, "the audit log is closed"))) }
+                if s.writing {
+                    s.queue.append(Waiter(events: events, continuation: continuation))
+                    return nil
+                }
+                s.writing = true
+                s.queue.append(Waiter(events: events, continuation: nil))
+                return .lead
+            }
+            if let result { continuation.resume(returning: result) }
+        }
+        switch turn {
+        case .done(let result): return try result.get()
+        case .lead: return try await lead()
+        }
+    }
+
+    /// Writes queued batches, as the one writer, until its own batch (the one with no
+    /// continuation) is written; then hands the writer's turn to the next waiter.
+    private func lead() async throws(WritError) {
+        var own: Result<Void, WritError>?
+        while own == nil {
+            let group = state.withLock { s -> (batch: [Waiter], head: AuditHead?) in
+                var taken: [Waiter] = []
+                var count = 0
+                while !s.queue.isEmpty, taken.isEmpty || count + s.queue[0].events.count <= configuration.maxEventsPerWrite {
+                    let next = s.queue.removeFirst()
+                    count += next.events.count
+                    taken.append(next)
+                }
+                return (taken, s.head)
+            }
+            let result = await write(group.batch, head: group.head)
+            for waiter in group.batch {
+                if let continuation = waiter.continuation {
+                    continuation.resume(returning: .done(result))
+                } else {
+                    own = result
+                }
+            }
+        }
+        let next = state.withLock { s -> CheckedContinuation<Turn, Never>? in
+            guard !s.queue.isEmpty else {
+                s.writing = false
+                return nil
+            }
+            let continuation = s.queue[0].continuation
+            s.queue[0].continuation = nil
+            return continuation
+        }
+        next?.resume(returning: .lead)
+        return try own!.get()
+    }
+
+    /// Encodes and appends one group in one transaction; moves the head on success
+    /// and forgets it on failure.
+    private func write(_ batch: [Waiter], head known: AuditHead?) async -> Result<Void, WritError> {
+        do throws(WritError) {
+            let head: AuditHead
+            if let known { head = known } else { head = try await store.auditHead() }
+            var rows: [AuditRow] = []
+            rows.reserveCapacity(batch.reduce(0) { $0 + $1.events.count })
+            var previous = head.hash
+            var sequence = head.sequence
+            for waiter in batch {
+                for event in waiter.events {
+                    sequence += 1
+                    let row = AuditCanonical.encode(event, sequence: sequence, previousHash: previous)
+                    previous = row.hash
+                    rows.append(row)
+                }
+            }
+            try await store.appendAuditRows(rows)
+            let newHead = AuditHead(sequence: sequence, hash: previous)
+            state.withLock { $0.head = newHead }
+            return .success(())
+        } catch {
+            state.withLock { $0.head = nil }
+            return .failure(error)
+        }
+    }
+
+    // MARK: - Checkpoints
+
+    /// Signs a checkpoint of the committed head and stores it (and writes its file)
+    /// when the log grew since the last one, or when there is none yet.
+    /// - Returns: the checkpoint, or nil when the log has not grown.
+    @discardableResult
+    public func checkpoint() async throws(WritError) -> AuditCheckpoint? {
+        try await checkpoints.run { () async throws(WritError) -> AuditCheckpoint? in
+            let head = try await self.head()
+            if let last = state.withLock({ $0.lastCheckpointSize }), last >= head.sequence { return nil }
+            let checkpoint = try signingKey.sign(head, at: configuration.now())
+            try await store.insertAuditCheckpoint(checkpoint)
+            if let directory = configuration.checkpointDirectory {
+                try AuditCheckpointDirectory(path: directory).write(checkpoint)
+            }
+            state.withLock { $0.lastCheckpointSize = head.sequence }
+            return checkpoint
+        }
+    }
+
+    /// Stops the checkpoint timer, waits for writes in flight, refuses later records
+    /// and writes a final checkpoint.
+    public func close() async throws(WritError) {
+        let timer = state.withLock { s -> Task<Void, Never>? in
+            s.closed = true
+            defer { s.timer = nil }
+            return s.timer
+        }
+        timer?.cancel()
+        // Wait for the writer to finish: a record queued before `closed` is written.
+        while state.withLock({ $0.writing }) { try? await Task.sleep(for: .milliseconds(1)) }
+        try await checkpoint()
+    }
+}

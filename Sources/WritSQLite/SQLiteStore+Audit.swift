@@ -1,0 +1,141 @@
+import Foundation
+import GRDB
+import WritCore
+
+extension SQLiteStore {
+    private static let auditColumns = """
+        sequence, kind, time_us, actor, decision_id, task_id, agent, user_id, resource, action, outcome, \
+        previous_hash, hash, canonical
+        """
+    private static let checkpointColumns = "size, head_hash, time_us, key_id, public_key, signature"
+
+    public func auditHead() async throws(WritError) -> AuditHead {
+        try await read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT sequence, hash FROM audit_record ORDER BY sequence DESC LIMIT 1")
+            else { return AuditHead.empty }
+            return AuditHead(sequence: row["sequence"], hash: Array(try row.decode(Data.self, forColumn: "hash")))
+        }
+    }
+
+    public func appendAuditRows(_ rows: [AuditRow]) async throws(WritError) {
+        guard !rows.isEmpty else { return }
+        try await write { db in
+            let head = try Int.fetchOne(db, sql: "SELECT MAX(sequence) FROM audit_record") ?? 0
+            try WritError.checkAuditAppend(rows, head: head)
+            let statement = try db.cachedStatement(
+                sql: "INSERT INTO audit_record (\(Self.auditColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+            for row in rows {
+                try statement.execute(arguments: [
+                    row.sequence, SQLiteColumns.blob(row.kind), row.timeMicros, SQLiteColumns.blob(row.actor),
+                    SQLiteColumns.blob(row.decisionID), SQLiteColumns.blob(row.taskID), SQLiteColumns.blob(row.agent),
+                    SQLiteColumns.blob(row.user), SQLiteColumns.blob(row.resource), SQLiteColumns.blob(row.action),
+                    SQLiteColumns.blob(row.outcome), Data(row.previousHash), Data(row.hash), Data(row.canonical),
+                ])
+            }
+        }
+    }
+
+    public func auditRows(from first: Int, limit: Int) async throws(WritError) -> [AuditRow] {
+        guard limit > 0 else { return [] }
+        return try await read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT \(Self.auditColumns) FROM audit_record WHERE sequence >= ? ORDER BY sequence LIMIT ?",
+                arguments: [first, limit]
+            ).map(Self.auditRow)
+        }
+    }
+
+    public func queryAuditRows(_ query: AuditQuery) async throws(WritError) -> [AuditRow] {
+        let limit = query.effectiveLimit
+        guard limit > 0 else { return [] }
+        return try await read { db in
+            var conditions: [String] = []
+            var arguments: [(any DatabaseValueConvertible)?] = []
+            let texts: [(String, String?)] = [
+                ("task_id", query.taskID), ("agent", query.agent), ("user_id", query.user),
+                ("resource", query.resource), ("action", query.action), ("actor", query.actor),
+                ("decision_id", query.decisionID), ("outcome", query.outcome?.rawValue), ("kind", query.kind?.rawValue),
+            ]
+            for (column, value) in texts {
+                guard let value else { continue }
+                conditions.append("\(column) = ?")
+                arguments.append(SQLiteColumns.blob(value))
+            }
+            if let since = query.since {
+                conditions.append("time_us >= ?")
+                arguments.append(AuditCanonical.microseconds(since))
+            }
+            if let until = query.until {
+                conditions.append("time_us < ?")
+                arguments.append(AuditCanonical.microseconds(until))
+            }
+            if let after = query.after {
+                conditions.append(query.newestFirst ? "sequence < ?" : "sequence > ?")
+                arguments.append(after)
+            }
+            let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            let sql = """
+                SELECT \(Self.auditColumns) FROM audit_record \(filter) \
+                ORDER BY sequence \(query.newestFirst ? "DESC" : "ASC") LIMIT \(limit)
+                """
+            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map(Self.auditRow)
+        }
+    }
+
+    public func insertAuditCheckpoint(_ checkpoint: AuditCheckpoint) async throws(WritError) {
+        try await write { db in
+            try db.execute(
+                sql: "INSERT INTO audit_checkpoint (\(Self.checkpointColumns)) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [
+                    checkpoint.size, Data(checkpoint.headHash), checkpoint.timeMicros, SQLiteColumns.blob(checkpoint.keyID),
+                    Data(checkpoint.publicKey), Data(checkpoint.signature),
+                ])
+        }
+    }
+
+    public func auditCheckpoints() async throws(WritError) -> [AuditCheckpoint] {
+        try await read { db in
+            try Row.fetchAll(db, sql: "SELECT \(Self.checkpointColumns) FROM audit_checkpoint ORDER BY seq").map { row in
+                AuditCheckpoint(
+                    size: row["size"], headHash: Array(try row.decode(Data.self, forColumn: "head_hash")),
+                    timeMicros: row["time_us"], keyID: Self.lenientText(row, "key_id") ?? "",
+                    publicKey: Array(try row.decode(Data.self, forColumn: "public_key")),
+                    signature: Array(try row.decode(Data.self, forColumn: "signature")))
+            }
+        }
+    }
+
+    /// A row as stored, unchecked: text that is not UTF-8 reads with U+FFFD, for the
+    /// verifier to find different from the canonical bytes.
+    private static func auditRow(_ row: Row) throws -> AuditRow {
+        AuditRow(
+            sequence: row["sequence"], kind: lenientText(row, "kind") ?? "", timeMicros: row["time_us"],
+            actor: lenientText(row, "actor"), decisionID: lenientText(row, "decision_id"),
+            taskID: lenientText(row, "task_id"), agent: lenientText(row, "agent"), user: lenientText(row, "user_id"),
+            resource: lenientText(row, "resource"), action: lenientText(row, "action"),
+            outcome: lenientText(row, "outcome"), previousHash: bytes(row, "previous_hash"), hash: bytes(row, "hash"),
+            canonical: bytes(row, "canonical"))
+    }
+
+    private static func lenientText(_ row: Row, _ column: String) -> String? {
+        switch row[column] as DatabaseValue? {
+        case nil: return nil
+        case let value?:
+            switch value.storage {
+            case .null: return nil
+            case .blob(let data): return String(decoding: data, as: UTF8.self)
+            case .string(let text): return text
+            case .int64(let int): return String(int)
+            case .double(let double): return String(double)
+            }
+        }
+    }
+
+    private static func bytes(_ row: Row, _ column: String) -> [UInt8] {
+        switch (row[column] as DatabaseValue?)?.storage {
+        case .blob(let data)?: return Array(data)
+        case .string(let text)?: return Array(text.utf8)
+        default: return []
+        }
+    }
+}
