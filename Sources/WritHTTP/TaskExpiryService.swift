@@ -1,8 +1,8 @@
 import ServiceLifecycle
 import WritCore
 
-/// Ends expired tasks every `interval` while the server runs: `TaskService.expire()`
-/// drops them from memory (decisions in them are already denied by their expiry).
+/// Ends expired tasks every `interval` while the server runs: `TaskService.sweep()`
+/// records and drops them from memory (decisions in them are already denied by their expiry).
 struct TaskExpiryService: Service {
     let tasks: TaskService
     let interval: Duration
@@ -10,7 +10,8 @@ struct TaskExpiryService: Service {
     func run() async throws {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
-                _ = tasks.expire()
+                // A sweep whose records cannot be written forgets nothing; the next one retries.
+                _ = try? await tasks.sweep()
                 do {
                     try await Task.sleep(for: interval)
                 } catch {

@@ -37,11 +37,17 @@ public final class ApprovalService: Sendable {
     /// The lifetimes in force.
     public let configuration: Configuration
     let now: @Sendable () -> Date
+    /// Where approvals asked, granted and refused are recorded; nil records nothing.
+    let audit: (any AuditSink)?
 
-    /// A service keeping approvals in `store`, timing them with `now`.
+    /// A service keeping approvals in `store`, timing them with `now`, recording to
+    /// `audit` each change after it is stored and before the call returns (a record
+    /// that cannot be written is `.auditUnavailable`; the change stays stored).
     public init(
-        store: any ApprovalStore, configuration: Configuration = Configuration(), now: @escaping @Sendable () -> Date = { Date() }
+        store: any ApprovalStore, configuration: Configuration = Configuration(), now: @escaping @Sendable () -> Date = { Date() },
+        audit: (any AuditSink)? = nil
     ) {
+        self.audit = audit
         self.store = store
         self.configuration = configuration
         self.now = now
@@ -96,7 +102,19 @@ public final class ApprovalService: Sendable {
 
     private func decide(_ id: String, _ verdict: ApprovalVerdict) async throws(WritError) -> ApprovalRecord {
         guard id.utf8.count <= Self.maxIDBytes else { throw Self.unknown(id) }
-        if let decided = try await store.decideApproval(id: id, verdict) { return decided }
+        if let decided = try await store.decideApproval(id: id, verdict) {
+            var details: [(key: String, value: JSON)] = [
+                (key: "approval", value: .string(decided.id)),
+                (key: "digest", value: .string(decided.digest)),
+                (key: "expires_at", value: AuditRecorder.seconds(decided.expiresAt)),
+            ]
+            if let scope = decided.scope { details.append((key: "scope", value: .string(scope.rawValue))) }
+            try await AuditRecorder.record(
+                audit, [Self.event(verdict.state == .approved ? .approvalGranted : .approvalRefused, decided, at: verdict.decidedAt,
+                                   actor: verdict.decidedBy, details: details)],
+                what: "the decision on approval `\(decided.id)`")
+            return decided
+        }
         guard let current = try await store.approval(id: id) else { throw Self.unknown(id) }
         if current.state == .pending {
             throw WritError(.conflict, "approval `\(id)` expired at \(current.expiresAt); it can no longer be decided")
@@ -137,10 +155,31 @@ public final class ApprovalService: Sendable {
             arguments: ask.arguments, taskID: ask.taskID, policies: ask.policies, state: .pending, requestedAt: at,
             expiresAt: at.addingTimeInterval(Double(configuration.pendingTTL.components.seconds)))
         try await store.insertApproval(record)
+        try await AuditRecorder.record(
+            audit,
+            [Self.event(.approvalAsked, record, at: at, actor: "writ", details: [
+                (key: "approval", value: .string(record.id)),
+                (key: "digest", value: .string(record.digest)),
+                (key: "principal", value: .string(record.principal)),
+                (key: "policies", value: AuditRecorder.strings(record.policies.map(\.policyID))),
+                (key: "expires_at", value: AuditRecorder.seconds(record.expiresAt)),
+            ])],
+            what: "approval `\(record.id)`")
         return record
     }
 
     // MARK: - Helpers
+
+    /// An approval event: the request's action and resource, its task, and `details`.
+    /// Never the arguments, which may hold sensitive values (the digest binds them).
+    static func event(
+        _ kind: AuditEventKind, _ record: ApprovalRecord, at time: Date, actor: String, details: [(key: String, value: JSON)]
+    ) -> AuditEvent {
+        var event = AuditEvent.lifecycle(
+            kind, time: time, actor: actor, taskID: record.taskID, resource: record.resource, details: details)
+        event.action = record.action
+        return event
+    }
 
     /// The longest approval id accepted (issued ids are 26 bytes).
     static let maxIDBytes = 64

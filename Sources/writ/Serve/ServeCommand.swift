@@ -63,7 +63,8 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let server = WritServer(
             service: service, tasks: tasks, credentials: ring,
-            configuration: .init(host: address.host, port: address.port, auth: auth, publicBaseURL: publicURL))
+            configuration: .init(host: address.host, port: address.port, auth: auth, publicBaseURL: publicURL),
+            audit: Self.audit)
         let app = server.makeApplication(logger: logger) { host, port in
             let shown = host.contains(":") ? "[\(host)]" : host
             let state = switch service.readiness {
@@ -106,7 +107,10 @@ struct ServeCommand: AsyncParsableCommand {
             source = loaded
         }
         let mapping = try PolicyDirectory.loadMapping(data.data)
-        let service = DecisionService(store: store, configuration: .init(mode: mode, authzen: mapping))
+        let salt = try data.auditSalt()
+        let service = DecisionService(
+            store: store, configuration: .init(mode: mode, authzen: mapping, audit: AuditConfiguration(salt: salt)),
+            audit: Self.audit)
         do {
             if let source {
                 try await service.bootstrap(source.draft, entities: source.entities)
@@ -150,7 +154,7 @@ struct ServeCommand: AsyncParsableCommand {
     ) async throws -> (tasks: TaskService, ring: CredentialKeyRing) {
         let (keys, generated) = try await data.signingKeys(service.store)
         if let generated { logger.info("generated signing key \(generated.id)") }
-        let (tasks, ring) = DataOptions.taskService(service, keys: keys, issuer: issuer)
+        let (tasks, ring) = DataOptions.taskService(service, keys: keys, issuer: issuer, audit: Self.audit)
         do {
             for failure in try await tasks.load() {
                 logger.error("task not loaded: \(failure.message)")
@@ -175,6 +179,13 @@ struct ServeCommand: AsyncParsableCommand {
             throw InputError("cannot write `\(path)`: \(error.localizedDescription)")
         }
     }
+
+    /// Where the server records decisions and changes.
+    // TODO(lead): the AuditLog opened on the data directory (issue 7). Every component
+    // below takes it: DecisionService(audit:), the TaskService (DataOptions.taskService),
+    // WritServer(audit:) — which also makes the ApprovalService and records
+    // server.started / server.stopped.
+    static let audit: (any AuditSink)? = nil
 
     /// `HOST:PORT`, with an IPv6 host in brackets (`[::1]:8180`).
     static func parseListen(_ text: String) throws -> (host: String, port: Int) {
