@@ -76,7 +76,8 @@ public struct WritServer: Sendable {
     let metrics = WritMetrics()
     let authenticator: Authenticator
 
-    /// How often expired tasks are dropped from memory while the application runs.
+    /// How often expired tasks are dropped from memory (and, with auditing, expired
+    /// tasks and approvals recorded) while the application runs.
     public static let expiryInterval: Duration = .seconds(5)
 
     /// A server over `service`; `approvals` defaults to approvals kept in the service's
@@ -125,7 +126,10 @@ public struct WritServer: Sendable {
         if let audit {
             services.append(AuditLifecycleService(audit: audit, details: ["host": host, "port": String(configuration.port)]))
         }
-        if let tasks { services.append(TaskExpiryService(tasks: tasks, interval: Self.expiryInterval)) }
+        if tasks != nil || audit != nil {
+            services.append(TaskExpiryService(
+                tasks: tasks, approvals: audit == nil ? nil : approvals, interval: Self.expiryInterval))
+        }
         return Application(
             router: router,
             server: .http1(configuration: .init(idleTimeout: .nanoseconds(configuration.idleTimeout.nanoseconds))),

@@ -163,3 +163,25 @@ import WritCore
         #expect(events[3].detail("approval") == JSON.string(second))
     }
 }
+
+/// Approvals that expire are recorded by a sweep.
+@Suite struct AuditApprovalExpiryTests {
+    @Test func aSweepRecordsEachApprovalThatExpiredOnce() async throws {
+        let clock = TestClock()
+        let sink = RecordingSink()
+        let decisions = try await TestService.make(policies: ApprovalTests.policies)
+        let approvals = ApprovalService(store: decisions.store, now: clock.now, audit: sink)
+        let outcome = try await decisions.authzen(
+            .evaluation, body: Array(ApprovalTests.pay(500).utf8), taskCredential: nil, tasks: nil, approvals: approvals)
+        let id = try #require(try ApprovalAnswer(outcome.body).approval)
+        #expect(try await approvals.sweep() == [])
+        clock.advance(901)
+        #expect(try await approvals.sweep() == [id])
+        #expect(try await approvals.sweep() == [])
+        let event = try #require(await sink.events(.approvalExpired).first)
+        #expect(await sink.events(.approvalExpired).count == 1)
+        #expect(event.actor == "writ")
+        #expect(event.detail("state") == JSON.string("pending"))
+        #expect(event.time == TaskFixtures.start.addingTimeInterval(900))
+    }
+}

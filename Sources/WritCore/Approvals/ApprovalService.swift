@@ -1,5 +1,6 @@
 import Cedar
 import Foundation
+import Synchronization
 
 /// Approvals ("ask", docs/APPROVALS.md): asking for them when only approvable forbids
 /// deny a request, letting a person approve or refuse each exactly once, and granting
@@ -37,8 +38,10 @@ public final class ApprovalService: Sendable {
     /// The lifetimes in force.
     public let configuration: Configuration
     let now: @Sendable () -> Date
-    /// Where approvals asked, granted and refused are recorded; nil records nothing.
+    /// Where approvals asked, granted, refused and expired are recorded; nil records nothing.
     let audit: (any AuditSink)?
+    /// Up to when `sweep()` has recorded expiries.
+    private let swept: Mutex<Date>
 
     /// A service keeping approvals in `store`, timing them with `now`, recording to
     /// `audit` each change after it is stored and before the call returns (a record
@@ -48,6 +51,7 @@ public final class ApprovalService: Sendable {
         audit: (any AuditSink)? = nil
     ) {
         self.audit = audit
+        self.swept = Mutex(now())
         self.store = store
         self.configuration = configuration
         self.now = now
@@ -120,6 +124,35 @@ public final class ApprovalService: Sendable {
             throw WritError(.conflict, "approval `\(id)` expired at \(current.expiresAt); it can no longer be decided")
         }
         throw WritError(.conflict, "approval `\(id)` was already decided: it is \(current.state.rawValue)")
+    }
+
+    // MARK: - Expiry
+
+    /// Records `approval.expired` for each approval, pending or approved, whose expiry
+    /// passed since the last sweep (or since the service was made), and returns their
+    /// ids. Without an audit sink it does nothing. A failure (`.auditUnavailable`)
+    /// records nothing and leaves the next sweep to try the same approvals again.
+    /// Expiry needs no sweep to take effect: an expired approval grants nothing and
+    /// cannot be decided whether or not it was recorded.
+    @discardableResult
+    public func sweep() async throws(WritError) -> [String] {
+        guard audit != nil else { return [] }
+        let at = now()
+        let since = swept.withLock { $0 }
+        let ended = try await store.approvals(matching: ApprovalFilter(now: at)).filter { record in
+            (record.state == .pending || record.state == .approved) && record.expiresAt > since && record.expiresAt <= at
+        }
+        let events = ended.map { record in
+            Self.event(.approvalExpired, record, at: record.expiresAt, actor: "writ", details: [
+                (key: "approval", value: .string(record.id)),
+                (key: "digest", value: .string(record.digest)),
+                (key: "state", value: .string(record.state.rawValue)),
+                (key: "expires_at", value: AuditRecorder.seconds(record.expiresAt)),
+            ])
+        }
+        try await AuditRecorder.record(audit, events, what: "the expiry of \(ended.count) approvals")
+        swept.withLock { $0 = max($0, at) }
+        return ended.map(\.id)
     }
 
     // MARK: - Granting
