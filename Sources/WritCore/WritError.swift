@@ -57,6 +57,9 @@ public struct WritError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let storeUnavailable = Code(rawValue: "store_unavailable")
         /// Stored state that Writ cannot read back (corruption or a newer format).
         public static let corruptState = Code(rawValue: "corrupt_state")
+        /// An audit record could not be written: the answer is withheld (a decision is
+        /// not sent; a change was stored but its caller gets this error).
+        public static let auditUnavailable = Code(rawValue: "audit_unavailable")
 
         // Enforcement (library)
         /// Output could not be redacted as an obligation asks; it must not be released.

@@ -2634,7 +2634,7 @@ enum OpenAPIDocument {
             "properties": {
               "code": {
                 "type": "string",
-                "description": "A stable, machine-readable code: invalid_request, missing_field, wrong_type, duplicate_key, too_deep, too_large, invalid_identifier, invalid_number, invalid_page_token, unauthenticated, forbidden, unsupported_media_type, method_not_allowed, not_found, conflict, policy_parse_error, invalid_policy_set, policy_validation_error, schema_error, invalid_entities, not_ready, store_unavailable, corrupt_state, internal_error."
+                "description": "A stable, machine-readable code: invalid_request, missing_field, wrong_type, duplicate_key, too_deep, too_large, invalid_identifier, invalid_number, invalid_page_token, unauthenticated, forbidden, unsupported_media_type, method_not_allowed, not_found, conflict, policy_parse_error, invalid_policy_set, policy_validation_error, schema_error, invalid_entities, not_ready, store_unavailable, corrupt_state, audit_unavailable, internal_error."
               },
               "message": {
                 "type": "string",
@@ -3989,6 +3989,10 @@ enum OpenAPIDocument {
                 "id": {
                   "type": "string"
                 },
+                "decision_id": {
+                  "type": "string",
+                  "description": "With auditing on: the id of this candidate's decision record (docs/AUDIT-EVENTS.md)."
+                },
                 "obligations": {
                   "type": "array",
                   "items": {
@@ -4014,6 +4018,10 @@ enum OpenAPIDocument {
                 },
                 "id": {
                   "type": "string"
+                },
+                "decision_id": {
+                  "type": "string",
+                  "description": "With auditing on: the id of this candidate's decision record (docs/AUDIT-EVENTS.md)."
                 },
                 "reason": {
                   "type": "string",

@@ -24,10 +24,10 @@ public final class TaskCredentialSigner: Sendable {
     public static let gracePeriod: Duration = .seconds(12 * 3600)
 
     /// A task service deciding with `decisions`, whose credentials this signer mints
-    /// and verifies.
+    /// and verifies, recording its lifecycle to `audit`.
     public func taskService(
         decisions: DecisionService, configuration: TaskService.Configuration = .init(),
-        now: @escaping @Sendable () -> Date = { Date() }
+        now: @escaping @Sendable () -> Date = { Date() }, audit: (any AuditSink)? = nil
     ) -> TaskService {
         TaskService(
             decisions: decisions, configuration: configuration, now: now,
@@ -36,7 +36,7 @@ public final class TaskCredentialSigner: Sendable {
                 let claims = try ring.verify(token, audience: ring.issuer, now: now())
                 return TaskCredentialIdentity(taskID: claims.taskID, agent: claims.agent)
             },
-            sign: { [ring] payload in try ring.signDetached(payload) })
+            sign: { [ring] payload in try ring.signDetached(payload) }, audit: audit)
     }
 
     private func mint(_ task: TaskRecord) throws -> String {

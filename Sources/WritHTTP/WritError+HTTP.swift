@@ -26,6 +26,7 @@ extension WritError.Code {
         .notReady: .serviceUnavailable,
         .storeUnavailable: .serviceUnavailable,
         .corruptState: .serviceUnavailable,
+        .auditUnavailable: .serviceUnavailable,
         .redactionFailed: .unprocessableContent,
         .unauthenticated: .unauthorized,
         .forbidden: .forbidden,

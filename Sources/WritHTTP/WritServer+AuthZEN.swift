@@ -28,7 +28,10 @@ extension WritServer {
             guard presented.count <= 1 else {
                 throw WritError(.invalidRequest, "send one Writ-Task-Credential header, not \(presented.count)")
             }
-            let outcome = try await service.authzen(operation, body: body, taskCredential: presented.first, tasks: tasks, approvals: approvals)
+            let outcome = try await service.authzen(
+                operation, body: body, taskCredential: presented.first, tasks: tasks, approvals: approvals,
+                audit: decisionAudit(context))
+            try await record(outcome.events)
             metrics.recordDecisions(operation, outcome.decisions, duration: ContinuousClock.now - started)
             return JSONResponse.make(bytes: outcome.body)
         } catch {

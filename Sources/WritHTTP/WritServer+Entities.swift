@@ -21,11 +21,11 @@ extension WritServer {
             },
             Route(.put, "/v1/entities", scope: .manage) { request, context in
                 let document = try await entityDocument(request, context)
-                return count("count", try await service.replaceEntities(document))
+                return count("count", try await service.replaceEntities(document, author: context.author))
             },
             Route(.post, "/v1/entities", scope: .manage) { request, context in
                 let document = try await entityDocument(request, context)
-                return count("count", try await service.upsertEntities(document))
+                return count("count", try await service.upsertEntities(document, author: context.author))
             },
             Route(.delete, "/v1/entities", scope: .manage) { request, context in
                 let body = try await ManagementBody(request: request, context: context, limits: limits).json("entity uid list")
@@ -36,7 +36,7 @@ extension WritServer {
                         return StoredEntityKey(type: try object.decodeString("type"), id: try object.decodeString("id"))
                     }
                 }
-                return count("deleted", try await service.deleteEntities(keys))
+                return count("deleted", try await service.deleteEntities(keys, author: context.author))
             },
         ]
     }

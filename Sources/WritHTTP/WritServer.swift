@@ -65,23 +65,30 @@ public struct WritServer: Sendable {
     public let credentials: CredentialKeyRing?
     /// The approvals people decide (`/v1/approvals`) and AuthZEN decisions ask for.
     public let approvals: ApprovalService
-    /// Where decisions and lifecycle events are recorded; nil records nothing.
-    public let audit: (any AuditSink)?
     public let configuration: Configuration
+    /// Where decisions and the server's start and stop are recorded; nil records
+    /// nothing (auditing off, for library users and tests that do not want it). With
+    /// a sink, every decision is recorded before its response is sent, and a decision
+    /// that cannot be recorded is answered 503 `audit_unavailable`, never sent. The
+    /// services given (`service`, `tasks`, `approvals`) record their own changes
+    /// through the sinks they were made with.
+    public let audit: (any AuditSink)?
     let metrics = WritMetrics()
     let authenticator: Authenticator
 
-    /// How often expired tasks are dropped from memory while the application runs.
+    /// How often expired tasks are dropped from memory (and, with auditing, expired
+    /// tasks and approvals recorded) while the application runs.
     public static let expiryInterval: Duration = .seconds(5)
 
-    /// A server over `service`; `approvals` defaults to approvals kept in the service's store.
+    /// A server over `service`; `approvals` defaults to approvals kept in the service's
+    /// store, recording to `audit`.
     public init(
         service: DecisionService, tasks: TaskService? = nil, credentials: CredentialKeyRing? = nil,
-        approvals: ApprovalService? = nil, audit: (any AuditSink)? = nil, configuration: Configuration = Configuration()
+        approvals: ApprovalService? = nil, configuration: Configuration = Configuration(), audit: (any AuditSink)? = nil
     ) {
         self.service = service
         self.audit = audit
-        self.approvals = approvals ?? ApprovalService(store: service.store)
+        self.approvals = approvals ?? ApprovalService(store: service.store, audit: audit)
         self.tasks = tasks
         self.credentials = credentials
         self.configuration = configuration
@@ -115,7 +122,14 @@ public struct WritServer: Sendable {
             }
         }
         let host = configuration.host
-        let services: [any Service] = tasks.map { [TaskExpiryService(tasks: $0, interval: Self.expiryInterval)] } ?? []
+        var services: [any Service] = []
+        if let audit {
+            services.append(AuditLifecycleService(audit: audit, details: ["host": host, "port": String(configuration.port)]))
+        }
+        if tasks != nil || audit != nil {
+            services.append(TaskExpiryService(
+                tasks: tasks, approvals: audit == nil ? nil : approvals, interval: Self.expiryInterval))
+        }
         return Application(
             router: router,
             server: .http1(configuration: .init(idleTimeout: .nanoseconds(configuration.idleTimeout.nanoseconds))),

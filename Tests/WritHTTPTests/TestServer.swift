@@ -21,6 +21,8 @@ struct TestServer {
     var tasks = false
     /// The signing key of the task credentials; nil generates one.
     var signingKey: SigningKeyRecord?
+    /// Where the server records decisions; nil: auditing off.
+    var audit: (any AuditSink)?
 
     /// The issuer and audience of the task credentials the server mints.
     static let issuer = "https://writ.test"
@@ -81,7 +83,7 @@ struct TestServer {
         }
         let server = WritServer(
             service: service, tasks: taskService, credentials: ring,
-            configuration: .init(auth: auth, publicBaseURL: publicBaseURL, apiKeyRefresh: .zero))
+            configuration: .init(auth: auth, publicBaseURL: publicBaseURL, apiKeyRefresh: .zero), audit: audit)
         return try await server.makeApplication().test(.live) { client in
             try await body(Client(client: client, service: service))
         }

@@ -1,5 +1,6 @@
 import Cedar
 import Foundation
+import Synchronization
 
 /// Approvals ("ask", docs/APPROVALS.md): asking for them when only approvable forbids
 /// deny a request, letting a person approve or refuse each exactly once, and granting
@@ -37,11 +38,20 @@ public final class ApprovalService: Sendable {
     /// The lifetimes in force.
     public let configuration: Configuration
     let now: @Sendable () -> Date
+    /// Where approvals asked, granted, refused and expired are recorded; nil records nothing.
+    let audit: (any AuditSink)?
+    /// Up to when `sweep()` has recorded expiries.
+    private let swept: Mutex<Date>
 
-    /// A service keeping approvals in `store`, timing them with `now`.
+    /// A service keeping approvals in `store`, timing them with `now`, recording to
+    /// `audit` each change after it is stored and before the call returns (a record
+    /// that cannot be written is `.auditUnavailable`; the change stays stored).
     public init(
-        store: any ApprovalStore, configuration: Configuration = Configuration(), now: @escaping @Sendable () -> Date = { Date() }
+        store: any ApprovalStore, configuration: Configuration = Configuration(), now: @escaping @Sendable () -> Date = { Date() },
+        audit: (any AuditSink)? = nil
     ) {
+        self.audit = audit
+        self.swept = Mutex(now())
         self.store = store
         self.configuration = configuration
         self.now = now
@@ -96,12 +106,53 @@ public final class ApprovalService: Sendable {
 
     private func decide(_ id: String, _ verdict: ApprovalVerdict) async throws(WritError) -> ApprovalRecord {
         guard id.utf8.count <= Self.maxIDBytes else { throw Self.unknown(id) }
-        if let decided = try await store.decideApproval(id: id, verdict) { return decided }
+        if let decided = try await store.decideApproval(id: id, verdict) {
+            var details: [(key: String, value: JSON)] = [
+                (key: "approval", value: .string(decided.id)),
+                (key: "digest", value: .string(decided.digest)),
+                (key: "expires_at", value: AuditRecorder.seconds(decided.expiresAt)),
+            ]
+            if let scope = decided.scope { details.append((key: "scope", value: .string(scope.rawValue))) }
+            try await AuditRecorder.record(
+                audit, [Self.event(verdict.state == .approved ? .approvalGranted : .approvalRefused, decided, at: verdict.decidedAt,
+                                   actor: verdict.decidedBy, details: details)],
+                what: "the decision on approval `\(decided.id)`")
+            return decided
+        }
         guard let current = try await store.approval(id: id) else { throw Self.unknown(id) }
         if current.state == .pending {
             throw WritError(.conflict, "approval `\(id)` expired at \(current.expiresAt); it can no longer be decided")
         }
         throw WritError(.conflict, "approval `\(id)` was already decided: it is \(current.state.rawValue)")
+    }
+
+    // MARK: - Expiry
+
+    /// Records `approval.expired` for each approval, pending or approved, whose expiry
+    /// passed since the last sweep (or since the service was made), and returns their
+    /// ids. Without an audit sink it does nothing. A failure (`.auditUnavailable`)
+    /// records nothing and leaves the next sweep to try the same approvals again.
+    /// Expiry needs no sweep to take effect: an expired approval grants nothing and
+    /// cannot be decided whether or not it was recorded.
+    @discardableResult
+    public func sweep() async throws(WritError) -> [String] {
+        guard audit != nil else { return [] }
+        let at = now()
+        let since = swept.withLock { $0 }
+        let ended = try await store.approvals(matching: ApprovalFilter(now: at)).filter { record in
+            (record.state == .pending || record.state == .approved) && record.expiresAt > since && record.expiresAt <= at
+        }
+        let events = ended.map { record in
+            Self.event(.approvalExpired, record, at: record.expiresAt, actor: "writ", details: [
+                (key: "approval", value: .string(record.id)),
+                (key: "digest", value: .string(record.digest)),
+                (key: "state", value: .string(record.state.rawValue)),
+                (key: "expires_at", value: AuditRecorder.seconds(record.expiresAt)),
+            ])
+        }
+        try await AuditRecorder.record(audit, events, what: "the expiry of \(ended.count) approvals")
+        swept.withLock { $0 = max($0, at) }
+        return ended.map(\.id)
     }
 
     // MARK: - Granting
@@ -137,10 +188,31 @@ public final class ApprovalService: Sendable {
             arguments: ask.arguments, taskID: ask.taskID, policies: ask.policies, state: .pending, requestedAt: at,
             expiresAt: at.addingTimeInterval(Double(configuration.pendingTTL.components.seconds)))
         try await store.insertApproval(record)
+        try await AuditRecorder.record(
+            audit,
+            [Self.event(.approvalAsked, record, at: at, actor: "writ", details: [
+                (key: "approval", value: .string(record.id)),
+                (key: "digest", value: .string(record.digest)),
+                (key: "principal", value: .string(record.principal)),
+                (key: "policies", value: AuditRecorder.strings(record.policies.map(\.policyID))),
+                (key: "expires_at", value: AuditRecorder.seconds(record.expiresAt)),
+            ])],
+            what: "approval `\(record.id)`")
         return record
     }
 
     // MARK: - Helpers
+
+    /// An approval event: the request's action and resource, its task, and `details`.
+    /// Never the arguments, which may hold sensitive values (the digest binds them).
+    static func event(
+        _ kind: AuditEventKind, _ record: ApprovalRecord, at time: Date, actor: String, details: [(key: String, value: JSON)]
+    ) -> AuditEvent {
+        var event = AuditEvent.lifecycle(
+            kind, time: time, actor: actor, taskID: record.taskID, resource: record.resource, details: details)
+        event.action = record.action
+        return event
+    }
 
     /// The longest approval id accepted (issued ids are 26 bytes).
     static let maxIDBytes = 64

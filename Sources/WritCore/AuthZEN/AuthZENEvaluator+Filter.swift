@@ -30,7 +30,8 @@ extension AuthZENEvaluator {
         let action = mapping.actionUID(for: actionName.name)
         var shared: [EntityUID: Entity] = [:]
         try describe(principal, with: subject.properties, into: &shared)
-        let (context, token) = try self.context(try body.optionalObject("context"), for: action, principal: principal.type)
+        let contextObject = try body.optionalObject("context")
+        let (context, token) = try self.context(contextObject, for: action, principal: principal.type)
 
         var candidates: [AuthZENEntity] = []
         var prepared: [Prepared] = []
@@ -52,14 +53,16 @@ extension AuthZENEvaluator {
             candidates.append(candidate)
             prepared.append(Prepared(
                 request: Request(principal: principal, action: action, resource: resource, context: context),
-                entities: layer.isEmpty ? [] : Array(layer.values), taskToken: token))
+                entities: layer.isEmpty ? [] : Array(layer.values), taskToken: token,
+                sent: AuthZENEvaluationInput(subject: subject, action: actionName, resource: candidate, context: contextObject)))
         }
         return Filtered(candidates: candidates, answer: Answer(results: prepared.map(decide), semantic: nil))
     }
 
-    /// The response to a filter: `{"allowed": [{type, id, obligations?}], "denied":
-    /// [{type, id, reason, message?}], "context": {policy_set_version, mode}}`, both
-    /// lists in the order of the request's candidates.
+    /// The response to a filter: `{"allowed": [{type, id, decision_id?, obligations?}],
+    /// "denied": [{type, id, decision_id?, reason, message?}], "context":
+    /// {policy_set_version, mode}}`, both lists in the order of the request's
+    /// candidates; `decision_id` when decisions are audited.
     func render(_ filtered: Filtered) -> AuthZENOutcome {
         var allowed: [JSON] = []
         var denied: [JSON] = []
@@ -70,12 +73,10 @@ extension AuthZENEvaluator {
                 (key: "type", value: .string(candidate.type)), (key: "id", value: .string(candidate.id ?? "")),
             ]
             decisions.append(result.allowed)
+            if let id = result.decisionID { members.append((key: "decision_id", value: .string(id))) }
             if result.allowed {
                 if let redactions = result.decision?.redactions, !redactions.isEmpty {
-                    let obligations = redactions.enumerated().map { index, redaction in
-                        redaction.obligation(id: "redact-\(index + 1)")
-                    }
-                    members.append((key: "obligations", value: .array(obligations)))
+                    members.append((key: "obligations", value: AuthZENResponse.obligations(redactions)))
                 }
                 allowed.append(.object(JSONObject(uniqueMembers: members)))
                 continue

@@ -24,6 +24,8 @@ struct AuthZENEvaluator: Sendable {
         var entities: [Entity]
         /// The task credential in the request's `context.task_token`, if any.
         var taskToken: String?
+        /// The request as sent, for its audit record; nil for searches.
+        var sent: AuthZENEvaluationInput? = nil
     }
 
     /// The outcome of one evaluation.
@@ -45,6 +47,14 @@ struct AuthZENEvaluator: Sendable {
         var grant: ApprovalRecord?
         /// The approval answering `ask`, once asked for or found.
         var approval: ApprovalRecord?
+        /// The Cedar request decided (its principal, action and resource), for the audit record.
+        var request: Request?
+        /// The request as sent, for the audit record; nil for searches.
+        var sent: AuthZENEvaluationInput?
+        /// The task a credential named for the request, once verified.
+        var taskID: String?
+        /// The id of the decision's audit record, when decisions are recorded.
+        var decisionID: String?
         var allowed: Bool { denial == nil && (decision?.allowed ?? false) }
     }
 
@@ -61,7 +71,7 @@ struct AuthZENEvaluator: Sendable {
         let (context, token) = try self.context(input.context, for: action, principal: principal.type)
         return Prepared(
             request: Request(principal: principal, action: action, resource: resource, context: context),
-            entities: Array(layer.values), taskToken: token)
+            entities: Array(layer.values), taskToken: token, sent: input)
     }
 
     /// The Cedar uid of a subject or resource that names one entity.
@@ -119,8 +129,18 @@ struct AuthZENEvaluator: Sendable {
     // MARK: - Deciding
 
     /// Decides a prepared request: denied without evaluation when the schema says the
-    /// request is not valid, otherwise as the engine decides.
+    /// request is not valid, otherwise as the engine decides. The result names the
+    /// request, for its audit record.
     func decide(_ prepared: Prepared) -> Result {
+        var result = decideRequest(prepared)
+        if prepared.sent != nil {
+            result.request = prepared.request
+            result.sent = prepared.sent
+        }
+        return result
+    }
+
+    private func decideRequest(_ prepared: Prepared) -> Result {
         if prepared.request.principal.type == BaseSchema.agentType {
             return tasks.decide(prepared, engine: engine)
         }

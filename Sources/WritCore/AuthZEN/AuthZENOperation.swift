@@ -23,16 +23,22 @@ public enum AuthZENOperation: String, Sendable, Hashable, CaseIterable {
     }
 }
 
-/// The answer to one AuthZEN operation: the JSON response body, and the decisions it
-/// carries (for metrics; empty for searches).
+/// The answer to one AuthZEN operation: the JSON response body, the decisions it
+/// carries (for metrics; empty for searches) and, when decisions are audited, their
+/// audit records.
 public struct AuthZENOutcome: Sendable, Equatable {
     /// The response body, UTF-8 JSON.
     public var body: [UInt8]
     /// Each decision made, in order: one for an evaluation, one per evaluated item of
     /// a batch.
     public var decisions: [Bool]
-    public init(body: [UInt8], decisions: [Bool]) {
+    /// With a `DecisionAudit`, one `.decision` event per decision answered, in order.
+    /// The caller must record them (`AuditSink.record`) before it sends `body`, and
+    /// send an error instead when recording fails: never an answer without its record.
+    public var events: [AuditEvent]
+    public init(body: [UInt8], decisions: [Bool], events: [AuditEvent] = []) {
         self.body = body
         self.decisions = decisions
+        self.events = events
     }
 }

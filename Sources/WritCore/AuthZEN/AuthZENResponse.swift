@@ -16,10 +16,12 @@ import Cedar
 /// - `evaluation_id` and `access_request`: for `approval_required`, the approval a
 ///   person must decide (docs/APPROVALS.md); `evaluation_id` alone for `approval_refused`;
 /// - `obligations`: for an allow, the redactions its policies ask for, as AuthZEN
-///   Obligations Profile objects (`Redaction.obligation(id:)`).
+///   Obligations Profile objects (`Redaction.obligation(id:)`);
+/// - `decision_id`: when decisions are audited, the id of the decision's audit record
+///   (per item in a batch).
 ///
-/// A batch item is exactly `{"decision": bool}` unless it has an `error`, `errors`,
-/// `failed_guardrails`, a task denial or a short-circuit reason to report.
+/// A batch item is exactly `{"decision": bool}` unless it has a `decision_id`, an
+/// `error`, `errors`, `failed_guardrails`, a task denial or a short-circuit reason to report.
 enum AuthZENResponse {
     /// `policy_set_version` and `mode` of the engine that decided.
     static func versionMembers(_ engine: PolicyEngine) -> [(key: String, value: JSON)] {
@@ -63,6 +65,7 @@ enum AuthZENResponse {
     /// What went wrong or was overridden in one evaluation, if anything.
     private static func report(_ result: AuthZENEvaluator.Result) -> [(key: String, value: JSON)] {
         var members: [(key: String, value: JSON)] = []
+        if let id = result.decisionID { members.append((key: "decision_id", value: .string(id))) }
         if let denial = result.denial {
             members.append((key: "reason", value: .string(denial.reason.rawValue)))
             members.append((key: "message", value: .string(denial.message)))
@@ -84,23 +87,29 @@ enum AuthZENResponse {
         guard let decision = result.decision else { return members }
         if result.allowed, !decision.redactions.isEmpty {
             // The AuthZEN Obligations Profile: the PEP must apply each, or deny.
-            let obligations = decision.redactions.enumerated().map { index, redaction in
-                redaction.obligation(id: "redact-\(index + 1)")
-            }
-            members.append((key: "obligations", value: .array(obligations)))
+            members.append((key: "obligations", value: obligations(decision.redactions)))
         }
         if !decision.errors.isEmpty {
-            let errors: [JSON] = decision.errors.map { error in
-                .object(JSONObject(uniqueMembers: [
-                    (key: "policy", value: .string(error.policyID)),
-                    (key: "message", value: .string(error.error.message)),
-                ]))
-            }
-            members.append((key: "errors", value: .array(errors)))
+            members.append((key: "errors", value: errors(decision)))
         }
         if !decision.failedGuardrails.isEmpty {
             members.append((key: "failed_guardrails", value: .array(decision.failedGuardrails.map { .string($0) })))
         }
         return members
+    }
+
+    /// Redactions as AuthZEN Obligations Profile objects, `redact-1`, `redact-2` ….
+    static func obligations(_ redactions: [Redaction]) -> JSON {
+        .array(redactions.enumerated().map { index, redaction in redaction.obligation(id: "redact-\(index + 1)") })
+    }
+
+    /// `[{"policy": id, "message": …}]`: the policies that failed while evaluated.
+    static func errors(_ decision: WritDecision) -> JSON {
+        .array(decision.errors.map { error in
+            .object(JSONObject(uniqueMembers: [
+                (key: "policy", value: .string(error.policyID)),
+                (key: "message", value: .string(error.error.message)),
+            ]))
+        })
     }
 }

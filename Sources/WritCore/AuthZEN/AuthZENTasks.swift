@@ -93,6 +93,7 @@ final class AuthZENTasks: Sendable {
         var result = AuthZENEvaluator.Result(
             decision: evaluation.decision.policies, invalidReason: nil, denial: evaluation.decision.denial,
             taskEvaluation: index)
+        result.taskID = identity.taskID
         if let need = evaluation.decision.policies?.approval {
             result.ask = ApprovalAsk(prepared.request, taskID: identity.taskID, need: need)
             if evaluation.decision.allowed { result.grant = grant }

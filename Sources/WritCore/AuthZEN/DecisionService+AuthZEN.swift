@@ -1,4 +1,5 @@
 import Cedar
+import Foundation
 
 extension DecisionService {
     /// Answers one OpenID AuthZEN 1.0 request: `body` is the JSON request, the result
@@ -50,9 +51,14 @@ extension DecisionService {
     /// With `approvals`, a request only approvable forbids deny is answered
     /// `approval_required` with the approval a person must decide, and one a person
     /// approved is allowed (a single-use approval consumed first); docs/APPROVALS.md.
+    ///
+    /// With `audit`, each decision answered gets an id (`decision_id` in its
+    /// response context) and an audit event in the outcome's `events`, which the caller
+    /// must record before it sends the response (docs/AUDIT-EVENTS.md). Searches are
+    /// queries and make no events.
     public func authzen(
         _ operation: AuthZENOperation, body: [UInt8], taskCredential: String?, tasks: TaskService?,
-        approvals: ApprovalService? = nil
+        approvals: ApprovalService? = nil, audit: DecisionAudit? = nil
     ) async throws(WritError) -> AuthZENOutcome {
         switch operation {
         case .evaluation, .evaluations:
@@ -63,12 +69,27 @@ extension DecisionService {
                 operation == .evaluation
                     ? try evaluator.evaluation(request) : try evaluator.evaluations(request, maxItems: maxItems)
             }
-            return evaluator.render(answer)
+            return audited(answer, evaluator, operation: operation.rawValue, audit: audit, tasks: tasks) { evaluator.render($0) }
         case .subjectSearch, .resourceSearch, .actionSearch:
             return try await passes(body, taskCredential: taskCredential, tasks: tasks, reserving: false, grants: [:]) {
                 evaluator, request throws(WritError) in try search(operation, request, evaluator)
             }.result
         }
+    }
+
+    /// `render(answer)`, and with `audit` each decision answered given an id first and
+    /// its event made after.
+    func audited(
+        _ answer: AuthZENEvaluator.Answer, _ evaluator: AuthZENEvaluator, operation: String, audit: DecisionAudit?,
+        tasks: TaskService?, render: (AuthZENEvaluator.Answer) -> AuthZENOutcome
+    ) -> AuthZENOutcome {
+        guard let audit else { return render(answer) }
+        var answer = answer
+        for index in answer.results.indices { answer.results[index].decisionID = DecisionAudit.newDecisionID() }
+        var outcome = render(answer)
+        outcome.events = evaluator.auditEvents(
+            answer, operation: operation, audit: audit, configuration: configuration.audit, tasks: tasks, time: Date())
+        return outcome
     }
 
     /// Decides what `run` reads from the request, inside tasks: the allows reserved,

@@ -16,7 +16,12 @@ extension DecisionService {
     /// - Throws: `.notReady` when no policy set is loaded; a request error (400) for a
     ///   malformed body, a bad identifier or a candidate named twice; `.tooLarge` (413)
     ///   for more than `configuration.limits.maxFilterCandidates` candidates.
-    public func filter(body: [UInt8], taskCredential: String?, tasks: TaskService?) async throws(WritError) -> AuthZENOutcome {
+    ///
+    /// With `audit`, every candidate decided is one audited decision: a `decision_id`
+    /// in its entry and an event in the outcome's `events`, as for `authzen`.
+    public func filter(
+        body: [UInt8], taskCredential: String?, tasks: TaskService?, audit: DecisionAudit? = nil
+    ) async throws(WritError) -> AuthZENOutcome {
         let maxCandidates = configuration.limits.maxFilterCandidates
         var candidates: [AuthZENEntity] = []
         let (evaluator, answer) = try await decided(body, taskCredential: taskCredential, tasks: tasks) {
@@ -25,6 +30,8 @@ extension DecisionService {
             candidates = filtered.candidates
             return filtered.answer
         }
-        return evaluator.render(AuthZENEvaluator.Filtered(candidates: candidates, answer: answer))
+        return audited(answer, evaluator, operation: "filter", audit: audit, tasks: tasks) { answer in
+            evaluator.render(AuthZENEvaluator.Filtered(candidates: candidates, answer: answer))
+        }
     }
 }

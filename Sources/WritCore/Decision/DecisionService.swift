@@ -20,10 +20,16 @@ public final class DecisionService: Sendable {
         public var limits: RequestLimits
         /// How AuthZEN subjects, actions, resources and context map to Cedar.
         public var authzen: AuthZENMapping
-        public init(mode: DecisionMode = .strict, limits: RequestLimits = RequestLimits(), authzen: AuthZENMapping = AuthZENMapping()) {
+        /// What decision records keep of request values (salted hashes of sensitive ones).
+        public var audit: AuditConfiguration
+        public init(
+            mode: DecisionMode = .strict, limits: RequestLimits = RequestLimits(), authzen: AuthZENMapping = AuthZENMapping(),
+            audit: AuditConfiguration = AuditConfiguration()
+        ) {
             self.mode = mode
             self.limits = limits
             self.authzen = authzen
+            self.audit = audit
         }
     }
 
@@ -35,6 +41,8 @@ public final class DecisionService: Sendable {
 
     public let store: any WritStore
     public let configuration: Configuration
+    /// Where policy, schema and entity changes are recorded; nil records nothing.
+    let audit: (any AuditSink)?
     private let state: Mutex<State>
     private let writer = SerialGate()
 
@@ -43,7 +51,12 @@ public final class DecisionService: Sendable {
         var notReadyReason: String = "starting: the policy set has not been loaded yet"
     }
 
-    public init(store: any WritStore, configuration: Configuration = Configuration()) {
+    /// A service over `store`. With `audit`, every change to the policies, schema or
+    /// entities is recorded after it is stored and swapped in, before the call returns;
+    /// a record that cannot be written is `.auditUnavailable` for the caller (the change
+    /// stays in force). Decisions are recorded by their callers (`AuthZENOutcome.events`).
+    public init(store: any WritStore, configuration: Configuration = Configuration(), audit: (any AuditSink)? = nil) {
+        self.audit = audit
         self.store = store
         self.configuration = configuration
         self.state = Mutex(State())
@@ -81,12 +94,7 @@ public final class DecisionService: Sendable {
                 guard let record = try await self.store.latestPolicySet() else {
                     throw WritError(.notReady, "no policy set has been loaded: PUT /v1/policies, or start with --from")
                 }
-                let compiled: CompiledPolicySet
-                do {
-                    compiled = try PolicySetCompiler.compile(files: record.files, schema: record.schema)
-                } catch {
-                    throw WritError(.corruptState, "stored policy set version \(record.version) no longer compiles: \(error)")
-                }
+                let compiled = try Self.compileStored(record)
                 let stored = try await self.store.allEntities()
                 let engine = try self.makeEngine(record.summary, compiled, stored: Self.keyed(stored))
                 self.publish(engine)
@@ -115,6 +123,9 @@ public final class DecisionService: Sendable {
             try await self.store.replaceAllEntities(stored)
             let record = try await self.store.appendPolicySet(draft, expectedLatest: nil)
             self.publish(try self.makeEngine(record.summary, compiled, stored: Self.keyed(stored)))
+            try await self.recordChange(.policiesChanged, record, extra: [
+                (key: "bootstrap", value: .bool(true)), (key: "entities", value: .number(JSONNumber(Int64(stored.count)))),
+            ])
             return true
         }
     }
@@ -128,7 +139,7 @@ public final class DecisionService: Sendable {
     public func replacePolicies(
         _ files: [SourceFile], author: String, comment: String? = nil, expectedVersion: Int? = nil
     ) async throws(WritError) -> PolicySetRecord {
-        try await change(author: author, comment: comment, expectedVersion: expectedVersion) { current in
+        try await change(.policiesChanged, author: author, comment: comment, expectedVersion: expectedVersion) { current in
             (files, current?.schema)
         }
     }
@@ -138,7 +149,7 @@ public final class DecisionService: Sendable {
     public func replaceSchema(
         _ schema: SchemaSource?, author: String, comment: String? = nil, expectedVersion: Int? = nil
     ) async throws(WritError) -> PolicySetRecord {
-        try await change(author: author, comment: comment, expectedVersion: expectedVersion) { current in
+        try await change(.schemaChanged, author: author, comment: comment, expectedVersion: expectedVersion) { current in
             (current?.files ?? [], schema)
         }
     }
@@ -150,14 +161,15 @@ public final class DecisionService: Sendable {
             throw WritError(.notFound, "policy set version \(version) does not exist")
         }
         return try await change(
-            author: author, comment: comment ?? "roll back to version \(version)", expectedVersion: nil
+            .policiesChanged, author: author, comment: comment ?? "roll back to version \(version)", expectedVersion: nil,
+            extra: [(key: "rollback_to", value: .number(JSONNumber(Int64(version))))]
         ) { _ in (target.files, target.schema) }
     }
 
     /// Inserts or replaces the entities of an entities document, all or none: they
     /// must conform to the schema together with the entities already stored. Returns
     /// how many entities the document held.
-    public func upsertEntities(_ document: [UInt8]) async throws(WritError) -> Int {
+    public func upsertEntities(_ document: [UInt8], author: String? = nil) async throws(WritError) -> Int {
         try await writer.run { () async throws(WritError) -> Int in
             let engine = try self.engine()
             let incoming = try EntityDocument.split(document, limits: self.configuration.limits.documentJSON)
@@ -166,24 +178,26 @@ public final class DecisionService: Sendable {
             let next = try self.makeEngine(engine.version, engine.compiled, stored: stored)
             try await self.store.upsertEntities(incoming)
             self.publish(next)
+            try await self.recordEntities("upsert", count: incoming.count, total: stored.count, author: author)
             return incoming.count
         }
     }
 
     /// Replaces the whole entity set with an entities document, all or none.
-    public func replaceEntities(_ document: [UInt8]) async throws(WritError) -> Int {
+    public func replaceEntities(_ document: [UInt8], author: String? = nil) async throws(WritError) -> Int {
         try await writer.run { () async throws(WritError) -> Int in
             let engine = try self.engine()
             let incoming = try EntityDocument.split(document, limits: self.configuration.limits.documentJSON)
             let next = try self.makeEngine(engine.version, engine.compiled, stored: Self.keyed(incoming))
             try await self.store.replaceAllEntities(incoming)
             self.publish(next)
+            try await self.recordEntities("replace", count: incoming.count, total: incoming.count, author: author)
             return incoming.count
         }
     }
 
     /// Deletes entities by uid; returns how many existed.
-    public func deleteEntities(_ keys: [StoredEntityKey]) async throws(WritError) -> Int {
+    public func deleteEntities(_ keys: [StoredEntityKey], author: String? = nil) async throws(WritError) -> Int {
         try await writer.run { () async throws(WritError) -> Int in
             let engine = try self.engine()
             var stored = engine.storedEntities
@@ -191,6 +205,7 @@ public final class DecisionService: Sendable {
             let next = try self.makeEngine(engine.version, engine.compiled, stored: stored)
             let deleted = try await self.store.deleteEntities(keys)
             self.publish(next)
+            try await self.recordEntities("delete", count: deleted, total: stored.count, author: author)
             return deleted
         }
     }
@@ -198,7 +213,8 @@ public final class DecisionService: Sendable {
     // MARK: - Internals
 
     private func change(
-        author: String, comment: String?, expectedVersion: Int?,
+        _ kind: AuditEventKind, author: String, comment: String?, expectedVersion: Int?,
+        extra: [(key: String, value: JSON)] = [],
         content: @Sendable (PolicySetRecord?) -> ([SourceFile], SchemaSource?)
     ) async throws(WritError) -> PolicySetRecord {
         try await writer.run { () async throws(WritError) -> PolicySetRecord in
@@ -220,6 +236,7 @@ public final class DecisionService: Sendable {
             self.publish(PolicyEngine(
                 version: record.summary, compiled: compiled, entities: candidate.entities,
                 storedEntities: stored, mode: self.configuration.mode))
+            try await self.recordChange(kind, record, extra: extra)
             return record
         }
     }
@@ -229,7 +246,45 @@ public final class DecisionService: Sendable {
         return Self.keyed(try await store.allEntities())
     }
 
-    private func makeEngine(
+    /// A stored version compiled; `.corruptState` when it no longer compiles.
+    static func compileStored(_ record: PolicySetRecord) throws(WritError) -> CompiledPolicySet {
+        do {
+            return try PolicySetCompiler.compile(files: record.files, schema: record.schema)
+        } catch {
+            throw WritError(.corruptState, "stored policy set version \(record.version) no longer compiles: \(error)")
+        }
+    }
+
+    /// Records a new policy set version: its number, digest, author and comment.
+    private func recordChange(
+        _ kind: AuditEventKind, _ record: PolicySetRecord, extra: [(key: String, value: JSON)]
+    ) async throws(WritError) {
+        let summary = record.summary
+        var details: [(key: String, value: JSON)] = [
+            (key: "version", value: .number(JSONNumber(Int64(summary.version)))),
+            (key: "digest", value: .string(summary.digest)),
+            (key: "author", value: .string(summary.author)),
+        ]
+        if let comment = summary.comment { details.append((key: "comment", value: .string(comment))) }
+        details += extra
+        try await AuditRecorder.record(
+            audit, [AuditEvent.lifecycle(kind, time: summary.createdAt, actor: summary.author, details: details)],
+            what: "policy set version \(summary.version)")
+    }
+
+    /// Records an entity change: the operation, how many entities it named, how many are stored after.
+    private func recordEntities(_ operation: String, count: Int, total: Int, author: String?) async throws(WritError) {
+        try await AuditRecorder.record(
+            audit,
+            [AuditEvent.lifecycle(.entitiesChanged, actor: author, details: [
+                (key: "operation", value: .string(operation)),
+                (key: "count", value: .number(JSONNumber(Int64(count)))),
+                (key: "stored", value: .number(JSONNumber(Int64(total)))),
+            ])],
+            what: "the entity change")
+    }
+
+    func makeEngine(
         _ version: PolicySetSummary, _ compiled: CompiledPolicySet, stored: [StoredEntityKey: StoredEntity]
     ) throws(WritError) -> PolicyEngine {
         let ordered = stored.values.sorted { a, b in

@@ -136,6 +136,12 @@ struct TaskRegistry: Sendable {
     /// Forgets every task whose expiry has passed at `now`, closed or not; returns the
     /// ids of those that were still open, in scalar order. Their credentials have
     /// expired too, so later requests find no task.
+    /// The tasks `forget(endedBy:)` would report: open until `now`, in scalar order of id.
+    func ended(by now: Date) -> [TaskRecord] {
+        entries.values.filter { now >= $0.record.expiresAt && $0.record.closedAt == nil }.map(\.record)
+            .sorted { $0.id.scalarsLess($1.id) }
+    }
+
     mutating func forget(endedBy now: Date) -> [String] {
         let ended = entries.values.filter { now >= $0.record.expiresAt }
         for entry in ended { entries[ScalarKey(entry.record.id)] = nil }

@@ -1,3 +1,4 @@
+import Cedar
 import Foundation
 import Synchronization
 
@@ -15,7 +16,8 @@ extension TaskService {
     ///   for the record and the receipt.
     /// - Throws: `.notFound` for an unknown task; `.conflict` when it is already
     ///   closed; `.invalidIdentifier` / `.tooLarge` for a bad id or `closedBy`; a store
-    ///   error, in which case nothing was closed.
+    ///   error, in which case nothing was closed; `.auditUnavailable` when the tasks
+    ///   were closed but the `task.closed` record could not be written.
     public func close(_ id: String, closedBy: String) async throws(WritError) -> TaskClosure {
         let input = TaskInput(configuration: configuration)
         try input.identifier(id, "task")
@@ -30,6 +32,16 @@ extension TaskService {
                 return registry.stamp()
             }
             guard !closedIDs.isEmpty else { throw WritError(.conflict, "task `\(id)` is already closed") }
+            let held = heldRecord(id: id)
+            try await AuditRecorder.record(
+                audit,
+                [AuditEvent.lifecycle(
+                    .taskClosed, time: closedAt, actor: closedBy, taskID: id, agent: held?.agent, user: held?.onBehalfOf,
+                    details: [
+                        (key: "closed", value: AuditRecorder.strings(closedIDs)),
+                        (key: "sequence", value: .number(JSONNumber(Int64(clamping: sequence)))),
+                    ])],
+                what: "the close of task `\(id)`")
             var closure = TaskClosure(
                 taskID: id, closedIDs: closedIDs, closedAt: closedAt, closedBy: closedBy, sequence: sequence)
             if let sign {

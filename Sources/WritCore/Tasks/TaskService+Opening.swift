@@ -92,7 +92,24 @@ extension TaskService {
         }
         try await store.insertTask(record)
         registry.withLock { $0.insert(TaskEntry(record: record, mandate: mandate)) }
+        try await AuditRecorder.record(audit, [Self.openEvent(record)], what: "task `\(record.id)`")
         return OpenedTask(record: record, credential: credential)
+    }
+
+    /// `task.opened`, or `task.delegated` naming the parent. Never the credential.
+    static func openEvent(_ record: TaskRecord) -> AuditEvent {
+        var details: [(key: String, value: JSON)] = [
+            (key: "purpose", value: .string(record.purpose)),
+            (key: "opened_at", value: AuditRecorder.seconds(record.openedAt)),
+            (key: "expires_at", value: AuditRecorder.seconds(record.expiresAt)),
+            (key: "depth", value: .number(JSONNumber(Int64(record.depth)))),
+            (key: "labels", value: AuditRecorder.strings(record.labels.sorted { $0.scalarsLess($1) })),
+            (key: "mandate", value: AuditRecorder.strings(record.mandate.map(\.name))),
+        ]
+        if let parent = record.parentID { details.insert((key: "parent", value: .string(parent)), at: 0) }
+        return AuditEvent.lifecycle(
+            record.parentID == nil ? .taskOpened : .taskDelegated, time: record.openedAt, actor: record.openedBy,
+            taskID: record.id, agent: record.agent, user: record.onBehalfOf, details: details)
     }
 
     /// The held chain of the task a child is delegated from, or the error saying why

@@ -91,6 +91,8 @@ public final class TaskService: Sendable {
     let mint: CredentialMinter?
     let verify: CredentialVerifier?
     let sign: Signer?
+    /// Where opens, delegations, closes and expiries are recorded; nil records nothing.
+    let audit: (any AuditSink)?
     let registry = Mutex(TaskRegistry())
     let gate = SerialGate()
 
@@ -102,11 +104,15 @@ public final class TaskService: Sendable {
     ///   - mint: mints each new task's credential; without it tasks get none.
     ///   - verify: verifies credentials; without it no credential is accepted.
     ///   - sign: signs close receipts; without it closures carry none.
+    ///   - audit: records each open, delegation, close and expiry after it is stored and
+    ///     before the call returns; a record that cannot be written is an
+    ///     `.auditUnavailable` error for the caller (the change stays stored).
     public init(
         decisions: DecisionService, store: (any TaskStore)? = nil, configuration: Configuration = Configuration(),
         now: @escaping @Sendable () -> Date = { Date() }, mint: CredentialMinter? = nil,
-        verify: CredentialVerifier? = nil, sign: Signer? = nil
+        verify: CredentialVerifier? = nil, sign: Signer? = nil, audit: (any AuditSink)? = nil
     ) {
+        self.audit = audit
         self.decisions = decisions
         self.store = store ?? decisions.store
         self.configuration = configuration
@@ -146,6 +152,29 @@ public final class TaskService: Sendable {
     public func expire() -> [String] {
         let now = now()
         return registry.withLock { $0.forget(endedBy: now) }
+    }
+
+    /// `expire()`, recording `task.expired` for each task that was open until now
+    /// first: the tasks are forgotten only once their records are written, so a
+    /// failure (`.auditUnavailable`) forgets nothing and the next sweep tries again.
+    /// Decisions in them are denied either way. Only tasks this service holds are
+    /// seen; a task another process opened and this one never read is not recorded here.
+    @discardableResult
+    public func sweep() async throws(WritError) -> [String] {
+        let now = now()
+        let ended = registry.withLock { $0.ended(by: now) }
+        let events = ended.map { record in
+            AuditEvent.lifecycle(
+                .taskExpired, time: now, actor: "writ", taskID: record.id, agent: record.agent, user: record.onBehalfOf,
+                details: [(key: "expires_at", value: AuditRecorder.seconds(record.expiresAt))])
+        }
+        try await AuditRecorder.record(audit, events, what: "the expiry of \(ended.count) tasks")
+        return registry.withLock { $0.forget(endedBy: now) }
+    }
+
+    /// The task held in memory with this id, as held; nil when not held.
+    func heldRecord(id: String) -> TaskRecord? {
+        registry.withLock { $0[id]?.record }
     }
 
     /// How many tasks the service holds in memory (open, or closed and not yet expired).

@@ -27,6 +27,8 @@ struct KeysCreate: AsyncParsableCommand {
 
     func run() async throws {
         let (record, token) = APIKeys.generate(name: name, scopes: Set(scope))
+        // TODO(lead, issue 7): record `key.created` (key id and name, never the secret) through the
+        // AuditLog of the data directory once it can be opened here; this command writes the store directly.
         try await data.withStore("store the key") { store throws(WritError) in try await store.insertAPIKey(record) }
         print(token.description)
         let scopes = record.scopes.map(\.rawValue).sorted().joined(separator: ",")

@@ -16,6 +16,8 @@ struct KeysRevoke: AsyncParsableCommand {
 
     func run() async throws {
         let revoked = try await data.withStore("revoke the key") { store throws(WritError) in
+            // TODO(lead, issue 7): record `key.revoked` (key id and name, never the secret) through the
+            // AuditLog of the data directory once it can be opened here; this command writes the store directly.
             try await store.revokeAPIKey(id: id, at: Date())
         }
         guard revoked else {

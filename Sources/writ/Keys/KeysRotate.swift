@@ -19,6 +19,8 @@ struct KeysRotate: AsyncParsableCommand {
     func run() async throws {
         let now = Date()
         let key = SigningKeyRecord.generate(now: now)
+        // TODO(lead, issue 7): record `key.rotated` (key id and name, never the secret) through the
+        // AuditLog of the data directory once it can be opened here; this command writes the store directly.
         let retired = try await data.withStore("rotate the signing key") { store throws(WritError) -> [String] in
             let active = try await store.allSigningKeys().filter { $0.retiredAt == nil }
             try await store.insertSigningKey(key)

@@ -69,11 +69,11 @@ extension DataOptions {
     /// The key ring that mints task credentials with issuer and audience `issuer`, and
     /// a task service deciding with `decisions` whose credentials it mints and verifies.
     static func taskService(
-        _ decisions: DecisionService, keys: [SigningKeyRecord], issuer: String
+        _ decisions: DecisionService, keys: [SigningKeyRecord], issuer: String, audit: (any AuditSink)? = nil
     ) -> (tasks: TaskService, ring: CredentialKeyRing) {
         let configuration = TaskService.Configuration()
         let ring = CredentialKeyRing(
             keys: keys, issuer: issuer, gracePeriod: TaskCredentialSigner.gracePeriod, maxLifetime: configuration.maxTTL)
-        return (TaskCredentialSigner(ring: ring).taskService(decisions: decisions, configuration: configuration), ring)
+        return (TaskCredentialSigner(ring: ring).taskService(decisions: decisions, configuration: configuration, audit: audit), ring)
     }
 }

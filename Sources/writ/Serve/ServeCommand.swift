@@ -65,19 +65,19 @@ struct ServeCommand: AsyncParsableCommand {
         let audit: AuditLog
         do {
             address = try Self.parseListen(listen)
-            service = try await start(logger: logger)
+            (service, audit) = try await start(logger: logger)
             let issuer = try credentialIssuer(address: address, logger: logger)
-            let started = try await startTasks(service, issuer: issuer, logger: logger)
+            let started = try await startTasks(service, issuer: issuer, audit: audit, logger: logger)
             tasks = started.tasks
             ring = started.ring
-            audit = try await openAudit(service.store)
         } catch let error as InputError {
             printError(error.description)
             throw WritExit.badInput
         }
         let server = WritServer(
-            service: service, tasks: tasks, credentials: ring, audit: audit,
-            configuration: .init(host: address.host, port: address.port, auth: auth, publicBaseURL: publicURL))
+            service: service, tasks: tasks, credentials: ring,
+            configuration: .init(host: address.host, port: address.port, auth: auth, publicBaseURL: publicURL),
+            audit: audit)
         let app = server.makeApplication(logger: logger) { host, port in
             let shown = host.contains(":") ? "[\(host)]" : host
             let state = switch service.readiness {
@@ -119,8 +119,9 @@ struct ServeCommand: AsyncParsableCommand {
     /// Opens the store and loads the service: the first start bootstraps from the
     /// policy directory, later ones load what the store holds (and, if that fails,
     /// serve not-ready with the reason rather than exit).
-    private func start(logger: Logger) async throws -> DecisionService {
+    private func start(logger: Logger) async throws -> (DecisionService, AuditLog) {
         let store = try data.openStore()
+        let audit = try await openAudit(store)
         let latest: PolicySetRecord?
         do {
             latest = try await store.latestPolicySet()
@@ -141,7 +142,10 @@ struct ServeCommand: AsyncParsableCommand {
             source = loaded
         }
         let mapping = try PolicyDirectory.loadMapping(data.data)
-        let service = DecisionService(store: store, configuration: .init(mode: mode, authzen: mapping))
+        let salt = try data.auditSalt()
+        let service = DecisionService(
+            store: store, configuration: .init(mode: mode, authzen: mapping, audit: AuditConfiguration(salt: salt)),
+            audit: audit)
         do {
             if let source {
                 try await service.bootstrap(source.draft, entities: source.entities)
@@ -153,7 +157,7 @@ struct ServeCommand: AsyncParsableCommand {
             if source != nil { throw InputError(error.description) }
             logger.error("serving not ready: \(error.message)")
         }
-        return service
+        return (service, audit)
     }
 
     /// The issuer and audience of task credentials: `--public-url` when given (recorded
@@ -181,11 +185,11 @@ struct ServeCommand: AsyncParsableCommand {
     /// mints task credentials with issuer and audience `issuer`, and the task service
     /// holding the store's open tasks.
     private func startTasks(
-        _ service: DecisionService, issuer: String, logger: Logger
+        _ service: DecisionService, issuer: String, audit: AuditLog, logger: Logger
     ) async throws -> (tasks: TaskService, ring: CredentialKeyRing) {
         let (keys, generated) = try await data.signingKeys(service.store)
         if let generated { logger.info("generated signing key \(generated.id)") }
-        let (tasks, ring) = DataOptions.taskService(service, keys: keys, issuer: issuer)
+        let (tasks, ring) = DataOptions.taskService(service, keys: keys, issuer: issuer, audit: audit)
         do {
             for failure in try await tasks.load() {
                 logger.error("task not loaded: \(failure.message)")

@@ -1,0 +1,40 @@
+import Foundation
+import ServiceLifecycle
+import WritCore
+
+extension WritServer {
+    /// Who asks for this request's decisions, when decisions are audited.
+    func decisionAudit(_ context: WritRequestContext) -> DecisionAudit? {
+        audit == nil ? nil : DecisionAudit(actor: context.caller?.id, requestID: context.requestID)
+    }
+
+    /// Records `events` before a response is sent; a failure is 503
+    /// `audit_unavailable`, and the response is not sent.
+    func record(_ events: [AuditEvent]) async throws(WritError) {
+        guard let audit, !events.isEmpty else { return }
+        do {
+            try await audit.record(events)
+        } catch {
+            throw WritError(.auditUnavailable, "the decision could not be recorded, so it is not answered: \(error.message)")
+        }
+    }
+}
+
+/// Records `server.started` when the application runs and `server.stopped` when it
+/// shuts down gracefully. A start that cannot be recorded stops the server: it must
+/// not answer decisions it cannot record.
+struct AuditLifecycleService: Service {
+    let audit: any AuditSink
+    /// What the events say about the server (address, version).
+    let details: [String: String]
+
+    func run() async throws {
+        try await audit.record([event(.serverStarted)])
+        try? await gracefulShutdown()
+        try await audit.record([event(.serverStopped)])
+    }
+
+    private func event(_ kind: AuditEventKind) -> AuditEvent {
+        AuditEvent.lifecycle(kind, actor: "writ", details: details)
+    }
+}

@@ -1,0 +1,89 @@
+import Cedar
+import Foundation
+import HTTPTypes
+import Testing
+import WritCore
+import WritHTTP
+
+/// With an audit sink, every decision is recorded before it is answered, and one that
+/// cannot be recorded is not answered.
+@Suite struct AuditRecordingTests {
+    actor Sink: AuditSink {
+        private(set) var events: [AuditEvent] = []
+        func record(_ events: [AuditEvent]) async throws(WritError) { self.events += events }
+    }
+
+    /// Records the server's start and stop, but no decision.
+    struct Failing: AuditSink {
+        func record(_ events: [AuditEvent]) async throws(WritError) {
+            if events.contains(where: { $0.kind == .decision }) {
+                throw WritError(.storeUnavailable, "the audit log is full")
+            }
+        }
+    }
+
+    @Test func aDecisionIsRecordedWithTheIDItsResponseNames() async throws {
+        let sink = Sink()
+        try await TestServer(audit: sink).run { client in
+            let reply = try await client.send(
+                .post, "/access/v1/evaluation", json: evaluation("alice", "read", "plan"), headers: [.init("X-Request-ID")!: "req-7"])
+            #expect(reply.status == 200)
+            let context = try #require(reply.object["context"] as? [String: Any])
+            let id = try #require(context["decision_id"] as? String)
+            let decisions = await sink.events.filter { $0.kind == .decision }
+            #expect(decisions.map(\.decisionID) == [id])
+            #expect(decisions.map(\.outcome) == [.allow])
+            #expect(decisions.map(\.resource) == [#"document::"plan""#])
+            #expect(decisions.first?.details.encoded().contains(#""request_id":"req-7""#) == true)
+        }
+    }
+
+    @Test func theActorIsThePEPsKeyID() async throws {
+        let sink = Sink()
+        try await TestServer(auth: .required, audit: sink).run { client in
+            let (record, token) = try await client.makeKey("pep", [.decide])
+            let reply = try await client.send(.post, "/access/v1/evaluation", json: evaluation("bob", "read", "plan"), key: token)
+            #expect(reply.status == 200)
+            #expect(await sink.events.filter { $0.kind == .decision }.map(\.actor) == [record.id])
+        }
+    }
+
+    @Test func aDecisionThatCannotBeRecordedIs503AuditUnavailable() async throws {
+        try await TestServer(audit: Failing()).run { client in
+            let reply = try await client.send(.post, "/access/v1/evaluation", json: evaluation("alice", "read", "plan"))
+            #expect(reply.status == 503)
+            #expect(reply.errorCode == "audit_unavailable")
+            #expect(!reply.body.contains(#""decision":true"#))
+        }
+    }
+
+    @Test func aFilterThatCannotBeRecordedIs503AuditUnavailable() async throws {
+        try await TestServer(audit: Failing()).run { client in
+            let body = #"{"subject": {"type": "user", "id": "alice"}, "action": {"name": "read"}, "resources": [{"type": "document", "id": "plan"}]}"#
+            let reply = try await client.send(.post, "/v1/filter", json: body)
+            #expect(reply.status == 503)
+            #expect(reply.errorCode == "audit_unavailable")
+        }
+    }
+
+    @Test func everyFilterCandidateIsRecorded() async throws {
+        let sink = Sink()
+        try await TestServer(audit: sink).run { client in
+            let body = #"{"subject": {"type": "user", "id": "bob"}, "action": {"name": "write"}, "resources": [{"type": "document", "id": "plan"}, {"type": "document", "id": "other"}]}"#
+            let reply = try await client.send(.post, "/v1/filter", json: body)
+            #expect(reply.status == 200)
+            let decisions = await sink.events.filter { $0.kind == .decision }
+            #expect(decisions.map(\.outcome) == [.allow, .deny])
+        }
+    }
+
+    @Test func theServerRecordsItsStartAndStop() async throws {
+        let sink = Sink()
+        try await TestServer(audit: sink).run { client in
+            _ = try await client.send(.get, "/livez")
+        }
+        let kinds = await sink.events.map(\.kind)
+        #expect(kinds.first == .serverStarted)
+        #expect(kinds.last == .serverStopped)
+    }
+}
