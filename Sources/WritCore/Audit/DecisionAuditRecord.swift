@@ -26,7 +26,7 @@ public struct DecisionAudit: Sendable, Equatable {
 
 /// The checkpoint a decision guards, when its action is one of Writ's base actions or
 /// an action in `Writ::Action::"call"` (docs/CHECKPOINTS.md).
-enum AuditCheckpoint {
+enum FlowCheckpoint {
     static let actions = ["prompt", "retrieve", "call", "release"]
 
     static func of(_ action: EntityUID, entities: Entities) -> String? {
@@ -81,7 +81,7 @@ extension AuthZENEvaluator {
             if !hashed.isEmpty { details.append((key: "hashed", value: .array(hashed.map { .string($0) }))) }
         }
         details += AuthZENResponse.versionMembers(engine)
-        if let action = result.request?.action, let checkpoint = AuditCheckpoint.of(action, entities: engine.entities) {
+        if let action = result.request?.action, let checkpoint = FlowCheckpoint.of(action, entities: engine.entities) {
             details.append((key: "checkpoint", value: .string(checkpoint)))
         }
         details += Self.explanation(result)
