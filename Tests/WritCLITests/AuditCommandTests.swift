@@ -120,3 +120,26 @@ import WritSQLite
         #expect(missing.stderr.contains("no Writ store"))
     }
 }
+
+/// `writ serve` keeps the audit log: its signing key file and its checkpoints.
+@Suite struct ServeAudit {
+    @Test func serveSignsACheckpointAtShutdownIntoTheStoreAndTheCheckpointDirectory() async throws {
+        let data = FileManagerHelpers.temporaryDirectory()
+        let checkpoints = FileManagerHelpers.temporaryDirectory() + "/checkpoints"
+        let server = try ServerProcess(["--from", try ServeCommand.policyDirectory(), "--data", data,
+                                        "--audit-checkpoints", checkpoints])
+        #expect(server.stop().status == 0)
+        let mode = try FileManager.default.attributesOfItem(atPath: data + "/audit-signing-key")[.posixPermissions]
+        let files = try FileManager.default.contentsOfDirectory(atPath: checkpoints)
+        let verified = try CLI.run(["audit", "verify", "--data", data, "--checkpoints", checkpoints])
+        #expect(((mode as? Int) ?? (mode as? NSNumber)?.intValue) == 0o600)
+        #expect(files == ["checkpoint-000000000000.json"])
+        #expect(verified.stdout == "ok: 0 records, 2 checkpoints\n")
+    }
+
+    @Test func aCheckpointIntervalOutOfRangeIsRefused() throws {
+        let run = try CLI.run(["serve", "--audit-checkpoint-interval", "0", "--data", FileManagerHelpers.temporaryDirectory()])
+        #expect(run.status != 0)
+        #expect(run.stderr.contains("--audit-checkpoint-interval must be 1 to 86400 seconds"))
+    }
+}

@@ -109,3 +109,17 @@ import Testing
         #expect(error?.code == .corruptState)
     }
 }
+
+@Suite struct AuditLogDetailsTests {
+    @Test func anEventWhoseDetailsCannotBeReadBackIsRefusedAndNothingOfItsBatchIsRecorded() async throws {
+        let store = MemoryStore()
+        let log = try await AuditLogTests.open(store)
+        var deep: JSON = "leaf"
+        for _ in 0..<200 { deep = .array([deep]) }
+        var event = AuditLogTests.event(2)
+        event.details = ["deep": deep]
+        let error = await #expect(throws: WritError.self) { try await log.record([AuditLogTests.event(1), event]) }
+        #expect(error?.code == .invalidRequest)
+        #expect(try await store.auditHead() == .empty)
+    }
+}

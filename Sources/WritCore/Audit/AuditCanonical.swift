@@ -15,8 +15,11 @@ public enum AuditCanonical {
     /// The previous hash of the first record.
     public static let zeroHash = [UInt8](repeating: 0, count: 32)
 
-    /// Encodes `event` as record `sequence` following `previousHash`.
-    package static func encode(_ event: AuditEvent, sequence: Int, previousHash: [UInt8]) -> AuditRow {
+    /// Encodes `event` as record `sequence` following `previousHash`; `details` is the
+    /// canonical JSON of `event.details` when the caller has it already.
+    package static func encode(
+        _ event: AuditEvent, sequence: Int, previousHash: [UInt8], details: [UInt8]? = nil
+    ) -> AuditRow {
         let micros = microseconds(event.time)
         var bytes: [UInt8] = []
         bytes.reserveCapacity(256)
@@ -27,7 +30,7 @@ public enum AuditCanonical {
             appendField(text.map { Array($0.utf8) }, to: &bytes)
         }
         appendField(event.outcome.map { Array($0.rawValue.utf8) }, to: &bytes)
-        appendField(canonicalJSON(event.details), to: &bytes)
+        appendField(details ?? canonicalJSON(event.details), to: &bytes)
         appendField(previousHash, to: &bytes)
         return AuditRow(
             sequence: sequence, kind: event.kind.rawValue, timeMicros: micros, actor: event.actor,
@@ -65,6 +68,15 @@ public enum AuditCanonical {
     /// lowercase hex), numbers as their text.
     package static func canonicalJSON(_ value: JSON) -> [UInt8] {
         sortingMembers(value).encodedBytes(pretty: false)
+    }
+
+    /// The canonical JSON of `details`, or nil when it would not read back as the same
+    /// canonical JSON (nested deeper than the reader's limit, say): such an event
+    /// cannot be recorded verifiably.
+    package static func verifiableDetails(_ details: JSON) -> [UInt8]? {
+        let bytes = canonicalJSON(details)
+        guard let parsed = try? JSON.parse(bytes), canonicalJSON(parsed) == bytes else { return nil }
+        return bytes
     }
 
     private static func sortingMembers(_ value: JSON) -> JSON {

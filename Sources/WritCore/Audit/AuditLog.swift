@@ -48,6 +48,8 @@ public final class AuditLog: AuditSink {
 
     private struct Waiter {
         var events: [AuditEvent]
+        /// Each event's details as canonical JSON, checked by the caller.
+        var details: [[UInt8]]
         /// Nil for the writer's own batch.
         var continuation: CheckedContinuation<Turn, Never>?
     }
@@ -108,18 +110,29 @@ public final class AuditLog: AuditSink {
 
     /// Records `events` in order, contiguously, and returns once they are durable.
     /// - Throws: the store's error when they could not be written (none of them
-    ///   was); `.notReady` after `close()`.
+    ///   was); `.notReady` after `close()`; `.invalidRequest` when an event's details
+    ///   would not read back (then none is written).
     public func record(_ events: [AuditEvent]) async throws(WritError) {
         guard !events.isEmpty else { return }
+        var details: [[UInt8]] = []
+        details.reserveCapacity(events.count)
+        for (index, event) in events.enumerated() {
+            guard let bytes = AuditCanonical.verifiableDetails(event.details) else {
+                throw WritError(
+                    .invalidRequest,
+                    "audit event \(index + 1) (\(event.kind.rawValue)) has details that cannot be recorded verifiably")
+            }
+            details.append(bytes)
+        }
         let turn: Turn = await withCheckedContinuation { continuation in
             let result = state.withLock { s -> Turn? in
                 if s.closed { return .done(.failure(WritError(.notReady, "the audit log is closed"))) }
                 if s.writing {
-                    s.queue.append(Waiter(events: events, continuation: continuation))
+                    s.queue.append(Waiter(events: events, details: details, continuation: continuation))
                     return nil
                 }
                 s.writing = true
-                s.queue.append(Waiter(events: events, continuation: nil))
+                s.queue.append(Waiter(events: events, details: details, continuation: nil))
                 return .lead
             }
             if let result { continuation.resume(returning: result) }
@@ -178,9 +191,9 @@ public final class AuditLog: AuditSink {
             var previous = head.hash
             var sequence = head.sequence
             for waiter in batch {
-                for event in waiter.events {
+                for (event, details) in zip(waiter.events, waiter.details) {
                     sequence += 1
-                    let row = AuditCanonical.encode(event, sequence: sequence, previousHash: previous)
+                    let row = AuditCanonical.encode(event, sequence: sequence, previousHash: previous, details: details)
                     previous = row.hash
                     rows.append(row)
                 }
