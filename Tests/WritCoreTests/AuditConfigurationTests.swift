@@ -67,3 +67,29 @@ import WritCore
         #expect(!AuditConfiguration.isCredentialName("token_count"))
     }
 }
+
+/// `audit.json`: the sensitive values `writ serve` hashes.
+@Suite struct AuditConfigurationFileTests {
+    @Test func aDocumentListsItsRules() throws {
+        let rules = try AuditConfiguration.sensitiveValues(Array(#"{"sensitive": [{"resource": "Writ::Tool::\"pay\"", "path": ["input", "card"]}, {"path": ["ssn"]}]}"#.utf8))
+        #expect(rules == [
+            .init(resource: #"Writ::Tool::"pay""#, path: ["input", "card"]),
+            .init(path: ["ssn"]),
+        ])
+    }
+
+    @Test func aRuleWithoutAPathNamesItsPlace() {
+        let error = #expect(throws: WritError.self) {
+            try AuditConfiguration.sensitiveValues(Array(#"{"sensitive": [{"action": "Action::\"pay\""}]}"#.utf8))
+        }
+        #expect(error?.code == .missingField)
+        #expect(error?.message == "audit.json: `sensitive[0]`.path must be a non-empty array of member names")
+    }
+
+    @Test func anUnknownMemberIsRefused() {
+        let error = #expect(throws: WritError.self) {
+            try AuditConfiguration.sensitiveValues(Array(#"{"salt": "x"}"#.utf8))
+        }
+        #expect(error?.message == "audit.json: unknown member `salt`; expected `sensitive`")
+    }
+}

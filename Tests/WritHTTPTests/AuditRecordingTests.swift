@@ -87,3 +87,35 @@ import WritHTTP
         #expect(kinds.last == .serverStopped)
     }
 }
+
+/// Over HTTP, with real task credentials and API keys: no event holds a secret.
+@Suite struct AuditSecretRouteTests {
+    @Test func tasksAndDecisionsOverHTTPRecordNoCredentialKeyOrSigningKey() async throws {
+        let sink = AuditRecordingTests.Sink()
+        let signingKey = SigningKeyRecord.generate(now: Date())
+        let server = TestServer(auth: .required, example: "agent-demo", tasks: true, signingKey: signingKey, audit: sink)
+        let secrets = try await server.run { client -> [String] in
+            let desk = try await AgentDemo.Desk(client)
+            let task = try await desk.open()
+            _ = try await desk.decide(try AgentDemo.call("docs___search", ["query": "refund policy"]), credential: task.credential)
+            let child = try await desk.delegate(from: task, agent: "refund-bot", mandate: try AgentDemo.mandate("ticket-42"))
+            let childCredential = child.object["credential"] as? String ?? ""
+            _ = try await client.send(.post, "/v1/tasks/\(task.id)/close", key: desk.front)
+            return [task.credential, childCredential, desk.front, desk.pep]
+        }
+        let events = await sink.events
+        #expect(Set(events.map(\.kind)).isSuperset(of: [.decision, .taskOpened, .taskDelegated, .taskClosed]))
+        let key = signingKey.privateKey
+        let forms = [
+            key.map { String(format: "%02x", $0) }.joined(), Data(key).base64EncodedString(),
+            Data(key).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+                .replacingOccurrences(of: "=", with: ""),
+        ]
+        for event in events {
+            let text = event.details.encoded() + [event.actor, event.taskID, event.agent, event.user].compactMap { $0 }.joined()
+            for secret in (secrets + forms).filter({ !$0.isEmpty }) {
+                #expect(!text.contains(secret), "\(event.kind.rawValue) holds a secret")
+            }
+        }
+    }
+}

@@ -78,7 +78,7 @@ struct TestServer {
             try await service.store.insertSigningKey(key)
             let keyRing = CredentialKeyRing(
                 keys: [key], issuer: Self.issuer, gracePeriod: TaskCredentialSigner.gracePeriod, maxLifetime: .seconds(12 * 3600))
-            taskService = TaskCredentialSigner(ring: keyRing).taskService(decisions: service)
+            taskService = TaskCredentialSigner(ring: keyRing).taskService(decisions: service, audit: audit)
             ring = keyRing
         }
         let server = WritServer(

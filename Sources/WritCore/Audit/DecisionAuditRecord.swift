@@ -18,9 +18,10 @@ public struct DecisionAudit: Sendable, Equatable {
 
     /// A new decision id: `dec_` and 128 random bits in base64url.
     static func newDecisionID() -> String {
+        // Two draws, not sixteen: a filter makes one id per candidate.
         var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<16).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-        return "dec_" + Base64URL.encode(bytes)
+        let words = (generator.next() as UInt64, generator.next() as UInt64)
+        return "dec_" + Base64URL.encode(withUnsafeBytes(of: words) { Array($0) })
     }
 }
 

@@ -22,4 +22,18 @@ extension DataOptions {
         }
         return salt
     }
+
+    /// What audit records keep of request values: the salt (`auditSalt()`) and the
+    /// sensitive values of `audit.json` in the data directory, when there is one.
+    func auditConfiguration() throws -> AuditConfiguration {
+        let salt = try auditSalt()
+        let path = URL(fileURLWithPath: data).appendingPathComponent("audit.json").path
+        guard FileManager.default.fileExists(atPath: path) else { return AuditConfiguration(salt: salt) }
+        guard let bytes = FileManager.default.contents(atPath: path) else { throw InputError("cannot read `\(path)`") }
+        do {
+            return AuditConfiguration(salt: salt, sensitive: try AuditConfiguration.sensitiveValues(Array(bytes), file: path))
+        } catch {
+            throw InputError(error.description)
+        }
+    }
 }

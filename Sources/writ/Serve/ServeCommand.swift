@@ -142,9 +142,8 @@ struct ServeCommand: AsyncParsableCommand {
             source = loaded
         }
         let mapping = try PolicyDirectory.loadMapping(data.data)
-        let salt = try data.auditSalt()
         let service = DecisionService(
-            store: store, configuration: .init(mode: mode, authzen: mapping, audit: AuditConfiguration(salt: salt)),
+            store: store, configuration: .init(mode: mode, authzen: mapping, audit: try data.auditConfiguration()),
             audit: audit)
         do {
             if let source {
