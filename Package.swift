@@ -132,7 +132,7 @@ let package = Package(
         ),
         .testTarget(
             name: "WritCLITests",
-            dependencies: ["writ", "WritCore", "WritSQLite"],
+            dependencies: ["writ", "WritCore", "WritSQLite", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings
         ),
     ],

@@ -132,9 +132,13 @@ import WritSQLite
         let mode = try FileManager.default.attributesOfItem(atPath: data + "/audit-signing-key")[.posixPermissions]
         let files = try FileManager.default.contentsOfDirectory(atPath: checkpoints)
         let verified = try CLI.run(["audit", "verify", "--data", data, "--checkpoints", checkpoints])
+        let kinds = try CLI.run(["audit", "export", "--data", data]).stdout.split(separator: "\n").map { line in
+            line.range(of: #""kind":"[a-z.]+""#, options: .regularExpression).map { String(line[$0]) } ?? ""
+        }
         #expect(((mode as? Int) ?? (mode as? NSNumber)?.intValue) == 0o600)
-        #expect(files == ["checkpoint-000000000000.json"])
-        #expect(verified.stdout == "ok: 0 records, 2 checkpoints\n")
+        #expect(files == ["checkpoint-000000000003.json"])
+        #expect(verified.stdout == "ok: 3 records, 2 checkpoints\n")
+        #expect(kinds == [#""kind":"policies.changed""#, #""kind":"server.started""#, #""kind":"server.stopped""#])
     }
 
     @Test func aCheckpointIntervalOutOfRangeIsRefused() throws {
