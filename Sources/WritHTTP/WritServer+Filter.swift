@@ -16,7 +16,7 @@ extension WritServer {
                 guard presented.count <= 1 else {
                     throw WritError(.invalidRequest, "send one Writ-Task-Credential header, not \(presented.count)")
                 }
-                let outcome = try await service.filter(body: body, taskCredential: presented.first, tasks: tasks)
+                let outcome = try await service.filter(body: body, taskCredential: presented.first, tasks: tasks, approvals: approvals)
                 return JSONResponse.make(bytes: outcome.body)
             }
         ]
