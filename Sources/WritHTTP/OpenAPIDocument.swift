@@ -480,7 +480,7 @@ enum OpenAPIDocument {
           "Checkpoints"
         ],
         "summary": "Retrieval filtering: the allowed subset of N candidates",
-        "description": "Decides one subject, action and context on each candidate resource, against one policy set version, and answers the allowed subset. For an agent every candidate is decided inside its task: each allowed candidate is one decision charged to the task's counters and teaches the task the candidate's labels; all are stored in one store write. The same request as `/access/v1/evaluations` with one item per candidate gives the same subset. A candidate named twice is 400; more than the server's candidate limit (10,000 by default) is 413. See docs/CHECKPOINTS.md.",
+        "description": "Decides one subject, action and context on each candidate resource, against one policy set version, and answers the allowed subset. For an agent every candidate is decided inside its task: each allowed candidate is one decision charged to the task's counters and teaches the task the candidate's labels; all are stored in one store write. The same request as `/access/v1/evaluations` with one item per candidate gives the same subset, and a candidate only approvable forbids deny is answered `approval_required` with the approval a person must decide (`evaluation_id`, `access_request`), as an evaluation is. A candidate named twice is 400; more than the server's candidate limit (10,000 by default) is 413. See docs/CHECKPOINTS.md.",
         "security": [
           {
             "apiKey": []
@@ -4025,10 +4025,18 @@ enum OpenAPIDocument {
                 },
                 "reason": {
                   "type": "string",
-                  "description": "`policy_denied`, `invalid_request`, or a task denial reason (`no_task`, `mandate_denied`, `budget_exhausted:decisions`, …)."
+                  "description": "`policy_denied`, `invalid_request`, or a task denial reason (`no_task`, `mandate_denied`, `budget_exhausted:decisions`, `approval_required`, …)."
                 },
                 "message": {
                   "type": "string"
+                },
+                "evaluation_id": {
+                  "type": "string",
+                  "description": "For `approval_required` and `approval_refused`: the id of the approval a person decides (docs/APPROVALS.md)."
+                },
+                "access_request": {
+                  "type": "object",
+                  "description": "For `approval_required`, while the approval is pending: where and until when a person can decide it (Access Request and Approval profile)."
                 }
               }
             }

@@ -17,7 +17,8 @@ extension WritServer {
                     throw WritError(.invalidRequest, "send one Writ-Task-Credential header, not \(presented.count)")
                 }
                 let outcome = try await service.filter(
-                    body: body, taskCredential: presented.first, tasks: tasks, audit: decisionAudit(context))
+                    body: body, taskCredential: presented.first, tasks: tasks, approvals: approvals,
+                    audit: decisionAudit(context))
                 try await record(outcome.events)
                 return JSONResponse.make(bytes: outcome.body)
             }

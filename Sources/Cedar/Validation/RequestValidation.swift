@@ -78,6 +78,18 @@ extension Schema {
         }
     }
 
+    /// The part of `validate(_:)` that depends on the ids of the principal and the
+    /// resource: for an enumerated type, that it lists the id. For a request whose
+    /// principal and resource types, action and context types are those of a request
+    /// `validate(_:)` accepted, this throws exactly what `validate(_:)` would — so a
+    /// caller deciding one request for many resources of one type validates the first
+    /// whole and the rest with this.
+    public func validateEntityIDs(of request: Request) throws(RequestValidationError) {
+        if let problem = enumeratedIDProblem(request.principal) ?? enumeratedIDProblem(request.resource) {
+            throw RequestValidationError(.invalidEnumEntity, problem.message)
+        }
+    }
+
     /// Checks that the principal's or resource's type is declared and, if enumerated,
     /// lists its id.
     private func checkScopeEntity(

@@ -125,6 +125,25 @@ public struct Record: Sendable, Hashable, Sequence {
         return nil
     }
 
+    /// Replaces the value under `key`, keeping the fields in place; returns false,
+    /// changing nothing, when the record has no field `key`. For a record rebuilt
+    /// often with new values under the same keys, without sorting it again.
+    @discardableResult
+    public mutating func replaceValue(_ value: Value, forKey key: String) -> Bool {
+        var lo = 0
+        var hi = fields.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            let k = fields[mid].key
+            if k.scalarsEqual(key) {
+                fields[mid].value = value
+                return true
+            }
+            if k.scalarsLess(key) { lo = mid + 1 } else { hi = mid }
+        }
+        return false
+    }
+
     public static func == (lhs: Record, rhs: Record) -> Bool {
         guard lhs.fields.count == rhs.fields.count else { return false }
         for (a, b) in zip(lhs.fields, rhs.fields) where !(a.key.scalarsEqual(b.key) && a.value == b.value) {

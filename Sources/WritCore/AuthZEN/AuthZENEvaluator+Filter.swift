@@ -56,13 +56,18 @@ extension AuthZENEvaluator {
                 entities: layer.isEmpty ? [] : Array(layer.values), taskToken: token,
                 sent: AuthZENEvaluationInput(subject: subject, action: actionName, resource: candidate, context: contextObject)))
         }
-        return Filtered(candidates: candidates, answer: Answer(results: prepared.map(decide), semantic: nil))
+        // About an agent, the candidates are decided together in its task; otherwise the
+        // request's shape is validated once per resource type.
+        var shapes = RequestShapes(schema: engine.schema)
+        let results = principal.type == BaseSchema.agentType
+            ? tasks.decide(batch: prepared, engine: engine) : prepared.map { decide($0, shapes: &shapes) }
+        return Filtered(candidates: candidates, answer: Answer(results: results, semantic: nil))
     }
 
     /// The response to a filter: `{"allowed": [{type, id, decision_id?, obligations?}],
-    /// "denied": [{type, id, decision_id?, reason, message?}], "context":
-    /// {policy_set_version, mode}}`, both lists in the order of the request's
-    /// candidates; `decision_id` when decisions are audited.
+    /// "denied": [{type, id, decision_id?, reason, message?, evaluation_id?,
+    /// access_request?}], "context": {policy_set_version, mode}}`, both lists in the
+    /// order of the request's candidates; `decision_id` when decisions are audited.
     func render(_ filtered: Filtered) -> AuthZENOutcome {
         var allowed: [JSON] = []
         var denied: [JSON] = []
@@ -84,6 +89,7 @@ extension AuthZENEvaluator {
             if let denial = result.denial {
                 members.append((key: "reason", value: .string(denial.reason.rawValue)))
                 members.append((key: "message", value: .string(denial.message)))
+                members += AuthZENResponse.approvalMembers(result)
             } else if let invalid = result.invalidReason {
                 members.append((key: "reason", value: .string(TaskDenial.Reason.invalidRequest.rawValue)))
                 members.append((key: "message", value: .string(invalid)))

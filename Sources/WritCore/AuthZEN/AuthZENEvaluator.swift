@@ -144,12 +144,15 @@ struct AuthZENEvaluator: Sendable {
         if prepared.request.principal.type == BaseSchema.agentType {
             return tasks.decide(prepared, engine: engine)
         }
-        if let schema = engine.schema {
-            do {
-                try schema.validate(prepared.request)
-            } catch {
-                return Result(decision: nil, invalidReason: error.message)
-            }
+        var shapes = RequestShapes(schema: engine.schema)
+        return decide(prepared, shapes: &shapes)
+    }
+
+    /// Decides a prepared request about a principal that is not an agent, validating
+    /// it with `shapes` (which remembers the shapes already validated whole).
+    func decide(_ prepared: Prepared, shapes: inout RequestShapes) -> Result {
+        if let problem = shapes.problem(prepared.request, labelled: false) {
+            return Result(decision: nil, invalidReason: problem)
         }
         let decision = engine.decide(prepared.request, requestEntities: prepared.entities)
         guard let need = decision.approval, !decision.allowed else { return Result(decision: decision, invalidReason: nil) }

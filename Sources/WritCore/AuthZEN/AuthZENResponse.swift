@@ -62,6 +62,18 @@ enum AuthZENResponse {
         return .object(JSONObject(uniqueMembers: members))
     }
 
+    /// The approval a denial asked for, if any, as the Access Request and Approval
+    /// profile has it: `evaluation_id` binds the denial, `access_request` (only while it
+    /// can be decided) says where and until when.
+    static func approvalMembers(_ result: AuthZENEvaluator.Result) -> [(key: String, value: JSON)] {
+        guard let approval = result.approval, !result.allowed else { return [] }
+        var members: [(key: String, value: JSON)] = [(key: "evaluation_id", value: .string(approval.id))]
+        if approval.state == .pending {
+            members.append((key: "access_request", value: approval.accessRequest))
+        }
+        return members
+    }
+
     /// What went wrong or was overridden in one evaluation, if anything.
     private static func report(_ result: AuthZENEvaluator.Result) -> [(key: String, value: JSON)] {
         var members: [(key: String, value: JSON)] = []
@@ -70,14 +82,7 @@ enum AuthZENResponse {
             members.append((key: "reason", value: .string(denial.reason.rawValue)))
             members.append((key: "message", value: .string(denial.message)))
         }
-        if let approval = result.approval, !result.allowed {
-            // The Access Request and Approval profile: `evaluation_id` binds the denial,
-            // `access_request` (only while it can be decided) says where and until when.
-            members.append((key: "evaluation_id", value: .string(approval.id)))
-            if approval.state == .pending {
-                members.append((key: "access_request", value: approval.accessRequest))
-            }
-        }
+        members += approvalMembers(result)
         if let reason = result.invalidReason {
             members.append((key: "error", value: .object(JSONObject(uniqueMembers: [
                 (key: "status", value: .number(JSONNumber(400))),

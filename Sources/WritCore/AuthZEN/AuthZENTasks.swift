@@ -59,43 +59,95 @@ final class AuthZENTasks: Sendable {
 
     /// Decides a request about an agent inside its task.
     func decide(_ prepared: AuthZENEvaluator.Prepared, engine: PolicyEngine) -> AuthZENEvaluator.Result {
-        let agent = prepared.request.principal.id
-        guard let service else {
-            return denied(TaskDenial(.noTask, "this endpoint decides no requests about agents: it has no task service"))
-        }
-        guard let token = prepared.taskToken ?? credential else {
-            return denied(TaskDenial(
-                .noTask, "agent `\(agent)` has no task: send its task credential in `context.\(Self.tokenMember)`"))
-        }
+        let service: TaskService
         let identity: TaskCredentialIdentity
-        switch identify(token, with: service) {
-        case .success(let verified): identity = verified
+        switch task(of: prepared) {
+        case .success(let found):
+            service = found.service
+            identity = found.identity
         case .failure(let denial): return denied(denial)
-        }
-        guard identity.agent.scalarsEqual(agent) else {
-            return denied(TaskDenial(
-                .noTask, "the task credential is agent `\(identity.agent)`'s, not `\(agent)`'s", taskID: identity.taskID))
         }
         let grant = grant(for: prepared.request, taskID: identity.taskID)
         let evaluation = service.evaluate(
             taskID: identity.taskID, request: prepared.request, requestEntities: prepared.entities, engine: engine,
             reserve: reserving, approved: grant != nil)
-        var index: Int?
-        let missed = evaluation.decision.denial?.reason == .noTask
-        if reserving || missed {
-            index = state.withLock { s in
-                if missed, !s.misses.contains(identity.taskID) { s.misses.append(identity.taskID) }
-                guard reserving else { return nil }
-                s.evaluations.append(evaluation)
-                return s.evaluations.count - 1
-            }
+        let place = record([evaluation], taskID: identity.taskID)
+        return result(evaluation, at: place, of: prepared, taskID: identity.taskID, grant: grant)
+    }
+
+    /// Decides requests about one agent that differ only in their resources (a
+    /// filter's candidates), in order, as `decide(_:engine:)` decides each — with one
+    /// pass through the task service (`TaskService.evaluate(taskID:batch:…)`).
+    func decide(batch prepared: [AuthZENEvaluator.Prepared], engine: PolicyEngine) -> [AuthZENEvaluator.Result] {
+        guard let first = prepared.first else { return [] }
+        let service: TaskService
+        let identity: TaskCredentialIdentity
+        switch task(of: first) {
+        case .success(let found):
+            service = found.service
+            identity = found.identity
+        case .failure(let denial): return Array(repeating: denied(denial), count: prepared.count)
         }
+        let granted = grants.isEmpty ? [] : prepared.map { grant(for: $0.request, taskID: identity.taskID) }
+        let evaluations = service.evaluate(
+            taskID: identity.taskID, batch: prepared.map(\.request), requestEntities: prepared.map(\.entities),
+            engine: engine, reserve: reserving, approved: { granted.isEmpty ? false : granted[$0] != nil })
+        let start = record(evaluations, taskID: identity.taskID)
+        return evaluations.indices.map { index in
+            result(
+                evaluations[index], at: start.map { $0 + index }, of: prepared[index], taskID: identity.taskID,
+                grant: granted.isEmpty ? nil : granted[index])
+        }
+    }
+
+    /// The service and the verified task of a request about an agent, or why it has none.
+    private func task(
+        of prepared: AuthZENEvaluator.Prepared
+    ) -> Result<(service: TaskService, identity: TaskCredentialIdentity), TaskDenial> {
+        let agent = prepared.request.principal.id
+        guard let service else {
+            return .failure(TaskDenial(.noTask, "this endpoint decides no requests about agents: it has no task service"))
+        }
+        guard let token = prepared.taskToken ?? credential else {
+            return .failure(TaskDenial(
+                .noTask, "agent `\(agent)` has no task: send its task credential in `context.\(Self.tokenMember)`"))
+        }
+        switch identify(token, with: service) {
+        case .success(let identity):
+            guard identity.agent.scalarsEqual(agent) else {
+                return .failure(TaskDenial(
+                    .noTask, "the task credential is agent `\(identity.agent)`'s, not `\(agent)`'s", taskID: identity.taskID))
+            }
+            return .success((service: service, identity: identity))
+        case .failure(let denial):
+            return .failure(denial)
+        }
+    }
+
+    /// Keeps `evaluations` (when reserving) and notes a task the service did not hold;
+    /// returns the place of the first in `evaluations`, when kept.
+    private func record(_ evaluations: [TaskEvaluation], taskID: String) -> Int? {
+        let missed = evaluations.contains { $0.decision.denial?.reason == .noTask }
+        guard reserving || missed else { return nil }
+        return state.withLock { s in
+            if missed, !s.misses.contains(taskID) { s.misses.append(taskID) }
+            guard reserving else { return nil }
+            s.evaluations.append(contentsOf: evaluations)
+            return s.evaluations.count - evaluations.count
+        }
+    }
+
+    /// The result of `evaluation`, kept at `place` of `evaluations`.
+    private func result(
+        _ evaluation: TaskEvaluation, at place: Int?, of prepared: AuthZENEvaluator.Prepared, taskID: String,
+        grant: ApprovalRecord?
+    ) -> AuthZENEvaluator.Result {
         var result = AuthZENEvaluator.Result(
             decision: evaluation.decision.policies, invalidReason: nil, denial: evaluation.decision.denial,
-            taskEvaluation: index)
-        result.taskID = identity.taskID
+            taskEvaluation: place)
+        result.taskID = taskID
         if let need = evaluation.decision.policies?.approval {
-            result.ask = ApprovalAsk(prepared.request, taskID: identity.taskID, need: need)
+            result.ask = ApprovalAsk(prepared.request, taskID: taskID, need: need)
             if evaluation.decision.allowed { result.grant = grant }
         }
         return result

@@ -13,6 +13,10 @@ extension DecisionService {
     /// the task its labels, and all of them are stored in one store write before the
     /// response is made. An allow that cannot be stored is answered as a deny.
     ///
+    /// With `approvals`, a candidate only approvable forbids deny is answered
+    /// `approval_required` with the approval a person must decide (`evaluation_id`,
+    /// `access_request`), as an evaluation is, and one a person approved is allowed.
+    ///
     /// - Throws: `.notReady` when no policy set is loaded; a request error (400) for a
     ///   malformed body, a bad identifier or a candidate named twice; `.tooLarge` (413)
     ///   for more than `configuration.limits.maxFilterCandidates` candidates.
@@ -20,11 +24,12 @@ extension DecisionService {
     /// With `audit`, every candidate decided is one audited decision: a `decision_id`
     /// in its entry and an event in the outcome's `events`, as for `authzen`.
     public func filter(
-        body: [UInt8], taskCredential: String?, tasks: TaskService?, audit: DecisionAudit? = nil
+        body: [UInt8], taskCredential: String?, tasks: TaskService?, approvals: ApprovalService? = nil,
+        audit: DecisionAudit? = nil
     ) async throws(WritError) -> AuthZENOutcome {
         let maxCandidates = configuration.limits.maxFilterCandidates
         var candidates: [AuthZENEntity] = []
-        let (evaluator, answer) = try await decided(body, taskCredential: taskCredential, tasks: tasks) {
+        let (evaluator, answer) = try await decided(body, taskCredential: taskCredential, tasks: tasks, approvals: approvals) {
             evaluator, request throws(WritError) in
             let filtered = try evaluator.filter(request, maxCandidates: maxCandidates)
             candidates = filtered.candidates

@@ -27,12 +27,6 @@ enum TaskContext {
 
     /// `context.task` for a decision of the action with id `action` in `task`.
     static func value(of task: TaskRecord, action: String) -> Value {
-        let counters = Record([
-            ("decisions", .long(Int64(task.counters.decisions))),
-            ("calls", .long(Int64(task.counters.calls))),
-            ("sameTool", .long(Int64(task.counters.actions[action] ?? 0))),
-            ("spend", .long(task.counters.spend[action] ?? 0)),
-        ])
         var fields: [(String, Value)] = [
             ("id", .string(task.id)),
             ("purpose", .string(task.purpose)),
@@ -41,12 +35,41 @@ enum TaskContext {
             ("depth", .long(Int64(task.depth))),
             ("opened", datetime(task.openedAt)),
             ("expires", datetime(task.expiresAt)),
-            ("labels", .set(CedarSet(task.labels.map { Value.string($0) }))),
-            ("counters", .record(counters)),
+            ("labels", labels(of: task)),
+            ("counters", .record(Record(counterFields(of: task, action: action)))),
             ("history", .entity(EntityUID(type: BaseSchema.taskType, id: task.id))),
         ]
         if let parent = task.parentID { fields.append(("parent", .string(parent))) }
         return .record(Record(fields))
+    }
+
+    /// `context.task.labels` of `task`.
+    private static func labels(of task: TaskRecord) -> Value {
+        .set(CedarSet(task.labels.map { Value.string($0) }))
+    }
+
+    /// The members of `context.task.counters`.
+    private static func counterFields(of task: TaskRecord, action: String) -> [(String, Value)] {
+        [
+            ("decisions", .long(Int64(task.counters.decisions))),
+            ("calls", .long(Int64(task.counters.calls))),
+            ("sameTool", .long(Int64(task.counters.actions[action] ?? 0))),
+            ("spend", .long(task.counters.spend[action] ?? 0)),
+        ]
+    }
+
+    /// Makes `context`, built by `context(_:task:action:now:schema:)` for a task whose
+    /// record was then `was`, what that function builds for the task's record now,
+    /// `task` (the same task with other counters and labels): the counters are replaced
+    /// in place, and the labels when they changed, without building the record again.
+    static func update(_ context: inout Record, from was: TaskRecord, to task: TaskRecord, action: String) {
+        guard case .record(var value)? = context["task"] else { return }
+        if case .record(var counters)? = value["counters"] {
+            for (key, field) in counterFields(of: task, action: action) { counters.replaceValue(field, forKey: key) }
+            value.replaceValue(.record(counters), forKey: "counters")
+        }
+        if was.labels != task.labels { value.replaceValue(labels(of: task), forKey: "labels") }
+        context.replaceValue(.record(value), forKey: "task")
     }
 
     /// The `Writ::Task` entity `context.task.history` names: tagged with the allowed

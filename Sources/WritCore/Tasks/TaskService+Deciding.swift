@@ -50,9 +50,7 @@ extension TaskService {
     ) -> TaskEvaluation {
         let now = now()
         guard request.principal.type == BaseSchema.agentType else {
-            return TaskEvaluation(
-                TaskDenial(.noTask, "`\(request.principal)` is not a `Writ::Agent`; only agents act in tasks", taskID: taskID),
-                taskID: taskID)
+            return TaskEvaluation(Self.notAnAgent(request.principal, taskID: taskID), taskID: taskID)
         }
         let agent = request.principal.id
         let snapshot: [TaskEntry]
@@ -94,32 +92,49 @@ extension TaskService {
                 decision = judge(request, in: chain, entities: entities, engine: engine, now: now, approved: approved)
                 guard decision.denial == nil else { return TaskEvaluation(decision: decision, reservation: nil) }
             }
-            if let exhausted = Self.exhausted(chain, adding: usage, action: request.action.id) {
-                return TaskEvaluation(exhausted, taskID: taskID, policies: decision.policies)
-            }
-            let held = chain[0].record.labels
-            let carried = held.union(learned).count
-            // Only new labels count against the limit: a task past it (labels flow up
-            // unrefused) still decides as long as it gains none.
-            guard carried == held.count || carried <= configuration.maxTaskLabels else {
-                return TaskEvaluation(
-                    TaskDenial(
-                        .labelsRefused,
-                        "task `\(taskID)` would carry \(carried) labels; a task carries at most \(configuration.maxTaskLabels)",
-                        taskID: taskID),
-                    taskID: taskID, policies: decision.policies)
-            }
-            let ids = chain.map(\.record.id)
-            guard registry.add(usage, to: ids) else {
-                return TaskEvaluation(
-                    TaskDenial(.decisionsExhausted, "the counters of task `\(taskID)` would overflow", taskID: taskID),
-                    taskID: taskID, policies: decision.policies)
-            }
-            // Labels are kept even if the allow is not stored in the end: an extra label
-            // only ever denies more.
-            registry.addLabels(learned, to: taskID)
-            return TaskEvaluation(decision: decision, reservation: TaskReservation(usage: usage, taskIDs: ids, labels: learned))
+            return self.reserve(decision, action: request.action.id, usage: usage, learned: learned, in: chain, registry: &registry)
         }
+    }
+
+    /// Charges the allow `decision` of `action`, made against `chain` as `registry`
+    /// holds it now, to the counters of every task in `chain`, and gives the task the
+    /// labels it `learned` — unless a budget is used up, the task would carry too many
+    /// labels or a counter would overflow, each a denial. Called with the lock held.
+    func reserve(
+        _ decision: TaskDecision, action: String, usage: TaskCounters, learned: Set<String>, in chain: [TaskEntry],
+        registry: inout TaskRegistry
+    ) -> TaskEvaluation {
+        let taskID = chain[0].record.id
+        if let exhausted = Self.exhausted(chain, adding: usage, action: action) {
+            return TaskEvaluation(exhausted, taskID: taskID, policies: decision.policies)
+        }
+        let held = chain[0].record.labels
+        let carried = learned.isSubset(of: held) ? held.count : held.union(learned).count
+        // Only new labels count against the limit: a task past it (labels flow up
+        // unrefused) still decides as long as it gains none.
+        guard carried == held.count || carried <= configuration.maxTaskLabels else {
+            return TaskEvaluation(
+                TaskDenial(
+                    .labelsRefused,
+                    "task `\(taskID)` would carry \(carried) labels; a task carries at most \(configuration.maxTaskLabels)",
+                    taskID: taskID),
+                taskID: taskID, policies: decision.policies)
+        }
+        let ids = chain.map(\.record.id)
+        guard registry.add(usage, to: ids) else {
+            return TaskEvaluation(
+                TaskDenial(.decisionsExhausted, "the counters of task `\(taskID)` would overflow", taskID: taskID),
+                taskID: taskID, policies: decision.policies)
+        }
+        // Labels are kept even if the allow is not stored in the end: an extra label
+        // only ever denies more.
+        registry.addLabels(learned, to: taskID)
+        return TaskEvaluation(decision: decision, reservation: TaskReservation(usage: usage, taskIDs: ids, labels: learned))
+    }
+
+    /// The denial of a decision whose principal is not an agent.
+    static func notAnAgent(_ principal: EntityUID, taskID: String) -> TaskDenial {
+        TaskDenial(.noTask, "`\(principal)` is not a `Writ::Agent`; only agents act in tasks", taskID: taskID)
     }
 
     /// Stores the reservations of `evaluations` in one store transaction, then makes
@@ -127,11 +142,7 @@ extension TaskService {
     /// counters were stored and its tasks are still open and unexpired. Each decision
     /// takes the next sequence number.
     func commit(_ evaluations: [TaskEvaluation]) async -> [TaskDecision] {
-        let increments = evaluations.flatMap { evaluation in
-            evaluation.reservation.map { r in
-                r.taskIDs.enumerated().map { TaskCounterIncrement(taskID: $1, counters: r.usage, labels: $0 == 0 ? r.labels : []) }
-            } ?? []
-        }
+        let increments = Self.increments(of: evaluations)
         var failure: TaskDenial?
         if !increments.isEmpty {
             do {
@@ -145,20 +156,50 @@ extension TaskService {
         }
         let now = now()
         return registry.withLock { registry in
-            evaluations.map { evaluation in
+            // Whether each task is still open does not change under the lock: one look-up
+            // per task, however many of its allows there are (a filter's).
+            var checked: (taskID: String, denial: TaskDenial?)?
+            return evaluations.map { evaluation in
                 var decision = evaluation.decision
                 if let reservation = evaluation.reservation {
                     if let failure {
                         registry.subtract(reservation.usage, from: reservation.taskIDs)
                         decision.denial = TaskDenial(failure.reason, failure.message, taskID: decision.taskID)
-                    } else if case .failure(let denial) = registry.chain(of: decision.taskID, agent: nil, now: now) {
-                        decision.denial = denial
+                    } else {
+                        if checked.map({ !$0.taskID.scalarsEqual(decision.taskID) }) ?? true {
+                            var denial: TaskDenial?
+                            if case .failure(let closed) = registry.chain(of: decision.taskID, agent: nil, now: now) { denial = closed }
+                            checked = (decision.taskID, denial)
+                        }
+                        if let denial = checked?.denial { decision.denial = denial }
                     }
                 }
                 decision.sequence = registry.stamp()
                 return decision
             }
         }
+    }
+
+    /// The store increments for the reservations of `evaluations`: one per task, the
+    /// usage of all its allows summed (as the store would sum them), with the labels
+    /// each allow gives its first task.
+    private static func increments(of evaluations: [TaskEvaluation]) -> [TaskCounterIncrement] {
+        var increments: [TaskCounterIncrement] = []
+        var places: [ScalarKey: Int] = [:]
+        for reservation in evaluations.lazy.compactMap(\.reservation) {
+            for (index, id) in reservation.taskIDs.enumerated() {
+                let labels = index == 0 ? reservation.labels : []
+                if let place = places[ScalarKey(id)], let sum = increments[place].counters.adding(reservation.usage) {
+                    increments[place].counters = sum
+                    increments[place].labels.formUnion(labels)
+                } else {
+                    // A sum that would overflow goes on its own, for the store to refuse.
+                    places[ScalarKey(id)] = increments.count
+                    increments.append(TaskCounterIncrement(taskID: id, counters: reservation.usage, labels: labels))
+                }
+            }
+        }
+        return increments
     }
 
     /// Takes back the reservations of evaluations that will not be committed.
@@ -177,23 +218,37 @@ extension TaskService {
     private func judge(
         _ request: Request, in chain: [TaskEntry], entities: Entities, engine: PolicyEngine, now: Date, approved: Bool
     ) -> TaskDecision {
-        let leaf = chain[0].record
         // Each task's history entity, over whatever the store or the caller sent.
         let entities = entities.layering(chain.map { TaskContext.history(of: $0.record) })
-        // Each task as its policies see it: with the labels of every task above it.
-        func shown(_ index: Int) -> TaskRecord {
-            var record = chain[index].record
-            record.labels = Self.inheritedLabels(chain[index...])
-            return record
-        }
+        return judge(
+            request, in: chain, entities: entities, engine: engine, approved: approved,
+            context: { index in
+                TaskContext.context(
+                    request.context, task: Self.shown(chain, index), action: request.action, now: now, schema: engine.schema)
+            },
+            validate: { asked in
+                do throws(RequestValidationError) {
+                    try engine.schema?.validate(asked)
+                    return nil
+                } catch {
+                    return error.message
+                }
+            })
+    }
+
+    /// `judge(_:in:entities:engine:now:approved:)` with its parts given: `entities`
+    /// already hold the tasks' history entities, `context(i)` is the request's context
+    /// as the policies of `chain[i]` see it, and `validate` says why a request is not
+    /// valid under the schema (nil when it is).
+    func judge(
+        _ request: Request, in chain: [TaskEntry], entities: Entities, engine: PolicyEngine, approved: Bool,
+        context: (Int) -> Record, validate: (Request) -> String?
+    ) -> TaskDecision {
+        let leaf = chain[0].record
         var asked = request
-        asked.context = TaskContext.context(request.context, task: shown(0), action: request.action, now: now, schema: engine.schema)
-        if let schema = engine.schema {
-            do {
-                try schema.validate(asked)
-            } catch {
-                return TaskDecision(taskID: leaf.id, denial: TaskDenial(.invalidRequest, error.message, taskID: leaf.id), policies: nil)
-            }
+        asked.context = context(0)
+        if let problem = validate(asked) {
+            return TaskDecision(taskID: leaf.id, denial: TaskDenial(.invalidRequest, problem, taskID: leaf.id), policies: nil)
         }
         var policies = engine.decide(asked, entities: entities, policies: engine.compiled)
         guard policies.allowed || policies.approval != nil else {
@@ -203,10 +258,7 @@ extension TaskService {
         }
         for (index, entry) in chain.enumerated() {
             var inTask = asked
-            if index > 0 {
-                inTask.context = TaskContext.context(
-                    request.context, task: shown(index), action: request.action, now: now, schema: engine.schema)
-            }
+            if index > 0 { inTask.context = context(index) }
             let allowed = entry.mandate.map { engine.decide(inTask, entities: entities, policies: $0).allowed } ?? false
             guard allowed else {
                 let id = entry.record.id
@@ -228,8 +280,15 @@ extension TaskService {
         return TaskDecision(taskID: leaf.id, denial: nil, policies: policies)
     }
 
+    /// Task `chain[index]` as its policies see it: with the labels of every task above it.
+    static func shown(_ chain: [TaskEntry], _ index: Int) -> TaskRecord {
+        var record = chain[index].record
+        record.labels = inheritedLabels(chain[index...])
+        return record
+    }
+
     /// What an allow of `request` adds to the counters of each task in `chain`.
-    private static func usage(of request: Request, in chain: [TaskEntry], engine: PolicyEngine) -> Result<TaskCounters, TaskDenial> {
+    static func usage(of request: Request, in chain: [TaskEntry], engine: PolicyEngine) -> Result<TaskCounters, TaskDenial> {
         let action = request.action.id
         let call = engine.entities.isDescendant(request.action, of: BaseSchema.callAction)
         var usage = TaskCounters(decisions: 1, calls: call ? 1 : 0, actions: [action: 1])
@@ -248,7 +307,7 @@ extension TaskService {
     }
 
     /// The first budget in `chain`, from the task up, that `usage` would exceed.
-    private static func exhausted(_ chain: [TaskEntry], adding usage: TaskCounters, action: String) -> TaskDenial? {
+    static func exhausted(_ chain: [TaskEntry], adding usage: TaskCounters, action: String) -> TaskDenial? {
         for entry in chain {
             let task = entry.record
             let used = task.counters
