@@ -61,7 +61,8 @@ extension AuthZENEvaluator {
         var shapes = RequestShapes(schema: engine.schema)
         let results = principal.type == BaseSchema.agentType
             ? tasks.decide(batch: prepared, engine: engine) : prepared.map { decide($0, shapes: &shapes) }
-        return Filtered(candidates: candidates, answer: Answer(results: results, semantic: nil))
+        let named = zip(results, prepared).map { self.named($0, $1) }
+        return Filtered(candidates: candidates, answer: Answer(results: named, semantic: nil))
     }
 
     /// The response to a filter: `{"allowed": [{type, id, decision_id?, obligations?}],

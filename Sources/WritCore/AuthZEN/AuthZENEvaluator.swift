@@ -132,11 +132,16 @@ struct AuthZENEvaluator: Sendable {
     /// request is not valid, otherwise as the engine decides. The result names the
     /// request, for its audit record.
     func decide(_ prepared: Prepared) -> Result {
-        var result = decideRequest(prepared)
-        if prepared.sent != nil {
-            result.request = prepared.request
-            result.sent = prepared.sent
-        }
+        named(decideRequest(prepared), prepared)
+    }
+
+    /// `result`, naming the request it answers when `prepared` carries the request as
+    /// sent (for its audit record).
+    func named(_ result: Result, _ prepared: Prepared) -> Result {
+        guard prepared.sent != nil else { return result }
+        var result = result
+        result.request = prepared.request
+        result.sent = prepared.sent
         return result
     }
 
