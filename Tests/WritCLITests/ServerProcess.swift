@@ -59,6 +59,15 @@ final class ServerProcess: @unchecked Sendable {
         return (process.terminationStatus, stderr)
     }
 
+    /// Sends `signal`, waits for the process to exit and returns everything it wrote
+    /// after its address line on standard output, and on standard error.
+    func stopCollecting(_ signal: Int32 = SIGTERM) -> (status: Int32, stdout: String, stderr: String) {
+        if process.isRunning { kill(process.processIdentifier, signal) }
+        let rest = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let stopped = stop(signal)
+        return (stopped.status, printed + rest, stopped.stderr)
+    }
+
     deinit {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     }
