@@ -9,7 +9,8 @@ enum WritExit {
     static let badInput = ExitCode(1)
     /// The request was denied.
     static let denied = ExitCode(2)
-    /// `writ audit verify` found a bad record or checkpoint.
+    /// `writ audit verify` found a bad record or checkpoint; `writ audit explain`
+    /// found that a recorded decision no longer matches (or cannot be compared).
     static let verificationFailed = ExitCode(3)
 }
 

@@ -4,13 +4,13 @@ import ArgumentParser
 struct AuditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit",
-        abstract: "Verify, query and export the audit log in the data directory.",
+        abstract: "Verify, query, export and explain the audit log in the data directory.",
         discussion: """
             The log is hash-chained and signed at checkpoints (docs/AUDIT.md). Keep a copy \
             of the checkpoints outside the data directory (`writ serve --audit-checkpoints DIR`) \
             and pass it to `writ audit verify --checkpoints DIR`: then even someone who can \
             rewrite the database and its signing key cannot change the log unnoticed.
             """,
-        subcommands: [AuditVerifyCommand.self, AuditQueryCommand.self, AuditExportCommand.self]
+        subcommands: [AuditVerifyCommand.self, AuditQueryCommand.self, AuditExportCommand.self, AuditExplainCommand.self]
     )
 }
