@@ -34,18 +34,47 @@ import WritSQLite
         #expect(try await AuditVerifier(store: store).verify() == .ok(size: 1000, checkpoints: 1))
     }
 
-    @Test func aWriteThatConflictsFailsItsCallerAndTheNextWriteContinuesFromTheStoredHead() async throws {
+    @Test func aWriteThatConflictsWithAnotherLogsAppendIsChainedAfterTheStoredHeadAndSucceeds() async throws {
         let directory = try TestDirectory()
         defer { directory.remove() }
         let store = try SQLiteStore(directory: directory.path)
         let first = try await AuditLog.open(store: store, signingKey: .generate(), configuration: .init(checkpointInterval: nil))
         let second = try await AuditLog.open(store: store, signingKey: .generate(), configuration: .init(checkpointInterval: nil))
         try await first.record([Self.event(1)])
-        let error = await #expect(throws: WritError.self) { try await second.record([Self.event(2)]) }
-        #expect(error?.code == .conflict)
+        try await second.record([Self.event(2)])
         try await second.record([Self.event(3)])
         let rows = try await store.auditRows(from: 1, limit: 10)
-        #expect(rows.map(\.decisionID) == ["d1", "d3"])
-        #expect(try await AuditVerifier(store: store).verify() == .ok(size: 2, checkpoints: 0))
+        #expect(rows.map(\.decisionID) == ["d1", "d2", "d3"])
+        #expect(try await AuditVerifier(store: store).verify() == .ok(size: 3, checkpoints: 0))
+    }
+
+    @Test func twoLogsOverTwoConnectionsToOneFileAppendingConcurrentlyRecordEveryEventOnceAndTheChainVerifies() async throws {
+        let directory = try TestDirectory()
+        defer { directory.remove() }
+        let stores = [try SQLiteStore(directory: directory.path), try SQLiteStore(directory: directory.path)]
+        let key = AuditSigningKey.generate()
+        var logs: [AuditLog] = []
+        for store in stores {
+            logs.append(try await AuditLog.open(store: store, signingKey: key, configuration: .init(checkpointInterval: nil)))
+        }
+        let pinned = logs
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for n in 1...400 {
+                group.addTask { try await pinned[n % 2].record([Self.event(n)]) }
+            }
+            try await group.waitForAll()
+        }
+        for log in logs { try await log.close() }
+        var rows: [AuditRow] = []
+        while rows.count < 400, case let page = try await stores[0].auditRows(from: rows.count + 1, limit: 300), !page.isEmpty {
+            rows += page
+        }
+        #expect(rows.map(\.sequence) == Array(1...400))
+        #expect(rows.compactMap(\.decisionID).sorted() == (1...400).map { "d\($0)" }.sorted())
+        let result = try await AuditVerifier(store: stores[0]).verify()
+        guard case .ok(size: 400, checkpoints: _) = result else {
+            Issue.record("the chain does not verify: \(result)")
+            return
+        }
     }
 }

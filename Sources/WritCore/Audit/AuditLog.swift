@@ -9,7 +9,9 @@ import Synchronization
 /// together, in arrival order. Each caller returns once its batch is durable, or
 /// throws the write's error — then nothing of its batch was recorded by that write
 /// (a caller must not answer allow). One writer at a time; the head in memory moves
-/// only after a write commits, and is re-read from the store after a failure.
+/// only after a write commits, and is re-read from the store after a failure. Other
+/// processes may append to the same store: a write the store refuses as a
+/// `.conflict` (its head moved) is chained again after the new head and retried.
 ///
 /// ```swift
 /// let log = try await AuditLog.open(store: store, signingKey: key,
@@ -180,32 +182,49 @@ public final class AuditLog: AuditSink {
         return try own!.get()
     }
 
+    /// How many times a group is written when the store says another writer (another
+    /// process on the same store) moved the head in between.
+    static let conflictAttempts = 3
+
     /// Encodes and appends one group in one transaction; moves the head on success
-    /// and forgets it on failure.
+    /// and forgets it on failure. When the append conflicts because another writer
+    /// appended first, re-reads the head and encodes the group again after it, up to
+    /// `conflictAttempts` writes in all.
     private func write(_ batch: [Waiter], head known: AuditHead?) async -> Result<Void, WritError> {
-        do throws(WritError) {
-            let head: AuditHead
-            if let known { head = known } else { head = try await store.auditHead() }
-            var rows: [AuditRow] = []
-            rows.reserveCapacity(batch.reduce(0) { $0 + $1.events.count })
-            var previous = head.hash
-            var sequence = head.sequence
-            for waiter in batch {
-                for (event, details) in zip(waiter.events, waiter.details) {
-                    sequence += 1
-                    let row = AuditCanonical.encode(event, sequence: sequence, previousHash: previous, details: details)
-                    previous = row.hash
-                    rows.append(row)
-                }
+        var known = known
+        var attempt = 1
+        while true {
+            do throws(WritError) {
+                let head: AuditHead
+                if let known { head = known } else { head = try await store.auditHead() }
+                let (rows, newHead) = Self.rows(batch, after: head)
+                try await store.appendAuditRows(rows)
+                state.withLock { $0.head = newHead }
+                return .success(())
+            } catch {
+                state.withLock { $0.head = nil }
+                known = nil
+                guard error.code == .conflict, attempt < Self.conflictAttempts else { return .failure(error) }
+                attempt += 1
             }
-            try await store.appendAuditRows(rows)
-            let newHead = AuditHead(sequence: sequence, hash: previous)
-            state.withLock { $0.head = newHead }
-            return .success(())
-        } catch {
-            state.withLock { $0.head = nil }
-            return .failure(error)
         }
+    }
+
+    /// The group's records chained after `head`, and the head after them.
+    private static func rows(_ batch: [Waiter], after head: AuditHead) -> ([AuditRow], AuditHead) {
+        var rows: [AuditRow] = []
+        rows.reserveCapacity(batch.reduce(0) { $0 + $1.events.count })
+        var previous = head.hash
+        var sequence = head.sequence
+        for waiter in batch {
+            for (event, details) in zip(waiter.events, waiter.details) {
+                sequence += 1
+                let row = AuditCanonical.encode(event, sequence: sequence, previousHash: previous, details: details)
+                previous = row.hash
+                rows.append(row)
+            }
+        }
+        return (rows, AuditHead(sequence: sequence, hash: previous))
     }
 
     // MARK: - Checkpoints

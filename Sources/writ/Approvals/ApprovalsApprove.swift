@@ -29,7 +29,7 @@ struct ApprovalsApprove: AsyncParsableCommand {
             }
             return parsed
         }
-        try await target.run("approve `\(TaskOutput.printable(id))`", local: .read) { backend throws(TaskFailure) in
+        try await target.run("approve `\(TaskOutput.printable(id))`", local: .approve) { backend throws(TaskFailure) in
             let reply = try await backend.approve(id, scope: grant, ttl: ttl)
             guard !json else { return TaskOutput.printJSON(reply) }
             print(ApprovalsOutput.line(reply))

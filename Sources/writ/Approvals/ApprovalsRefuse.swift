@@ -15,7 +15,7 @@ struct ApprovalsRefuse: AsyncParsableCommand {
     @OptionGroup var target: TaskTarget
 
     func run() async throws {
-        try await target.run("refuse `\(TaskOutput.printable(id))`", local: .read) { backend throws(TaskFailure) in
+        try await target.run("refuse `\(TaskOutput.printable(id))`", local: .approve) { backend throws(TaskFailure) in
             let reply = try await backend.refuse(id)
             guard !json else { return TaskOutput.printJSON(reply) }
             print(ApprovalsOutput.line(reply))

@@ -5,7 +5,7 @@ import WritCore
 /// decided in this process as `local:<user>`. A server on the same directory grants
 /// what is approved here from its next decision on.
 extension LocalTaskBackend {
-    private var approvalService: ApprovalService { ApprovalService(store: store) }
+    private var approvalService: ApprovalService { ApprovalService(store: store, audit: audit) }
 
     func approvals(state: ApprovalState?) async throws(TaskFailure) -> JSON {
         do {

@@ -27,9 +27,11 @@ struct KeysCreate: AsyncParsableCommand {
 
     func run() async throws {
         let (record, token) = APIKeys.generate(name: name, scopes: Set(scope))
-        // TODO(lead, issue 7): record `key.created` (key id and name, never the secret) through the
-        // AuditLog of the data directory once it can be opened here; this command writes the store directly.
-        try await data.withStore("store the key") { store throws(WritError) in try await store.insertAPIKey(record) }
+        // Stored, then recorded as `key.created` (never the secret); the key is printed only once both are done.
+        try await data.withAuditedStore("store the key \(record.id)") { store throws(WritError) in
+            try await store.insertAPIKey(record)
+            return ((), [.keyCreated(record, actor: DataOptions.localActor)])
+        }
         print(token.description)
         let scopes = record.scopes.map(\.rawValue).sorted().joined(separator: ",")
         FileHandle.standardError.write(Data("created key \(record.id) `\(name)` (\(scopes)); the secret is not shown again\n".utf8))

@@ -15,10 +15,12 @@ struct KeysRevoke: AsyncParsableCommand {
     @OptionGroup var data: DataOptions
 
     func run() async throws {
-        let revoked = try await data.withStore("revoke the key") { store throws(WritError) in
-            // TODO(lead, issue 7): record `key.revoked` (key id and name, never the secret) through the
-            // AuditLog of the data directory once it can be opened here; this command writes the store directly.
-            try await store.revokeAPIKey(id: id, at: Date())
+        // Revoked, then recorded as `key.revoked` (id, name and scopes; never the secret).
+        let revoked = try await data.withAuditedStore("revoke the key") { store throws(WritError) in
+            let now = Date()
+            let key = try await store.allAPIKeys().first { $0.id == id && $0.revokedAt == nil }
+            guard let key, try await store.revokeAPIKey(id: id, at: now) else { return (false, []) }
+            return (true, [.keyRevoked(key, at: now, actor: DataOptions.localActor)])
         }
         guard revoked else {
             printError("no unrevoked key has the id `\(id)`")

@@ -19,16 +19,16 @@ struct KeysRotate: AsyncParsableCommand {
     func run() async throws {
         let now = Date()
         let key = SigningKeyRecord.generate(now: now)
-        // TODO(lead, issue 7): record `key.rotated` (key id and name, never the secret) through the
-        // AuditLog of the data directory once it can be opened here; this command writes the store directly.
-        let retired = try await data.withStore("rotate the signing key") { store throws(WritError) -> [String] in
+        // Stored, then recorded as `key.rotated` (key ids only, never key material).
+        let retired = try await data.withAuditedStore("rotate the signing key") {
+            store throws(WritError) -> (result: [String], events: [AuditEvent]) in
             let active = try await store.allSigningKeys().filter { $0.retiredAt == nil }
             try await store.insertSigningKey(key)
             var retired: [String] = []
             for old in active where try await store.retireSigningKey(id: old.id, at: now) {
                 retired.append(old.id)
             }
-            return retired
+            return (retired, [.keyRotated(key, retired: retired, actor: DataOptions.localActor)])
         }
         print(key.id)
         if !retired.isEmpty {

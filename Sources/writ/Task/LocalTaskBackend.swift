@@ -12,20 +12,22 @@ import WritSQLite
 final class LocalTaskBackend: TaskBackend {
     let store: SQLiteStore
     private let service: TaskService?
+    /// The data directory's audit log, for every use but reading: the services record
+    /// their changes through it.
+    let audit: AuditLog?
     /// Who opens and closes tasks here, for the record: `local:<user>`.
     let actor: String
 
-    private init(store: SQLiteStore, service: TaskService?) {
+    private init(store: SQLiteStore, service: TaskService?, audit: AuditLog?) {
         self.store = store
         self.service = service
-        let user = ProcessInfo.processInfo.environment["USER"] ?? ""
-        let plain = !user.isEmpty && user.utf8.count <= 64
-            && user.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || $0.properties.numericType != nil || "-._".unicodeScalars.contains($0) }
-        actor = plain ? "local:\(user)" : "local"
+        self.audit = audit
+        actor = DataOptions.localActor
     }
 
     /// Opens the store in `data` and, for `use`, what it needs: the policy set (to
-    /// compile mandates), the signing keys, and the recorded issuer.
+    /// compile mandates), the signing keys, the recorded issuer, and the audit log
+    /// (any use but reading; when it cannot be opened, nothing is changed).
     static func open(_ data: DataOptions, use: TaskTarget.LocalUse) async throws(TaskFailure) -> LocalTaskBackend {
         let store: SQLiteStore
         do {
@@ -33,18 +35,28 @@ final class LocalTaskBackend: TaskBackend {
         } catch {
             throw TaskFailure("\(error)")
         }
-        do {
-            return LocalTaskBackend(store: store, service: try await service(store, data: data, use: use))
+        var audit: AuditLog?
+        do throws(TaskFailure) {
+            if use != .read {
+                do {
+                    audit = try await data.openAuditLog(store)
+                } catch {
+                    throw TaskFailure("the audit log in `\(data.data)` cannot be opened: \(error.message)")
+                }
+            }
+            return LocalTaskBackend(
+                store: store, service: try await service(store, data: data, use: use, audit: audit), audit: audit)
         } catch {
+            try? await audit?.close()
             try? store.close()
             throw error
         }
     }
 
     private static func service(
-        _ store: SQLiteStore, data: DataOptions, use: TaskTarget.LocalUse
+        _ store: SQLiteStore, data: DataOptions, use: TaskTarget.LocalUse, audit: AuditLog?
     ) async throws(TaskFailure) -> TaskService? {
-        guard use != .read else { return nil }
+        guard use == .close || use == .mint else { return nil }
         let decisions = DecisionService(store: store)
         var issuer = ""
         if use == .mint {
@@ -66,7 +78,7 @@ final class LocalTaskBackend: TaskBackend {
         }
         do {
             let keys = try await data.signingKeys(store).keys
-            return DataOptions.taskService(decisions, keys: keys, issuer: issuer).tasks
+            return DataOptions.taskService(decisions, keys: keys, issuer: issuer, audit: audit).tasks
         } catch {
             throw TaskFailure("\(error)")
         }
@@ -121,8 +133,13 @@ final class LocalTaskBackend: TaskBackend {
 
     private static let readOnly = TaskFailure("the data directory was opened for reading only")
 
-    func shutdown() async {
-        try? store.close()
+    func shutdown() async throws(TaskFailure) {
+        defer { try? store.close() }
+        do {
+            try await audit?.close()
+        } catch {
+            throw TaskFailure("done, but the audit checkpoint could not be written: \(error.message)")
+        }
     }
 
     private func perform<T>(_ body: (TaskService) async throws(WritError) -> T) async throws(TaskFailure) -> T {

@@ -22,8 +22,9 @@ protocol TaskBackend: Sendable {
     func approve(_ id: String, scope: ApprovalScope, ttl: Int?) async throws(TaskFailure) -> JSON
     /// Refuses a pending approval: the approval as decided.
     func refuse(_ id: String) async throws(TaskFailure) -> JSON
-    /// Releases the connection or the store.
-    func shutdown() async
+    /// Releases the connection or the store (locally, after closing the audit log
+    /// with a checkpoint). Throws when that checkpoint cannot be written.
+    func shutdown() async throws(TaskFailure)
 }
 
 /// Why a `writ task` operation failed: a message naming the cause, and one line per

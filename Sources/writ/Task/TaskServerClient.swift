@@ -68,7 +68,7 @@ final class TaskServerClient: TaskBackend {
         return try await send(.GET, "/v1/tasks" + (query.isEmpty ? "" : "?" + query.joined(separator: "&")), body: nil)
     }
 
-    func shutdown() async {
+    func shutdown() async throws(TaskFailure) {
         try? await client.shutdown()
     }
 

@@ -24,6 +24,8 @@ struct TaskTarget: ParsableArguments {
         case close
         /// Opening or delegating: the policy set, the signing key and the issuer.
         case mint
+        /// Deciding approvals: the audit log only.
+        case approve
     }
 
     /// Runs `body` on the server or the data directory. A failure is printed as
@@ -40,10 +42,10 @@ struct TaskTarget: ParsableArguments {
         }
         do {
             let result = try await body(backend)
-            await backend.shutdown()
+            try await backend.shutdown()
             return result
         } catch {
-            await backend.shutdown()
+            try? await backend.shutdown()
             printError("cannot \(what): \(error)")
             throw WritExit.badInput
         }
