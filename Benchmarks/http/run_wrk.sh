@@ -11,15 +11,9 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
 here="$root/Benchmarks/http"
-duration=${DURATION:-10s}
-warmup=${WARMUP:-3s}
-threads=${THREADS:-2}
+. "$here/servers.sh"
 connections=${CONNECTIONS:-64}
 
-if ! command -v wrk > /dev/null; then
-    echo "wrk is not installed: apt-get install -y wrk" >&2
-    exit 1
-fi
 if [ -z "${SKIP_BUILD:-}" ]; then
     echo "== building writ and http-baseline in release mode (the first build takes minutes)" >&2
     swift build -c release --product writ >&2
@@ -27,33 +21,6 @@ if [ -z "${SKIP_BUILD:-}" ]; then
 fi
 writ="$root/.build/release/writ"
 baseline="$root/Benchmarks/.build/release/http-baseline"
-
-work=$(mktemp -d)
-pids=()
-cleanup() {
-    for pid in "${pids[@]+"${pids[@]}"}"; do kill "$pid" 2> /dev/null || true; done
-    wait 2> /dev/null || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-# start NAME COMMAND…: starts a server in the background and waits until it prints
-# its address; sets started_url and started_pid (no subshell, so cleanup sees the pid).
-start() {
-    local name=$1
-    shift
-    "$@" > "$work/$name.out" 2> "$work/$name.err" &
-    started_pid=$!
-    pids+=("$started_pid")
-    for _ in $(seq 1 100); do
-        started_url=$(grep -o 'http://[0-9.]*:[0-9]*' "$work/$name.out" 2> /dev/null | head -1 || true)
-        if [ -n "$started_url" ]; then return; fi
-        sleep 0.1
-    done
-    echo "$name did not start:" >&2
-    cat "$work/$name.err" >&2
-    exit 1
-}
 
 start writ "$writ" serve --from "$root/examples/authzen-todo" --data "$work/data" --auth off --listen 127.0.0.1:0
 writ_url=$started_url
@@ -76,11 +43,6 @@ check "$writ_url/access/v1/evaluation" evaluation.json 1
 check "$writ_url/access/v1/evaluations" evaluations.json 10
 check "$baseline_url/access/v1/evaluation" evaluation.json 1
 
-field() { sed -n "s/.*\b$1=\([0-9.]*\).*/\1/p" <<< "$2"; }
-
-# CPU time (user + system, in clock ticks) a process has used so far.
-ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
-
 # run PID URL BODY [THINK_MS]: one wrk run against the server PID; prints the RESULT
 # fields plus cpu_us, the server's CPU time per request in microseconds (steadier
 # than throughput on a shared machine).
@@ -97,7 +59,6 @@ run() {
 warm() {
     wrk -t"$threads" -c"$connections" -d"$warmup" -s "$here/post.lua" "$1" -- "$here/$2" > /dev/null
 }
-ms() { awk -v us="$1" 'BEGIN { printf "%.2f", us / 1000 }'; }
 
 echo "== wrk -t$threads -c$connections -d$duration on loopback; $(nproc) cores shared by wrk and the server" >&2
 warm "$baseline_url/access/v1/evaluation" evaluation.json

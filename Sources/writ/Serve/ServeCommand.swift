@@ -43,6 +43,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The PDP identifier published in /.well-known/authzen-configuration (default: http://HOST:PORT).")
     var publicURL: String?
 
+    @Option(help: "on (every decision and event recorded before the answer), or off: nothing recorded, for benchmarks and throwaway setups only.")
+    var audit: AuditSwitch = .on
+
     @Option(help: "A directory outside the data directory where every signed audit checkpoint is also written (one JSON file each).")
     var auditCheckpoints: String?
 
@@ -62,12 +65,12 @@ struct ServeCommand: AsyncParsableCommand {
         let address: (host: String, port: Int)
         let tasks: TaskService
         let ring: CredentialKeyRing
-        let audit: AuditLog
+        let auditLog: AuditLog?
         do {
             address = try Self.parseListen(listen)
-            (service, audit) = try await start(logger: logger)
+            (service, auditLog) = try await start(logger: logger)
             let issuer = try credentialIssuer(address: address, logger: logger)
-            let started = try await startTasks(service, issuer: issuer, audit: audit, logger: logger)
+            let started = try await startTasks(service, issuer: issuer, audit: auditLog, logger: logger)
             tasks = started.tasks
             ring = started.ring
         } catch let error as InputError {
@@ -77,7 +80,7 @@ struct ServeCommand: AsyncParsableCommand {
         let server = WritServer(
             service: service, tasks: tasks, credentials: ring,
             configuration: .init(host: address.host, port: address.port, auth: auth, publicBaseURL: publicURL),
-            audit: audit)
+            audit: auditLog)
         let app = server.makeApplication(logger: logger) { host, port in
             let shown = host.contains(":") ? "[\(host)]" : host
             let state = switch service.readiness {
@@ -90,12 +93,12 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             try await app.runService()
         } catch {
-            try? await audit.close()
+            try? await auditLog?.close()
             printError("the server stopped: \(error)")
             throw WritExit.badInput
         }
         do {
-            try await audit.close()
+            try await auditLog?.close()
         } catch {
             printError("cannot write the final audit checkpoint: \(error.message)")
             throw WritExit.badInput
@@ -119,9 +122,16 @@ struct ServeCommand: AsyncParsableCommand {
     /// Opens the store and loads the service: the first start bootstraps from the
     /// policy directory, later ones load what the store holds (and, if that fails,
     /// serve not-ready with the reason rather than exit).
-    private func start(logger: Logger) async throws -> (DecisionService, AuditLog) {
+    private func start(logger: Logger) async throws -> (DecisionService, AuditLog?) {
         let store = try data.openStore()
-        let audit = try await openAudit(store)
+        let auditLog: AuditLog?
+        switch audit {
+        case .on:
+            auditLog = try await openAudit(store)
+        case .off:
+            auditLog = nil
+            FileHandle.standardError.write(Data("\(AuditSwitch.offWarning)\n".utf8))
+        }
         let latest: PolicySetRecord?
         do {
             latest = try await store.latestPolicySet()
@@ -144,7 +154,7 @@ struct ServeCommand: AsyncParsableCommand {
         let mapping = try PolicyDirectory.loadMapping(data.data)
         let service = DecisionService(
             store: store, configuration: .init(mode: mode, authzen: mapping, audit: try data.auditConfiguration()),
-            audit: audit)
+            audit: auditLog)
         do {
             if let source {
                 try await service.bootstrap(source.draft, entities: source.entities)
@@ -156,7 +166,7 @@ struct ServeCommand: AsyncParsableCommand {
             if source != nil { throw InputError(error.description) }
             logger.error("serving not ready: \(error.message)")
         }
-        return (service, audit)
+        return (service, auditLog)
     }
 
     /// The issuer and audience of task credentials: `--public-url` when given (recorded
@@ -184,7 +194,7 @@ struct ServeCommand: AsyncParsableCommand {
     /// mints task credentials with issuer and audience `issuer`, and the task service
     /// holding the store's open tasks.
     private func startTasks(
-        _ service: DecisionService, issuer: String, audit: AuditLog, logger: Logger
+        _ service: DecisionService, issuer: String, audit: AuditLog?, logger: Logger
     ) async throws -> (tasks: TaskService, ring: CredentialKeyRing) {
         let (keys, generated) = try await data.signingKeys(service.store)
         if let generated { logger.info("generated signing key \(generated.id)") }

@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# What the audit log costs: `writ serve` on the AuthZEN Todo example with
+# `--audit on` and with `--audit off` (each its own fresh data directory), side by
+# side, driven by wrk on loopback. See ../README.md, section "Audit".
+#
+#   Benchmarks/http/run_wrk_audit.sh          # build writ (release) and run
+#   SKIP_BUILD=1 Benchmarks/http/run_wrk_audit.sh
+#
+# Loads, each on both servers, the two runs of a load back to back (on, then off):
+#   - closed loop with 4 and with 16 connections (light load, no think time);
+#   - the same fixed rate for both (RATE requests/s, 16 connections with a think time
+#     corrected until the rate is within 5% of RATE: wrk has no rate option);
+#   - the service benchmark's usual load: wrk -t2 -c64, as run_wrk.sh runs it.
+# Settings (environment): DURATION (10s), WARMUP (3s), THREADS (2), RATE (1000),
+# SKIP_BUILD (unset: build writ in release mode first).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=$(pwd)
+here="$root/Benchmarks/http"
+. "$here/servers.sh"
+rate=${RATE:-1000}
+
+if [ -z "${SKIP_BUILD:-}" ]; then
+    echo "== building writ in release mode (the first build takes minutes)" >&2
+    swift build -c release --product writ >&2
+fi
+writ="$root/.build/release/writ"
+
+serve() { "$writ" serve --from "$root/examples/authzen-todo" --auth off --listen 127.0.0.1:0 "$@"; }
+start on serve --data "$work/on" --audit on
+on_url=$started_url/access/v1/evaluation
+on_pid=$started_pid
+start off serve --data "$work/off" --audit off
+off_url=$started_url/access/v1/evaluation
+off_pid=$started_pid
+if ! grep -q 'warning: --audit off' "$work/off.err"; then
+    echo "writ --audit off did not warn that it records nothing" >&2
+    exit 1
+fi
+
+for url in "$on_url" "$off_url"; do
+    got=$(curl -s -X POST -H 'Content-Type: application/json' --data-binary "@$here/evaluation.json" "$url")
+    if [ "$got" = "${got/\"decision\":true/}" ]; then
+        echo "unexpected answer from $url: $got" >&2
+        exit 1
+    fi
+done
+
+
+# run PID URL CONNECTIONS [THINK_MS]: one wrk run; prints the RESULT fields plus
+# cpu_us, the server's CPU time per request in microseconds.
+run() {
+    local pid=$1 url=$2 connections=$3 think=${4:-0}
+    local before after result
+    before=$(ticks "$pid")
+    result=$(wrk -t"$threads" -c"$connections" -d"$duration" -s "$here/post.lua" "$url" -- "$here/evaluation.json" "$think" \
+        | sed -n 's/^RESULT //p')
+    after=$(ticks "$pid")
+    echo "$result cpu_us=$(awk -v a="$before" -v b="$after" -v r="$(field requests "$result")" -v hz="$(getconf CLK_TCK)" \
+        'BEGIN { printf "%.0f", (b - a) * 1e6 / hz / r }')"
+}
+
+# at_rate PID URL: 16 connections held near $rate requests/s (think time corrected
+# with the latency measured, at most three runs).
+at_rate() {
+    local pid=$1 url=$2 think result got
+    think=$(awk -v c=16 -v t="$rate" 'BEGIN { d = 1000 * c / t - 0.5; print (d < 0 ? 0 : d) }')
+    for _ in 1 2 3; do
+        result=$(run "$pid" "$url" 16 "$think")
+        got=$(field rps "$result")
+        if awk -v r="$got" -v t="$rate" 'BEGIN { exit !(r > 0.95 * t && r < 1.05 * t) }'; then break; fi
+        think=$(awk -v c=16 -v t="$rate" -v r="$got" -v d="$think" \
+            'BEGIN { l = 1000 * c / r - d; n = 1000 * c / t - l; print (n < 0 ? 0 : n) }')
+    done
+    echo "$result"
+}
+
+row() {
+    local load=$1 audit=$2 result=$3
+    printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$load" "$audit" "$(field rps "$result")" \
+        "$(ms "$(field p50_us "$result")")" "$(ms "$(field p90_us "$result")")" "$(ms "$(field p99_us "$result")")" \
+        "$(field cpu_us "$result")" "$(field errors "$result")"
+}
+diff_row() {
+    local load=$1 on=$2 off=$3
+    awk -v load="$load" -v a="$(field p99_us "$on")" -v b="$(field p99_us "$off")" \
+        -v c="$(field p50_us "$on")" -v d="$(field p50_us "$off")" \
+        'BEGIN { printf "%s: p99 %+.2f ms, p50 %+.2f ms with auditing on (target: p99 under +1 ms at the usual load)\n", load, (a - b) / 1000, (c - d) / 1000 }'
+}
+
+echo "== load average before: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores shared by wrk and both servers" >&2
+wrk -t"$threads" -c64 -d"$warmup" -s "$here/post.lua" "$on_url" -- "$here/evaluation.json" > /dev/null
+wrk -t"$threads" -c64 -d"$warmup" -s "$here/post.lua" "$off_url" -- "$here/evaluation.json" > /dev/null
+
+c4_on=$(run "$on_pid" "$on_url" 4);       c4_off=$(run "$off_pid" "$off_url" 4)
+c16_on=$(run "$on_pid" "$on_url" 16);     c16_off=$(run "$off_pid" "$off_url" 16)
+rate_on=$(at_rate "$on_pid" "$on_url");   rate_off=$(at_rate "$off_pid" "$off_url")
+c64_on=$(run "$on_pid" "$on_url" 64);     c64_off=$(run "$off_pid" "$off_url" 64)
+records=$("$writ" audit verify --data "$work/on" 2>&1 | head -1 || true)
+echo "== load average after: $(cut -d' ' -f1-3 /proc/loadavg); audit on: $records" >&2
+
+echo
+echo "| load | audit | requests/s | p50 ms | p90 ms | p99 ms | server CPU µs/request | errors |"
+echo "|---|---|---:|---:|---:|---:|---:|---:|"
+row "closed loop, 4 connections" on "$c4_on";   row "closed loop, 4 connections" off "$c4_off"
+row "closed loop, 16 connections" on "$c16_on"; row "closed loop, 16 connections" off "$c16_off"
+row "fixed rate $rate/s, 16 connections" on "$rate_on"; row "fixed rate $rate/s, 16 connections" off "$rate_off"
+row "usual: -t$threads -c64" on "$c64_on";     row "usual: -t$threads -c64" off "$c64_off"
+echo
+diff_row "closed loop, 4 connections" "$c4_on" "$c4_off"
+diff_row "closed loop, 16 connections" "$c16_on" "$c16_off"
+diff_row "fixed rate $rate/s" "$rate_on" "$rate_off"
+diff_row "usual load (-c64)" "$c64_on" "$c64_off"
