@@ -54,7 +54,6 @@ import WritSQLite
 
     @Test func aCreatedKeysSecretIsNeitherInTheExportNorInAnyFileOfTheDataDirectory() throws {
         let data = FileManagerHelpers.temporaryDirectory()
-        try #require(planted)
         let created = try CLI.run(["keys", "create", "--name", "pep", "--scope", "decide", "--data", data])
         let token = created.stdout.trimmingCharacters(in: .newlines)
         let secret = String(token.suffix(64))
@@ -92,6 +91,7 @@ import WritSQLite
         try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
         let planted = FileManager.default.createFile(
             atPath: data + "/audit-signing-key", contents: Data("not a key\n".utf8), attributes: [.posixPermissions: 0o600])
+        try #require(planted)
         let created = try CLI.run(["keys", "create", "--name", "pep", "--scope", "decide", "--data", data])
         let listed = try CLI.run(["keys", "list", "--data", data])
         #expect(created.status == 1)
