@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # What the audit log costs: `writ serve` on the AuthZEN Todo example with
-# `--audit on` and with `--audit off` (each its own fresh data directory), side by
-# side, driven by wrk on loopback. See ../README.md, section "Audit".
+# `--audit on` (the default `--durability full`, and `--durability normal`) and with
+# `--audit off`, each its own fresh data directory, side by side, driven by wrk on
+# loopback. See ../README.md, section "Audit".
 #
 #   Benchmarks/http/run_wrk_audit.sh          # build writ (release) and run
 #   SKIP_BUILD=1 Benchmarks/http/run_wrk_audit.sh
 #
-# Loads, each on both servers, the two runs of a load back to back (on, then off):
+# Loads, each on the three servers, the runs of a load back to back (full, normal, off):
 #   - closed loop with 4 and with 16 connections (light load, no think time);
 #   - the same fixed rate for both (RATE requests/s, 16 connections with a think time
 #     corrected until the rate is within 5% of RATE: wrk has no rate option);
@@ -26,10 +27,13 @@ if [ -z "${SKIP_BUILD:-}" ]; then
 fi
 writ="$root/.build/release/writ"
 
-serve() { "$writ" serve --from "$root/examples/authzen-todo" --auth off --listen 127.0.0.1:0 "$@"; }
+serve() { exec "$writ" serve --from "$root/examples/authzen-todo" --auth off --listen 127.0.0.1:0 "$@"; }
 start on serve --data "$work/on" --audit on
 on_url=$started_url/access/v1/evaluation
 on_pid=$started_pid
+start normal serve --data "$work/normal" --audit on --durability normal
+normal_url=$started_url/access/v1/evaluation
+normal_pid=$started_pid
 start off serve --data "$work/off" --audit off
 off_url=$started_url/access/v1/evaluation
 off_pid=$started_pid
@@ -38,7 +42,7 @@ if ! grep -q 'warning: --audit off' "$work/off.err"; then
     exit 1
 fi
 
-for url in "$on_url" "$off_url"; do
+for url in "$on_url" "$normal_url" "$off_url"; do
     got=$(curl -s -X POST -H 'Content-Type: application/json' --data-binary "@$here/evaluation.json" "$url")
     if [ "$got" = "${got/\"decision\":true/}" ]; then
         echo "unexpected answer from $url: $got" >&2
@@ -89,25 +93,34 @@ diff_row() {
 }
 
 echo "== load average before: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores shared by wrk and both servers" >&2
-wrk -t"$threads" -c64 -d"$warmup" -s "$here/post.lua" "$on_url" -- "$here/evaluation.json" > /dev/null
-wrk -t"$threads" -c64 -d"$warmup" -s "$here/post.lua" "$off_url" -- "$here/evaluation.json" > /dev/null
+for url in "$on_url" "$normal_url" "$off_url"; do
+    wrk -t"$threads" -c64 -d"$warmup" -s "$here/post.lua" "$url" -- "$here/evaluation.json" > /dev/null
+done
 
-c4_on=$(run "$on_pid" "$on_url" 4);       c4_off=$(run "$off_pid" "$off_url" 4)
-c16_on=$(run "$on_pid" "$on_url" 16);     c16_off=$(run "$off_pid" "$off_url" 16)
-rate_on=$(at_rate "$on_pid" "$on_url");   rate_off=$(at_rate "$off_pid" "$off_url")
-c64_on=$(run "$on_pid" "$on_url" 64);     c64_off=$(run "$off_pid" "$off_url" 64)
+c4_on=$(run "$on_pid" "$on_url" 4);     c4_normal=$(run "$normal_pid" "$normal_url" 4);   c4_off=$(run "$off_pid" "$off_url" 4)
+c16_on=$(run "$on_pid" "$on_url" 16);   c16_normal=$(run "$normal_pid" "$normal_url" 16); c16_off=$(run "$off_pid" "$off_url" 16)
+rate_on=$(at_rate "$on_pid" "$on_url"); rate_normal=$(at_rate "$normal_pid" "$normal_url"); rate_off=$(at_rate "$off_pid" "$off_url")
+c64_on=$(run "$on_pid" "$on_url" 64);   c64_normal=$(run "$normal_pid" "$normal_url" 64); c64_off=$(run "$off_pid" "$off_url" 64)
 records=$("$writ" audit verify --data "$work/on" 2>&1 | head -1 || true)
-echo "== load average after: $(cut -d' ' -f1-3 /proc/loadavg); audit on: $records" >&2
+records_normal=$("$writ" audit verify --data "$work/normal" 2>&1 | head -1 || true)
+echo "== load average after: $(cut -d' ' -f1-3 /proc/loadavg); audit on (full): $records; (normal): $records_normal" >&2
 
 echo
 echo "| load | audit | requests/s | p50 ms | p90 ms | p99 ms | server CPU µs/request | errors |"
 echo "|---|---|---:|---:|---:|---:|---:|---:|"
-row "closed loop, 4 connections" on "$c4_on";   row "closed loop, 4 connections" off "$c4_off"
-row "closed loop, 16 connections" on "$c16_on"; row "closed loop, 16 connections" off "$c16_off"
-row "fixed rate $rate/s, 16 connections" on "$rate_on"; row "fixed rate $rate/s, 16 connections" off "$rate_off"
-row "usual: -t$threads -c64" on "$c64_on";     row "usual: -t$threads -c64" off "$c64_off"
-echo
-diff_row "closed loop, 4 connections" "$c4_on" "$c4_off"
-diff_row "closed loop, 16 connections" "$c16_on" "$c16_off"
-diff_row "fixed rate $rate/s" "$rate_on" "$rate_off"
-diff_row "usual load (-c64)" "$c64_on" "$c64_off"
+rows() {
+    row "$1" "on, full" "$2"; row "$1" "on, normal" "$3"; row "$1" off "$4"
+}
+rows "closed loop, 4 connections" "$c4_on" "$c4_normal" "$c4_off"
+rows "closed loop, 16 connections" "$c16_on" "$c16_normal" "$c16_off"
+rows "fixed rate $rate/s, 16 connections" "$rate_on" "$rate_normal" "$rate_off"
+rows "usual: -t$threads -c64" "$c64_on" "$c64_normal" "$c64_off"
+for durability in full normal; do
+    echo
+    echo "durability $durability:"
+    if [ "$durability" = full ]; then set -- "$c4_on" "$c16_on" "$rate_on" "$c64_on"; else set -- "$c4_normal" "$c16_normal" "$rate_normal" "$c64_normal"; fi
+    diff_row "closed loop, 4 connections" "$1" "$c4_off"
+    diff_row "closed loop, 16 connections" "$2" "$c16_off"
+    diff_row "fixed rate $rate/s" "$3" "$rate_off"
+    diff_row "usual load (-c64)" "$4" "$c64_off"
+done

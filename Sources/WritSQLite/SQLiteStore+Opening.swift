@@ -5,20 +5,20 @@ extension SQLiteStore {
     /// Checks a freshly opened file and brings it to the current format: it must be
     /// an intact SQLite database, either empty or Writ's, and no newer than this
     /// build; then the migrations run and the durability settings are verified.
-    static func prepare(_ pool: DatabasePool, path: String) throws(WritError) {
+    static func prepare(_ pool: DatabasePool, path: String, durability: Durability) throws(WritError) {
         let migrator = SQLiteMigrations.migrator
         do {
             try pool.writeWithoutTransaction { db in
-                // GRDB puts a pool's writer in synchronous=NORMAL; a committed write
-                // must survive power loss, so the writer runs with FULL.
-                try db.execute(sql: "PRAGMA synchronous = FULL")
+                // GRDB puts a pool's writer in synchronous=NORMAL; unless the store
+                // chose `.normal`, a committed write must survive power loss: FULL.
+                try db.execute(sql: "PRAGMA synchronous = \(durability.synchronous)")
                 try checkIntegrity(db, path: path)
                 try checkIdentity(db, path: path, migrator: migrator)
             }
             try migrator.migrate(pool)
             try pool.writeWithoutTransaction { db in
                 try checkTables(db, path: path)
-                try checkPragmas(db, path: path)
+                try checkPragmas(db, path: path, durability: durability)
             }
         } catch {
             try? pool.close()
@@ -58,12 +58,12 @@ extension SQLiteStore {
         }
     }
 
-    private static func checkPragmas(_ db: Database, path: String) throws {
+    private static func checkPragmas(_ db: Database, path: String, durability: Durability) throws {
         let report = try SQLitePragmaReport(db)
-        guard report.journalMode == "wal", report.synchronous == 2, report.foreignKeys else {
+        guard report.journalMode == "wal", report.synchronous == durability.synchronous, report.foreignKeys else {
             throw WritError(
                 .storeUnavailable,
-                "the store `\(path)` could not be opened in WAL mode with synchronous=FULL: \(report)")
+                "the store `\(path)` could not be opened in WAL mode with synchronous=\(durability.synchronous): \(report)")
         }
     }
 }

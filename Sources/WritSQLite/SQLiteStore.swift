@@ -2,9 +2,10 @@ import Foundation
 import GRDB
 import WritCore
 
-/// Writ's embedded store: one SQLite database file in WAL mode with
-/// `synchronous=FULL`, shared by any number of tasks (and, through SQLite's
-/// locking, processes).
+/// Writ's embedded store: one SQLite database file in WAL mode, shared by any
+/// number of tasks (and, through SQLite's locking, processes). Every commit is
+/// fsynced before it returns (`synchronous=FULL`) unless the configuration chooses
+/// `Durability.normal`, which bounds what power loss can take instead.
 ///
 /// Every failure surfaces as a `WritError`: `.storeUnavailable` when SQLite cannot
 /// do the work now (locked past the busy timeout, disk full, I/O error),
@@ -16,8 +17,41 @@ public final class SQLiteStore: WritStore {
         /// How long a write waits for another connection's lock before it fails with
         /// `.storeUnavailable`.
         public var busyTimeout: Duration
-        public init(busyTimeout: Duration = .seconds(5)) {
+        /// What a commit survives once it returns.
+        public var durability: Durability
+
+        public init(busyTimeout: Duration = .seconds(5), durability: Durability = .full) {
             self.busyTimeout = busyTimeout
+            self.durability = durability
+        }
+    }
+
+    /// What a commit survives once it returns.
+    public enum Durability: Sendable, Equatable, CustomStringConvertible {
+        /// Every commit is fsynced before it returns (`synchronous=FULL`): a committed
+        /// write survives a crash of the process, of the operating system and power
+        /// loss. Each commit waits for the disk.
+        case full
+        /// A commit is in the write-ahead log before it returns (`synchronous=NORMAL`)
+        /// and survives a crash of the process; a checkpoint every `syncInterval`
+        /// fsyncs the log, so an operating-system crash or power loss loses at most
+        /// the commits of about the last interval (longer only while a long read
+        /// holds the log). The database stays consistent either way.
+        case normal(syncInterval: Duration)
+
+        /// The value of SQLite's `PRAGMA synchronous` this durability runs with.
+        public var synchronous: Int {
+            switch self {
+            case .full: 2
+            case .normal: 1
+            }
+        }
+
+        public var description: String {
+            switch self {
+            case .full: "full"
+            case .normal(let interval): "normal (fsynced every \(interval))"
+            }
         }
     }
 
@@ -27,6 +61,10 @@ public final class SQLiteStore: WritStore {
     /// The database file's path.
     public let path: String
     let pool: DatabasePool
+    /// What commits survive.
+    public let durability: Durability
+    /// Under `Durability.normal`, the checkpoints that bound what power loss can take.
+    private let walSync: SQLiteWALSync?
     public var capabilities: StoreCapabilities { [.durable] }
 
     /// Opens (creating when missing) the store in the database file at `path`,
@@ -35,6 +73,7 @@ public final class SQLiteStore: WritStore {
     ///   `.storeUnavailable` when it cannot be opened or is locked past the timeout.
     public init(path: String, configuration: Configuration = Configuration()) throws(WritError) {
         self.path = path
+        self.durability = configuration.durability
         var grdb = GRDB.Configuration()
         grdb.label = "writ"
         grdb.foreignKeysEnabled = true
@@ -44,7 +83,17 @@ public final class SQLiteStore: WritStore {
         } catch {
             throw SQLiteErrors.map(error, path: path, opening: true)
         }
-        try SQLiteStore.prepare(pool, path: path)
+        try SQLiteStore.prepare(pool, path: path, durability: configuration.durability)
+        if case .normal(let interval) = configuration.durability {
+            walSync = SQLiteWALSync(interval: interval)
+            walSync?.start(pool)
+        } else {
+            walSync = nil
+        }
+    }
+
+    deinit {
+        walSync?.stop()
     }
 
     /// Opens `writ.sqlite` in `directory`, creating the directory when missing.
@@ -64,6 +113,7 @@ public final class SQLiteStore: WritStore {
 
     /// Closes the database; every later call fails with `.storeUnavailable`.
     public func close() throws(WritError) {
+        walSync?.stop()
         do {
             try pool.close()
         } catch {
@@ -76,10 +126,15 @@ public final class SQLiteStore: WritStore {
         try await writeWithoutTransaction { db in try SQLitePragmaReport(db) }
     }
 
+    /// Under `Durability.normal`, how many background checkpoints have fsynced the
+    /// write-ahead log; 0 under `.full`, where each commit is fsynced itself.
+    public var durableCheckpoints: Int { walSync?.checkpoints ?? 0 }
+
     // MARK: - Access
 
     /// Runs `body` in one IMMEDIATE transaction, mapping every failure to a `WritError`.
     func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(WritError) -> T {
+        walSync?.markDirty()
         do {
             return try await pool.write(body)
         } catch {

@@ -146,4 +146,16 @@ import WritSQLite
         #expect(run.status != 0)
         #expect(run.stderr.contains("--audit-checkpoint-interval must be 1 to 86400 seconds"))
     }
+
+    @Test func aSyncIntervalOutOfRangeIsRefused() throws {
+        let run = try CLI.run(["serve", "--durability", "normal", "--sync-interval", "0", "--data", FileManagerHelpers.temporaryDirectory()])
+        #expect(run.status == 64)
+        #expect(run.stderr.contains("--sync-interval must be 1 to 60000 milliseconds"))
+    }
+
+    @Test func anUnknownDurabilityIsRefused() throws {
+        let run = try CLI.run(["serve", "--durability", "eventually", "--data", FileManagerHelpers.temporaryDirectory()])
+        #expect(run.status == 64)
+        #expect(run.stderr.contains("The value 'eventually' is invalid for '--durability <durability>'"))
+    }
 }

@@ -51,6 +51,40 @@ private struct ExclusiveLock {
             journalMode: "wal", synchronous: 2, foreignKeys: true, busyTimeoutMilliseconds: 5000))
     }
 
+    @Test func normalDurabilityRunsWithNormalSynchronous() async throws {
+        let directory = try TestDirectory()
+        defer { directory.remove() }
+        let store = try SQLiteStore(
+            directory: directory.path, configuration: .init(durability: .normal(syncInterval: .milliseconds(100))))
+        defer { try? store.close() }
+        #expect(try await store.pragmaReport() == SQLitePragmaReport(
+            journalMode: "wal", synchronous: 1, foreignKeys: true, busyTimeoutMilliseconds: 5000))
+        #expect(store.durability == .normal(syncInterval: .milliseconds(100)))
+    }
+
+    @Test func normalDurabilityCheckpointsTheLogAfterAWrite() async throws {
+        let directory = try TestDirectory()
+        defer { directory.remove() }
+        let store = try SQLiteStore(
+            directory: directory.path, configuration: .init(durability: .normal(syncInterval: .milliseconds(10))))
+        defer { try? store.close() }
+        #expect(store.durableCheckpoints == 0)
+        try await store.upsertEntities([StoredEntity(type: "User", id: "alice", json: "{}")])
+        // Bounded wait for the background checkpoint; the bound is generous, not a timing claim.
+        for _ in 0..<1000 where store.durableCheckpoints == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(store.durableCheckpoints == 1)
+    }
+
+    @Test func fullDurabilityNeedsNoCheckpoints() async throws {
+        let directory = try TestDirectory()
+        defer { directory.remove() }
+        let store = try SQLiteStore(directory: directory.path)
+        defer { try? store.close() }
+        try await store.upsertEntities([StoredEntity(type: "User", id: "alice", json: "{}")])
+        #expect(store.durability == .full)
+        #expect(store.durableCheckpoints == 0)
+    }
+
     @Test func theBusyTimeoutIsConfigurable() async throws {
         let directory = try TestDirectory()
         defer { directory.remove() }

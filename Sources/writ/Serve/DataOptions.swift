@@ -24,9 +24,9 @@ struct DataOptions: ParsableArguments {
     }
 
     /// Opens (creating when needed) the store in the data directory.
-    func openStore() throws -> SQLiteStore {
+    func openStore(durability: SQLiteStore.Durability = .full) throws -> SQLiteStore {
         do {
-            return try SQLiteStore(directory: data)
+            return try SQLiteStore(directory: data, configuration: .init(durability: durability))
         } catch {
             throw InputError("cannot open the store in `\(data)`: \(error.message)")
         }

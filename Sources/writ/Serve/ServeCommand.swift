@@ -52,9 +52,18 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds between signed audit checkpoints while the log grows (one is also written at shutdown).")
     var auditCheckpointInterval = 60
 
+    @Option(help: "full (every commit fsynced before the answer; survives power loss) or normal (in the write-ahead log before the answer, fsynced every --sync-interval ms: power loss can lose that much).")
+    var durability: DurabilitySwitch = .full
+
+    @Option(help: "With --durability normal: milliseconds between fsyncs of the write-ahead log, the most an OS crash or power loss can lose.")
+    var syncInterval = 100
+
     func validate() throws {
         guard (1...86_400).contains(auditCheckpointInterval) else {
             throw ValidationError("--audit-checkpoint-interval must be 1 to 86400 seconds")
+        }
+        guard (1...60_000).contains(syncInterval) else {
+            throw ValidationError("--sync-interval must be 1 to 60000 milliseconds")
         }
     }
 
@@ -123,7 +132,10 @@ struct ServeCommand: AsyncParsableCommand {
     /// policy directory, later ones load what the store holds (and, if that fails,
     /// serve not-ready with the reason rather than exit).
     private func start(logger: Logger) async throws -> (DecisionService, AuditLog?) {
-        let store = try data.openStore()
+        let store = try data.openStore(durability: durability.durability(syncInterval: syncInterval))
+        if durability == .normal {
+            logger.notice("durability normal: commits are fsynced every \(syncInterval) ms; an OS crash or power loss can lose the last \(syncInterval) ms of audit records and counters")
+        }
         let auditLog: AuditLog?
         switch audit {
         case .on:
