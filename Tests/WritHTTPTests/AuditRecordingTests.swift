@@ -16,7 +16,7 @@ import WritHTTP
     /// Records the server's start and stop, but no decision.
     struct Failing: AuditSink {
         func record(_ events: [AuditEvent]) async throws(WritError) {
-            if events.contains(where: { $0.kind == .decision }) {
+            if events.contains(where: { $0.kind == .decision || $0.kind == .search }) {
                 throw WritError(.storeUnavailable, "the audit log is full")
             }
         }
@@ -61,6 +61,47 @@ import WritHTTP
         try await TestServer(audit: Failing()).run { client in
             let body = #"{"subject": {"type": "user", "id": "alice"}, "action": {"name": "read"}, "resources": [{"type": "document", "id": "plan"}]}"#
             let reply = try await client.send(.post, "/v1/filter", json: body)
+            #expect(reply.status == 503)
+            #expect(reply.errorCode == "audit_unavailable")
+        }
+    }
+
+    @Test func aSearchIsRecordedWithThePageOfResultsItAnswered() async throws {
+        let sink = Sink()
+        try await TestServer(audit: sink).run { client in
+            let body = #"{"subject": {"type": "user", "id": "alice"}, "action": {"name": "read"}, "resource": {"type": "document"}}"#
+            let reply = try await client.send(
+                .post, "/access/v1/search/resource", json: body, headers: [.init("X-Request-ID")!: "req-9"])
+            #expect(reply.status == 200)
+            let searches = await sink.events.filter { $0.kind == .search }
+            #expect(searches.count == 1)
+            let details = try #require(searches.first?.details)
+            #expect(member(details, "operation") == .string("search_resource"))
+            #expect(member(details, "request_id") == .string("req-9"))
+            #expect(member(details, "results") == member(try JSON.parse(reply.body), "results"))
+            #expect(member(member(details, "request"), "subject") == .object(JSONObject(uniqueMembers: [
+                (key: "type", value: .string("user")), (key: "id", value: .string("alice")),
+            ])))
+            #expect(await sink.events.filter { $0.kind == .decision }.isEmpty)
+        }
+    }
+
+    @Test func aSearchRecordDropsTheTaskToken() async throws {
+        let sink = Sink()
+        try await TestServer(audit: sink).run { client in
+            let body = #"{"subject": {"type": "user", "id": "alice"}, "action": {"name": "read"}, "resource": {"type": "document"}, "context": {"task_token": "eyJsecret", "note": "kept"}}"#
+            let reply = try await client.send(.post, "/access/v1/search/resource", json: body)
+            #expect(reply.status == 200)
+            let details = try #require(await sink.events.first { $0.kind == .search }?.details)
+            #expect(member(member(details, "request"), "context") == .object(JSONObject(uniqueMembers: [(key: "note", value: .string("kept"))])))
+            #expect(!details.encoded().contains("eyJsecret"))
+        }
+    }
+
+    @Test func aSearchThatCannotBeRecordedIs503AuditUnavailable() async throws {
+        try await TestServer(audit: Failing()).run { client in
+            let body = #"{"subject": {"type": "user", "id": "alice"}, "action": {"name": "read"}, "resource": {"type": "document"}}"#
+            let reply = try await client.send(.post, "/access/v1/search/resource", json: body)
             #expect(reply.status == 503)
             #expect(reply.errorCode == "audit_unavailable")
         }
@@ -118,4 +159,10 @@ import WritHTTP
             }
         }
     }
+}
+
+/// Member `key` of `json` when it is an object.
+private func member(_ json: JSON?, _ key: String) -> JSON? {
+    guard case .object(let object)? = json else { return nil }
+    return object[key]
 }

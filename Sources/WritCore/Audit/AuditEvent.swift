@@ -5,6 +5,9 @@ import Foundation
 public enum AuditEventKind: String, Sendable, Hashable, CaseIterable {
     /// An authorization decision (allow, deny or ask).
     case decision
+    /// An AuthZEN search answered: which subjects, resources or actions a request
+    /// would be allowed for.
+    case search
     case taskOpened = "task.opened"
     case taskDelegated = "task.delegated"
     case taskClosed = "task.closed"

@@ -28,7 +28,7 @@ extension DecisionService {
         case .evaluations:
             return evaluator.render(try evaluator.evaluations(request, maxItems: configuration.limits.maxBatchItems))
         case .subjectSearch, .resourceSearch, .actionSearch:
-            return try search(operation, request, evaluator)
+            return try search(operation, request, evaluator, audit: nil)
         }
     }
 
@@ -54,8 +54,8 @@ extension DecisionService {
     ///
     /// With `audit`, each decision answered gets an id (`decision_id` in its
     /// response context) and an audit event in the outcome's `events`, which the caller
-    /// must record before it sends the response (docs/AUDIT-EVENTS.md). Searches are
-    /// queries and make no events.
+    /// must record before it sends the response (docs/AUDIT-EVENTS.md); a search makes
+    /// one `search` event naming what it answered.
     public func authzen(
         _ operation: AuthZENOperation, body: [UInt8], taskCredential: String?, tasks: TaskService?,
         approvals: ApprovalService? = nil, audit: DecisionAudit? = nil
@@ -72,7 +72,7 @@ extension DecisionService {
             return audited(answer, evaluator, operation: operation.rawValue, audit: audit, tasks: tasks) { evaluator.render($0) }
         case .subjectSearch, .resourceSearch, .actionSearch:
             return try await passes(body, taskCredential: taskCredential, tasks: tasks, reserving: false, grants: [:]) {
-                evaluator, request throws(WritError) in try search(operation, request, evaluator)
+                evaluator, request throws(WritError) in try search(operation, request, evaluator, audit: audit)
             }.result
         }
     }
@@ -159,8 +159,9 @@ extension DecisionService {
         return (AuthZENEvaluator(engine: engine, mapping: configuration.authzen, tasks: tasks), request)
     }
 
+    /// Answers a search; with `audit`, its outcome carries the search's event.
     private func search(
-        _ operation: AuthZENOperation, _ request: AuthZENObject, _ evaluator: AuthZENEvaluator
+        _ operation: AuthZENOperation, _ request: AuthZENObject, _ evaluator: AuthZENEvaluator, audit: DecisionAudit?
     ) throws(WritError) -> AuthZENOutcome {
         let engine = evaluator.engine
         let page = try AuthZENPage(
@@ -172,6 +173,12 @@ extension DecisionService {
             (key: "context", value: .object(JSONObject(uniqueMembers: AuthZENResponse.versionMembers(engine)))),
             (key: "results", value: .array(results)),
         ]))
-        return AuthZENOutcome(body: response.encodedBytes(), decisions: [])
+        var outcome = AuthZENOutcome(body: response.encodedBytes(), decisions: [])
+        if let audit {
+            outcome.events = [AuditEvent.search(
+                operation: operation.rawValue, request: .object(request.members), results: results, audit: audit,
+                configuration: configuration.audit, version: AuthZENResponse.versionMembers(engine), time: Date())]
+        }
+        return outcome
     }
 }
