@@ -63,6 +63,53 @@ import Testing
         #expect(badScope.stderr.contains("--scope must be once or task, not `forever`"))
     }
 
+    /// A data directory where the lethal-trifecta assistant's email asked for an
+    /// approval (the server stopped since), and the approval's id.
+    static func pendingApproval() async throws -> (data: String, id: String) {
+        let data = FileManagerHelpers.temporaryDirectory()
+        #expect(try ServerProcess(["--from", "examples/lethal-trifecta", "--data", data]).stop().status == 0)
+        let key = try CLI.run(["keys", "create", "--name", "pep", "--scope", "tasks", "--scope", "decide", "--data", data])
+            .stdout.trimmingCharacters(in: .newlines)
+        let server = try ServerProcess(["--data", data])
+        let credential = try CLI.run(
+            ["task", "open", "--agent", "assistant", "--on-behalf-of", "alice", "--purpose", "follow up",
+             "--mandate", "examples/lethal-trifecta/mandates/assistant.cedar", "--server", server.baseURL],
+            environment: ["WRIT_API_KEY": key]).stdout
+        _ = try await server.request("POST", "/access/v1/evaluation", json: Self.tool("crm___lookup_customer", #"{"email": "bob@customer.example"}"#, credential), key: key)
+        _ = try await server.request("POST", "/access/v1/evaluation", json: Self.tool("web___fetch", #"{"url": "https://example.org"}"#, credential), key: key)
+        let asked = try await server.request(
+            "POST", "/access/v1/evaluation", json: Self.tool("mail___send_email", #"{"to": "bob@customer.example"}"#, credential), key: key)
+        #expect(server.stop().status == 0)
+        return (data, try #require(Self.approvalID(asked.body)))
+    }
+
+    /// The exported audit records of `kind` in `data`, one JSON line each.
+    static func records(_ kind: String, in data: String) throws -> [String] {
+        try CLI.run(["audit", "export", "--kind", kind, "--data", data]).stdout.split(separator: "\n").map(String.init)
+    }
+
+    @Test func anApprovalGrantedOnTheDataDirectoryIsRecordedWithTheLocalUserAsActor() async throws {
+        let (data, id) = try await Self.pendingApproval()
+        let approved = try CLI.run(["approvals", "approve", id, "--data", data], environment: ["USER": "ops"])
+        let granted = try Self.records("approval.granted", in: data)
+        #expect(approved.status == 0)
+        #expect(granted.count == 1)
+        #expect(granted.first?.contains(#""actor":"local:ops""#) == true)
+        #expect(granted.first?.contains(#""approval":"\#(id)""#) == true)
+        #expect(try CLI.run(["audit", "verify", "--data", data]).status == 0)
+    }
+
+    @Test func anApprovalRefusedOnTheDataDirectoryIsRecordedWithTheLocalUserAsActor() async throws {
+        let (data, id) = try await Self.pendingApproval()
+        let refused = try CLI.run(["approvals", "refuse", id, "--data", data], environment: ["USER": "ops"])
+        let records = try Self.records("approval.refused", in: data)
+        #expect(refused.status == 0)
+        #expect(records.count == 1)
+        #expect(records.first?.contains(#""actor":"local:ops""#) == true)
+        #expect(records.first?.contains(#""approval":"\#(id)""#) == true)
+        #expect(try Self.records("approval.granted", in: data) == [])
+    }
+
     @Test func unknownIdsAndBadOptionsAreBadInputAndChangeNothing() throws {
         let data = FileManagerHelpers.temporaryDirectory()
         let first = try ServerProcess(["--from", "examples/lethal-trifecta", "--data", data])

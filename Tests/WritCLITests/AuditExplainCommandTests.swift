@@ -65,4 +65,36 @@ import Testing
         #expect(run.status == 1)
         #expect(run.stderr.contains("no Writ store"))
     }
+
+    @Test func anEntityChangedSinceMakesTheExplanationAMismatchExitingThree() async throws {
+        // Entities are not versioned: alice left the readers' group after the allow was
+        // recorded, so the same policy set version now denies.
+        let policies = FileManagerHelpers.temporaryDirectory()
+        try FileManagerHelpers.write(
+            #"permit (principal in App::Group::"readers", action == App::Action::"read", resource);"#,
+            to: policies + "/main.cedar")
+        try FileManagerHelpers.write(
+            "namespace App { entity Group; entity User in [Group]; entity Doc; action read appliesTo { principal: User, resource: Doc }; }",
+            to: policies + "/app.cedarschema")
+        try FileManagerHelpers.write(
+            #"[{"uid": {"type": "App::Group", "id": "readers"}, "attrs": {}, "parents": []}, "#
+                + #"{"uid": {"type": "App::User", "id": "alice"}, "attrs": {}, "parents": [{"type": "App::Group", "id": "readers"}]}]"#,
+            to: policies + "/entities.json")
+        try FileManagerHelpers.write(
+            #"{"namespace": "App", "entityTypes": {"user": "App::User", "doc": "App::Doc"}}"#, to: policies + "/authzen.json")
+        let data = FileManagerHelpers.temporaryDirectory()
+        let server = try ServerProcess(["--from", policies, "--data", data])
+        let allowed = try await server.request("POST", "/access/v1/evaluation", json: ServeCommand.aliceReads)
+        let moved = try await server.request(
+            "POST", "/v1/entities", json: #"[{"uid": {"type": "App::User", "id": "alice"}, "attrs": {}, "parents": []}]"#)
+        #expect(server.stop().status == 0)
+        #expect(moved.status == 200)
+        let allow = try #require(AuditCrash.decisionID(allowed.body))
+
+        let run = try CLI.run(["audit", "explain", allow, "--data", data])
+        #expect(run.status == 3)
+        #expect(run.stdout.contains("recorded    allow; policies: allow (policy0)\n"))
+        #expect(run.stdout.contains("now         policies: deny (no policy)\n"))
+        #expect(run.stdout.contains("matches     no\n"))
+    }
 }
