@@ -103,7 +103,7 @@ public actor LineTransport: Transport {
 }
 
 /// The blocking read loop of a `LineTransport`, run on its own thread.
-private final class LineReader: @unchecked Sendable {
+final class LineReader: @unchecked Sendable {
     let descriptor: Int32
     let maxLineBytes: Int
     let continuation: AsyncThrowingStream<Data, any Swift.Error>.Continuation
