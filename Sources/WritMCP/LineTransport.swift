@@ -29,6 +29,8 @@ public actor LineTransport: Transport {
     private let continuation: AsyncThrowingStream<Data, any Swift.Error>.Continuation
     private let writeLock = Mutex(())
     private var started = false
+    /// The ids of requests read and not yet answered (the agent side only).
+    private let unanswered = Unanswered()
 
     /// - Parameters:
     ///   - input: the descriptor messages are read from (blocking reads, on a thread of its own).
@@ -61,9 +63,13 @@ public actor LineTransport: Transport {
                 Task { await self.answerOversized(id: id, size: size) }
             }
         }
+        let unanswered = answersOversized ? self.unanswered : nil
         let reader = LineReader(
             descriptor: input, maxLineBytes: maxLineBytes, continuation: continuation, onClose: onClose,
-            oversized: oversized)
+            oversized: oversized, observe: { message in
+                guard let unanswered, let id = Self.requestID(of: message, answer: false) else { return }
+                unanswered.ids.withLock { _ = $0.insert(id) }
+            })
         let thread = Thread { reader.run() }
         thread.name = logger.label
         thread.start()
@@ -74,12 +80,37 @@ public actor LineTransport: Transport {
     }
 
     public func send(_ data: Data) async throws {
+        if answersOversized, let id = Self.requestID(of: data, answer: true) {
+            unanswered.ids.withLock { _ = $0.remove(id) }
+        }
         var line = data
         line.append(UInt8(ascii: "\n"))
         try writeLock.withLock { _ in try Self.writeAll(line, to: output) }
     }
 
     public func receive() -> AsyncThrowingStream<Data, any Swift.Error> { stream }
+
+    /// Waits until every request read has been answered, or `limit` passes: so the
+    /// gateway answers the calls in flight before it exits on end of input.
+    public func settled(within limit: Duration) async {
+        let deadline = ContinuousClock.now + limit
+        while !unanswered.ids.withLock({ $0.isEmpty }), ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
+    /// The id of a JSON-RPC request (`answer` false: a `method` and an `id`) or of a
+    /// response (`answer` true: an `id`, no `method`), as JSON text.
+    private static func requestID(of message: Data, answer: Bool) -> String? {
+        guard let object = try? JSONSerialization.jsonObject(with: message) as? [String: Any],
+            let id = object["id"], (object["method"] == nil) == answer
+        else { return nil }
+        switch id {
+        case let text as String: return "s:" + text
+        case let number as NSNumber: return "n:" + number.stringValue
+        default: return nil
+        }
+    }
 
     private func answerOversized(id: String, size: Int) {
         let message = "the message is over \(maxLineBytes) bytes (\(size) read); the gateway accepts at most \(maxLineBytes)"
@@ -102,6 +133,11 @@ public actor LineTransport: Transport {
     }
 }
 
+/// The ids of the requests a `LineTransport` read and has not answered yet.
+private final class Unanswered: Sendable {
+    let ids = Mutex<Set<String>>([])
+}
+
 /// The blocking read loop of a `LineTransport`, run on its own thread.
 final class LineReader: @unchecked Sendable {
     let descriptor: Int32
@@ -109,16 +145,20 @@ final class LineReader: @unchecked Sendable {
     let continuation: AsyncThrowingStream<Data, any Swift.Error>.Continuation
     let onClose: @Sendable () -> Void
     let oversized: (@Sendable (_ id: String, _ size: Int) -> Void)?
+    /// Called with each message before it is passed on.
+    let observe: @Sendable (Data) -> Void
 
     init(
         descriptor: Int32, maxLineBytes: Int, continuation: AsyncThrowingStream<Data, any Swift.Error>.Continuation,
-        onClose: @escaping @Sendable () -> Void, oversized: (@Sendable (String, Int) -> Void)?
+        onClose: @escaping @Sendable () -> Void, oversized: (@Sendable (String, Int) -> Void)?,
+        observe: @escaping @Sendable (Data) -> Void = { _ in }
     ) {
         self.descriptor = descriptor
         self.maxLineBytes = maxLineBytes
         self.continuation = continuation
         self.onClose = onClose
         self.oversized = oversized
+        self.observe = observe
     }
 
     func run() {
@@ -157,7 +197,9 @@ final class LineReader: @unchecked Sendable {
             return
         }
         if !line.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\t") }) {
-            continuation.yield(Data(line))
+            let message = Data(line)
+            observe(message)
+            continuation.yield(message)
         }
     }
 

@@ -68,6 +68,8 @@ public final class WritGateway: Sendable {
         }
         try await server.start(transport: transport)
         await server.waitUntilCompleted()
+        // End of input: answer the calls in flight, then stop the upstreams.
+        await transport.settled(within: configuration.decisionTimeout + configuration.upstreamTimeout)
         for name in upstreamOrder { await upstreams[name]?.stop() }
     }
 

@@ -60,6 +60,25 @@ import Testing
             options: .regularExpression) != nil)
     }
 
+    @Test func anAllowedCallIsRecordedInTheAuditLogAsTheGatewaysDecision() throws {
+        let harness = try GatewayHarness()
+        _ = try harness.agent([["op": "call", "name": "docs___search", "arguments": ["query": "audited"]]])
+        let records = try harness.auditQuery(["--kind", "decision", "--outcome", "allow"])
+        #expect(records.contains(#"\"docs___search\""#))
+        #expect(records.contains("\"actor\":\"gateway\""))
+    }
+
+    @Test func theAuditLogTheGatewayWroteVerifies() throws {
+        let harness = try GatewayHarness()
+        _ = try harness.agent([
+            ["op": "call", "name": "docs___search", "arguments": ["query": "a"]],
+            ["op": "call", "name": "docs___admin", "arguments": ["command": "b"]],
+        ])
+        let verified = try harness.auditVerify()
+        #expect(verified.status == 0)
+        #expect(verified.stdout.hasPrefix("ok: "))
+    }
+
     @Test func anArgumentConditionedCallIsAllowedForOneValueAndDeniedForAnother() throws {
         let harness = try GatewayHarness()
         let results = try harness.agent([

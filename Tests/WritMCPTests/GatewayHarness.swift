@@ -78,7 +78,17 @@ struct GatewayHarness {
 
     /// The audit records of decision `id`, as `writ audit query --json` prints them.
     func auditRecords(decision id: String) throws -> String {
-        try Self.run(writ, ["audit", "query", "--data", data, "--decision", id, "--json"]).stdout
+        try auditQuery(["--decision", id])
+    }
+
+    /// `writ audit query --json` with `filters`, on the data directory.
+    func auditQuery(_ filters: [String]) throws -> String {
+        try Self.run(writ, ["audit", "query", "--data", data, "--json"] + filters).stdout
+    }
+
+    /// `writ audit verify` on the data directory.
+    func auditVerify() throws -> Run {
+        try Self.run(writ, ["audit", "verify", "--data", data])
     }
 
     struct Run {

@@ -55,6 +55,18 @@ import Testing
         #expect(try gateway.stop() == 0)
     }
 
+    @Test func aCallInFlightWhenTheAgentClosesItsInputIsStillAnswered() throws {
+        let harness = try GatewayHarness()
+        let gateway = try RawGateway(harness.gatewayCommand(["docs"]), credential: harness.credential)
+        _ = try gateway.initialize()
+        try gateway.send(#"{"jsonrpc":"2.0","id":8,"method":"tools/call","params":{"name":"docs___search","arguments":{"query":"last"}}}"#)
+        try gateway.closeInput()
+        let answer = gateway.next()
+        #expect(answer?["id"] as? Int == 8)
+        #expect(((answer?["result"] as? [String: Any])?["content"] as? [[String: Any]])?.first?["text"] as? String == "docs found last")
+        #expect(try gateway.stop() == 0)
+    }
+
     @Test func aMethodTheGatewayDoesNotServeIsRefused() throws {
         let harness = try GatewayHarness()
         let gateway = try RawGateway(harness.gatewayCommand(["docs"]), credential: harness.credential)

@@ -70,9 +70,14 @@ final class RawGateway: @unchecked Sendable {
         return answer
     }
 
+    /// Closes its input, as an agent that is done does.
+    func closeInput() throws {
+        try input.fileHandleForWriting.close()
+    }
+
     /// Closes its input and waits for it to exit; its exit status.
     func stop() throws -> Int32 {
-        try input.fileHandleForWriting.close()
+        try? input.fileHandleForWriting.close()
         process.waitUntilExit()
         return process.terminationStatus
     }
