@@ -25,6 +25,8 @@ public actor LineTransport: Transport {
     private let maxLineBytes: Int
     private let answersOversized: Bool
     private let onClose: @Sendable () -> Void
+    /// What owns the descriptors (an upstream's pipes), kept alive as long as they are used.
+    private let owner: (any Sendable)?
     private let stream: AsyncThrowingStream<Data, any Swift.Error>
     private let continuation: AsyncThrowingStream<Data, any Swift.Error>.Continuation
     private let writeLock = Mutex(())
@@ -38,10 +40,12 @@ public actor LineTransport: Transport {
     ///   - maxLineBytes: the longest message read.
     ///   - answersOversized: whether an oversized request is answered with an error (the agent side).
     ///   - onClose: called once when input ends.
+    ///   - owner: what owns the descriptors, kept alive with the transport (and its reading thread).
     public init(
         input: Int32, output: Int32, maxLineBytes: Int, answersOversized: Bool, label: String,
-        onClose: @escaping @Sendable () -> Void = {}
+        onClose: @escaping @Sendable () -> Void = {}, owner: (any Sendable)? = nil
     ) {
+        self.owner = owner
         self.input = input
         self.output = output
         self.maxLineBytes = maxLineBytes
@@ -70,7 +74,11 @@ public actor LineTransport: Transport {
                 guard let unanswered, let id = Self.requestID(of: message, answer: false) else { return }
                 unanswered.ids.withLock { _ = $0.insert(id) }
             })
-        let thread = Thread { reader.run() }
+        let owner = self.owner
+        let thread = Thread {
+            reader.run()
+            withExtendedLifetime(owner) {}
+        }
         thread.name = logger.label
         thread.start()
     }

@@ -92,7 +92,8 @@ actor Upstream {
         }
         let transport = LineTransport(
             input: fromChild.fileHandleForReading.fileDescriptor, output: toChild.fileHandleForWriting.fileDescriptor,
-            maxLineBytes: maxMessageBytes, answersOversized: false, label: "writ.upstream.\(name)")
+            maxLineBytes: maxMessageBytes, answersOversized: false, label: "writ.upstream.\(name)",
+            owner: PipePair(toChild: toChild, fromChild: fromChild))
         let client = Client(name: "writ-gateway", version: WritGateway.version)
         running = (process, client)
         exit = nil
@@ -112,4 +113,10 @@ actor Upstream {
         self.running = nil
         await running.client.disconnect()
     }
+}
+
+/// The two pipes of an upstream's process, kept open while its transport reads and writes them.
+private struct PipePair: @unchecked Sendable {
+    let toChild: Pipe
+    let fromChild: Pipe
 }
