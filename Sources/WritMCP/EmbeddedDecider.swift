@@ -32,7 +32,7 @@ public struct EmbeddedDecider: GatewayDecider {
                 .evaluation, body: question.body, taskCredential: question.credential, tasks: tasks,
                 approvals: approvals, audit: audit == nil ? nil : DecisionAudit(actor: actor, requestID: nil))
             try await audit?.recordBeforeAnswering(outcome.events)
-            return Self.read(outcome.body)
+            return GatewayOutcome.reading(authzen: outcome.body)
         } catch {
             // A request Writ cannot read (too large, a number Cedar cannot hold …), no
             // policy set, or an unrecorded decision: never an allow.
@@ -43,10 +43,12 @@ public struct EmbeddedDecider: GatewayDecider {
     public func callable(_ tools: [String], credential: String) async -> Set<String> {
         Set(await tasks.callable(tools, credential: credential))
     }
+}
 
+extension GatewayOutcome {
     /// The outcome an AuthZEN evaluation response states; a response that cannot be
     /// read is a deny.
-    static func read(_ body: [UInt8]) -> GatewayOutcome {
+    static func reading(authzen body: [UInt8]) -> GatewayOutcome {
         guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any],
             let decision = object["decision"] as? Bool
         else { return .refused("decision_unreadable") }

@@ -24,7 +24,7 @@ enum GatewayRefusal {
 
     /// Reasons that mean no decision could be had: answered -32603, as COAZ-MCP says.
     static let unavailable: Set<String> = [
-        "decision_timeout", "decision_unreadable", "audit_unavailable", "not_ready", "store_unavailable",
+        "decision_timeout", "decision_unavailable", "decision_unreadable", "audit_unavailable", "not_ready", "store_unavailable",
     ]
 
     /// An allowed call whose name routes to no upstream: -32602.

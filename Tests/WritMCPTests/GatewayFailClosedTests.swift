@@ -50,12 +50,12 @@ private struct SilentDecider: GatewayDecider {
     }
 
     @Test func anAllowWithObligationsCarriesThem() {
-        let outcome = EmbeddedDecider.read(Array(#"{"decision":true,"context":{"decision_id":"dec_1","obligations":[{"id":"redact-1"}]}}"#.utf8))
+        let outcome = GatewayOutcome.reading(authzen: Array(#"{"decision":true,"context":{"decision_id":"dec_1","obligations":[{"id":"redact-1"}]}}"#.utf8))
         #expect(outcome == GatewayOutcome(decision: .allow, decisionID: "dec_1", obligations: Array(#"[{"id":"redact-1"}]"#.utf8)))
     }
 
     @Test func anUnreadableDecisionIsADeny() {
-        #expect(EmbeddedDecider.read(Array("[]".utf8)) == GatewayOutcome(decision: .deny, reason: "decision_unreadable"))
+        #expect(GatewayOutcome.reading(authzen: Array("[]".utf8)) == GatewayOutcome(decision: .deny, reason: "decision_unreadable"))
     }
 
     @Test func theIDOfAnOversizedRequestIsReadFromItsStart() {

@@ -37,6 +37,9 @@ struct GatewayCommand: AsyncParsableCommand {
     @Option(help: "The issuer of task credentials, when the data directory records none yet (see `writ serve --public-url`).")
     var publicURL: String?
 
+    @Option(help: "Decide with a running `writ serve` at this URL (http://HOST:PORT) instead of in process; its API key (scope decide) in $WRIT_API_KEY. --from and --data are then not used.")
+    var server: String?
+
     @Option(help: "Milliseconds a decision may take; past it the call is denied (decision_timeout).")
     var decisionTimeout = 5000
 
@@ -60,9 +63,11 @@ struct GatewayCommand: AsyncParsableCommand {
         // The credential stays in this process: upstreams get no WRIT_* variable.
         let credential = ProcessInfo.processInfo.environment[Self.credentialVariable].flatMap { $0.isEmpty ? nil : $0 }
         unsetenv(Self.credentialVariable)
+        let key = ProcessInfo.processInfo.environment["WRIT_API_KEY"].flatMap { $0.isEmpty ? nil : $0 }
+        unsetenv("WRIT_API_KEY")
         let specs: [UpstreamSpec]
-        let decider: EmbeddedDecider
-        let auditLog: AuditLog?
+        let decider: any GatewayDecider
+        var auditLog: AuditLog?
         do {
             specs = try upstreams.map { text throws(InputError) in
                 do throws(WritError) { return try UpstreamSpec.parse(text) } catch { throw InputError(error.message) }
@@ -70,11 +75,15 @@ struct GatewayCommand: AsyncParsableCommand {
             if let duplicate = Dictionary(grouping: specs, by: \.name).first(where: { $0.value.count > 1 })?.key {
                 throw InputError("--upstream `\(duplicate)` is given twice")
             }
-            let service: DecisionService
-            (service, auditLog) = try await services.start(logger: logger)
-            let issuer = try services.data.credentialIssuer(publicURL: publicURL, otherwise: nil, logger: logger)
-            let (tasks, _) = try await services.startTasks(service, issuer: issuer, audit: auditLog, logger: logger)
-            decider = EmbeddedDecider(service: service, tasks: tasks, approvals: ApprovalService(store: service.store, audit: auditLog), audit: auditLog)
+            if let server {
+                do throws(UpstreamFailure) {
+                    decider = try RemoteDecider(server: server, key: key, timeout: .milliseconds(decisionTimeout))
+                } catch {
+                    throw InputError(error.message)
+                }
+            } else {
+                decider = try await embedded(logger: logger, auditLog: &auditLog)
+            }
         } catch let error as InputError {
             printError(error.description)
             throw WritExit.badInput
@@ -88,5 +97,16 @@ struct GatewayCommand: AsyncParsableCommand {
                 decisionTimeout: .milliseconds(decisionTimeout), upstreamTimeout: .seconds(upstreamTimeout),
                 maxMessageBytes: maxMessageBytes))
         try await ServiceOptions.running("the gateway", closing: auditLog) { try await gateway.runOnStandardIO() }
+        await (decider as? RemoteDecider)?.shutdown()
+    }
+
+    /// Decisions in process on the data directory, recorded in its audit log.
+    private func embedded(logger: Logger, auditLog: inout AuditLog?) async throws -> EmbeddedDecider {
+        let service: DecisionService
+        (service, auditLog) = try await services.start(logger: logger)
+        let issuer = try services.data.credentialIssuer(publicURL: publicURL, otherwise: nil, logger: logger)
+        let (tasks, _) = try await services.startTasks(service, issuer: issuer, audit: auditLog, logger: logger)
+        return EmbeddedDecider(
+            service: service, tasks: tasks, approvals: ApprovalService(store: service.store, audit: auditLog), audit: auditLog)
     }
 }
