@@ -6,6 +6,7 @@ import Testing
 @Suite(.serialized) struct GatewayEndToEndTests {
     @Test func listingShowsOnlyTheToolsTheTaskMightAllow() throws {
         let harness = try GatewayHarness()
+        defer { harness.remove() }
         let results = try harness.agent([["op": "list"]])
         // Hidden: docs___admin (the mandate does not allow it), tickets___delete (an
         // organisation forbid), and the tools the policy set does not declare
@@ -20,6 +21,7 @@ import Testing
 
     @Test func anAllowedCallPassesTheUpstreamResultThroughUnchanged() throws {
         let harness = try GatewayHarness()
+        defer { harness.remove() }
         let step: [String: Any] = ["op": "call", "name": "docs___search", "arguments": ["query": "refunds"]]
         let through = try harness.agent([step])
         var direct = step
@@ -32,6 +34,7 @@ import Testing
 
     @Test func aCallThePoliciesForbidIsDeniedWithItsReasonCodeAndDecisionID() throws {
         let harness = try GatewayHarness()
+        defer { harness.remove() }
         let results = try harness.agent([["op": "call", "name": "tickets___delete", "arguments": ["ticket": 42]]])
         #expect(results[0].errorCode == -32001)
         let message = try #require(results[0].errorMessage)
@@ -41,6 +44,7 @@ import Testing
 
     @Test func aDeniedCallIsRecordedInTheAuditLogUnderItsDecisionID() throws {
         let harness = try GatewayHarness()
+        defer { harness.remove() }
         let results = try harness.agent([["op": "call", "name": "docs___admin", "arguments": ["command": "drop"]]])
         let message = try #require(results[0].errorMessage)
         #expect(message.hasPrefix("Server error: Writ denied the call to `docs___admin`: mandate_denied (decision dec_"))
@@ -52,6 +56,7 @@ import Testing
 
     @Test func aCallAPersonMustApproveIsAnErrorNamingTheApproval() throws {
         let harness = try GatewayHarness()
+        defer { harness.remove() }
         let results = try harness.agent([["op": "call", "name": "flaky___echo", "arguments": ["text": "secret"]]])
         #expect(results[0].errorCode == -32001)
         let message = try #require(results[0].errorMessage)
@@ -62,6 +67,7 @@ import Testing
 
     @Test func anAllowedCallIsRecordedInTheAuditLogAsTheGatewaysDecision() throws {
         let harness = try GatewayHarness()
+        defer { harness.remove() }
         _ = try harness.agent([["op": "call", "name": "docs___search", "arguments": ["query": "audited"]]])
         let records = try harness.auditQuery(["--kind", "decision", "--outcome", "allow"])
         #expect(records.contains(#"\"docs___search\""#))
@@ -70,6 +76,7 @@ import Testing
 
     @Test func theAuditLogTheGatewayWroteVerifies() throws {
         let harness = try GatewayHarness()
+        defer { harness.remove() }
         _ = try harness.agent([
             ["op": "call", "name": "docs___search", "arguments": ["query": "a"]],
             ["op": "call", "name": "docs___admin", "arguments": ["command": "b"]],
@@ -81,6 +88,7 @@ import Testing
 
     @Test func anArgumentConditionedCallIsAllowedForOneValueAndDeniedForAnother() throws {
         let harness = try GatewayHarness()
+        defer { harness.remove() }
         let results = try harness.agent([
             ["op": "call", "name": "tickets___read", "arguments": ["ticket": 42]],
             ["op": "call", "name": "tickets___read", "arguments": ["ticket": 7]],
@@ -92,6 +100,7 @@ import Testing
 
     @Test func twoUpstreamsWithTheSameToolNameAreBothReachable() throws {
         let harness = try GatewayHarness()
+        defer { harness.remove() }
         let results = try harness.agent([
             ["op": "call", "name": "docs___lookup", "arguments": ["key": "k"]],
             ["op": "call", "name": "tickets___lookup", "arguments": ["key": "k"]],
@@ -102,6 +111,7 @@ import Testing
 
     @Test func anUpstreamCrashingMidCallIsAClearErrorAndTheGatewayKeepsServing() throws {
         let harness = try GatewayHarness()
+        defer { harness.remove() }
         let results = try harness.agent([
             ["op": "call", "name": "flaky___crash", "arguments": [:] as [String: Any]],
             ["op": "call", "name": "docs___search", "arguments": ["query": "after"]],
@@ -115,6 +125,7 @@ import Testing
 
     @Test func withoutATaskCredentialTheListingIsEmptyAndEveryCallDenied() throws {
         let harness = try GatewayHarness()
+        defer { harness.remove() }
         let results = try GatewayHarness.agent(
             [["op": "list"], ["op": "call", "name": "docs___search", "arguments": ["query": "x"]]],
             command: harness.gatewayCommand(), credential: nil)
@@ -125,6 +136,7 @@ import Testing
 
     @Test func upstreamsNeverSeeTheTaskCredential() throws {
         let harness = try GatewayHarness()
+        defer { harness.remove() }
         let results = try harness.agent([["op": "call", "name": "docs___env_seen", "arguments": [:] as [String: Any]]])
         #expect(results[0].text == ["none"])
     }

@@ -41,6 +41,11 @@ struct GatewayHarness {
         credential = opened.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// Removes the data directory.
+    func remove() {
+        try? FileManager.default.removeItem(atPath: data)
+    }
+
     /// `--upstream NAME=python3 upstream.py NAME` for each name.
     static func upstreams(_ names: [String]) -> [String] {
         let script = fixtures.appendingPathComponent("upstream.py").path

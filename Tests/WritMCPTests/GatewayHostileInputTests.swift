@@ -6,6 +6,7 @@ import Testing
 @Suite(.serialized) struct GatewayHostileInputTests {
     @Test func malformedJSONIsAParseErrorAndTheGatewayKeepsServing() throws {
         let harness = try GatewayHarness()
+        defer { harness.remove() }
         let gateway = try RawGateway(harness.gatewayCommand(["docs"]), credential: harness.credential)
         #expect(try gateway.initialize()?["result"] != nil)
         try gateway.send(#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"#)
@@ -19,6 +20,7 @@ import Testing
 
     @Test func anUnknownToolNameIsDenied() throws {
         let harness = try GatewayHarness()
+        defer { harness.remove() }
         let gateway = try RawGateway(harness.gatewayCommand(["docs"]), credential: harness.credential)
         _ = try gateway.initialize()
         try gateway.send(#"{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"nowhere___thing","arguments":{}}}"#)
@@ -30,6 +32,7 @@ import Testing
 
     @Test func hugeArgumentsAreRefusedWithoutBeingReadWhole() throws {
         let harness = try GatewayHarness()
+        defer { harness.remove() }
         let gateway = try RawGateway(harness.gatewayCommand(["docs"]), credential: harness.credential)
         _ = try gateway.initialize()
         let huge = String(repeating: "a", count: 3 << 20)
@@ -44,6 +47,7 @@ import Testing
 
     @Test func argumentsJustUnderTheMessageLimitButOverTheDecisionLimitAreDenied() throws {
         let harness = try GatewayHarness()
+        defer { harness.remove() }
         let gateway = try RawGateway(
             harness.gatewayCommand(["docs"], extra: ["--max-message-bytes", "4194304"]), credential: harness.credential)
         _ = try gateway.initialize()
@@ -57,6 +61,7 @@ import Testing
 
     @Test func aCallInFlightWhenTheAgentClosesItsInputIsStillAnswered() throws {
         let harness = try GatewayHarness()
+        defer { harness.remove() }
         let gateway = try RawGateway(harness.gatewayCommand(["docs"]), credential: harness.credential)
         _ = try gateway.initialize()
         try gateway.send(#"{"jsonrpc":"2.0","id":8,"method":"tools/call","params":{"name":"docs___search","arguments":{"query":"last"}}}"#)
@@ -69,6 +74,7 @@ import Testing
 
     @Test func aMethodTheGatewayDoesNotServeIsRefused() throws {
         let harness = try GatewayHarness()
+        defer { harness.remove() }
         let gateway = try RawGateway(harness.gatewayCommand(["docs"]), credential: harness.credential)
         _ = try gateway.initialize()
         try gateway.send(#"{"jsonrpc":"2.0","id":7,"method":"resources/read","params":{"uri":"file:///etc/passwd"}}"#)

@@ -37,6 +37,7 @@ import Testing
 
     @Test func aRemoteDecisionServiceListsAndDecidesAsTheEmbeddedOne() throws {
         let harness = try GatewayHarness()
+        defer { harness.remove() }
         let serve = try Serve(harness)
         defer { serve.stop() }
         let results = try GatewayHarness.agent(
@@ -57,6 +58,7 @@ import Testing
 
     @Test func withTheDecisionServiceDownTheListingIsEmptyAndEveryCallDenied() throws {
         let harness = try GatewayHarness()
+        defer { harness.remove() }
         let serve = try Serve(harness)
         serve.stop()
         let results = try GatewayHarness.agent(
