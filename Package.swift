@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "WritCore", targets: ["WritCore"]),
         .library(name: "WritSQLite", targets: ["WritSQLite"]),
         .library(name: "WritHTTP", targets: ["WritHTTP"]),
+        .library(name: "WritMCP", targets: ["WritMCP"]),
         .executable(name: "writ", targets: ["writ"]),
     ],
     dependencies: [
@@ -28,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk.git", from: "0.12.1"),
     ],
     targets: [
         .target(
@@ -75,6 +77,20 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        .target(
+            name: "WritMCP",
+            dependencies: [
+                "Cedar",
+                "WritCore",
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "Logging", package: "swift-log"),
+                // The remote decider's client of `writ serve`.
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "writ",
             dependencies: [
@@ -83,6 +99,7 @@ let package = Package(
                 "WritCore",
                 "WritSQLite",
                 "WritHTTP",
+                "WritMCP",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -128,6 +145,12 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "WritMCPTests",
+            dependencies: ["WritMCP", "WritCore", .product(name: "MCP", package: "swift-sdk")],
+            exclude: ["Fixtures"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -551,6 +551,84 @@ enum OpenAPIDocument {
         }
       }
     },
+    "/v1/tools/callable": {
+      "post": {
+        "operationId": "callableTools",
+        "tags": [
+          "Checkpoints"
+        ],
+        "summary": "The tools an agent might call in its task, for an MCP gateway's listing",
+        "description": "Answers which of `tools` (ids `<server>___<tool>`) the agent of the task credential in `Writ-Task-Credential` might call inside its task: each tool's `call` decided without arguments (`context.input` absent), without charging the task or recording anything. A tool is listed when the task chain is open and the organisation's policies and every mandate each allow it, or deny it only for want of arguments (no forbid satisfied, a permit erred); approvable forbids alone also list it. Budgets are not checked. Without a credential, or with one that does not name a live task, `callable` is empty. More than 10,000 ids is 413. See docs/GATEWAY.md.",
+        "security": [
+          {
+            "apiKey": []
+          },
+          {}
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/XRequestID"
+          },
+          {
+            "name": "Writ-Task-Credential",
+            "in": "header",
+            "required": false,
+            "schema": {
+              "type": "string"
+            },
+            "description": "The agent's task credential."
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/CallableRequest"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The tools of the request the agent might call, in its order.",
+            "headers": {
+              "X-Request-ID": {
+                "$ref": "#/components/headers/X-Request-ID"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/CallableResponse"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "413": {
+            "$ref": "#/components/responses/ContentTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailable"
+          }
+        }
+      }
+    },
     "/v1/policies": {
       "get": {
         "operationId": "getPolicies",
@@ -4054,6 +4132,36 @@ enum OpenAPIDocument {
                   "cedar-compat"
                 ]
               }
+            }
+          }
+        }
+      },
+      "CallableRequest": {
+        "type": "object",
+        "required": [
+          "tools"
+        ],
+        "properties": {
+          "tools": {
+            "type": "array",
+            "maxItems": 10000,
+            "items": {
+              "type": "string"
+            },
+            "description": "Tool ids, `<server>___<tool>`."
+          }
+        }
+      },
+      "CallableResponse": {
+        "type": "object",
+        "required": [
+          "callable"
+        ],
+        "properties": {
+          "callable": {
+            "type": "array",
+            "items": {
+              "type": "string"
             }
           }
         }

@@ -11,12 +11,7 @@ extension WritServer {
     /// Records `events` before a response is sent; a failure is 503
     /// `audit_unavailable`, and the response is not sent.
     func record(_ events: [AuditEvent]) async throws(WritError) {
-        guard let audit, !events.isEmpty else { return }
-        do {
-            try await audit.record(events)
-        } catch {
-            throw WritError(.auditUnavailable, "the decision could not be recorded, so it is not answered: \(error.message)")
-        }
+        try await audit?.recordBeforeAnswering(events)
     }
 }
 

@@ -24,12 +24,9 @@ extension WritServer {
         do {
             _ = try MediaTypeCheck.require(["application/json"], in: request)
             let body = try await RequestBodyReader.read(request, context: context, limit: service.configuration.limits.maxBodyBytes)
-            let presented = request.headers[values: Self.taskCredentialHeader]
-            guard presented.count <= 1 else {
-                throw WritError(.invalidRequest, "send one Writ-Task-Credential header, not \(presented.count)")
-            }
+            let credential = try Self.presentedCredential(request)
             let outcome = try await service.authzen(
-                operation, body: body, taskCredential: presented.first, tasks: tasks, approvals: approvals,
+                operation, body: body, taskCredential: credential, tasks: tasks, approvals: approvals,
                 audit: decisionAudit(context))
             try await record(outcome.events)
             metrics.recordDecisions(operation, outcome.decisions, duration: ContinuousClock.now - started)

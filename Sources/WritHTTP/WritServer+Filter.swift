@@ -12,12 +12,9 @@ extension WritServer {
             Route(.post, "/v1/filter", scope: .decide) { request, context in
                 _ = try MediaTypeCheck.require(["application/json"], in: request)
                 let body = try await RequestBodyReader.read(request, context: context, limit: service.configuration.limits.maxBodyBytes)
-                let presented = request.headers[values: Self.taskCredentialHeader]
-                guard presented.count <= 1 else {
-                    throw WritError(.invalidRequest, "send one Writ-Task-Credential header, not \(presented.count)")
-                }
+                let credential = try Self.presentedCredential(request)
                 let outcome = try await service.filter(
-                    body: body, taskCredential: presented.first, tasks: tasks, approvals: approvals,
+                    body: body, taskCredential: credential, tasks: tasks, approvals: approvals,
                     audit: decisionAudit(context))
                 try await record(outcome.events)
                 return JSONResponse.make(bytes: outcome.body)

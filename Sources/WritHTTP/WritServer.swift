@@ -148,6 +148,7 @@ public struct WritServer: Sendable {
     func routes(address: BoundAddress) -> [Route] {
         var routes = authZENRoutes(address: address)
         routes += filterRoutes()
+        routes += callableRoutes()
         routes += taskRoutes()
         routes += approvalRoutes()
         routes += auditRoutes()

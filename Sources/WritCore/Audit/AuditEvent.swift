@@ -86,3 +86,17 @@ public struct AuditEvent: Sendable, Equatable {
 public protocol AuditSink: Sendable {
     func record(_ events: [AuditEvent]) async throws(WritError)
 }
+
+extension AuditSink {
+    /// Records the events of an answer before it is given (an HTTP response, a
+    /// gateway's forwarding of a call). A failure is `.auditUnavailable`: the answer
+    /// must not be given.
+    public func recordBeforeAnswering(_ events: [AuditEvent]) async throws(WritError) {
+        guard !events.isEmpty else { return }
+        do {
+            try await record(events)
+        } catch {
+            throw WritError(.auditUnavailable, "the decision could not be recorded, so it is not answered: \(error.message)")
+        }
+    }
+}

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import WritCore
 import WritHTTP
 
@@ -47,6 +48,30 @@ extension DataOptions {
             return "it contains a space or a control character"
         }
         return nil
+    }
+
+    /// The issuer and audience of task credentials: `publicURL` when given (recorded
+    /// in the data directory), else the recorded one, else `otherwise` (recorded); an
+    /// error when there is none of them.
+    func credentialIssuer(publicURL: String?, otherwise: String?, logger: Logger) throws -> String {
+        let recorded = try recordedIssuer()
+        if let publicURL {
+            if let problem = Self.issuerProblem(publicURL) {
+                throw InputError("--public-url `\(publicURL)` cannot be the credential issuer: \(problem)")
+            }
+            guard publicURL != recorded else { return publicURL }
+            if let recorded {
+                logger.notice("task credentials are now issued by \(publicURL), not \(recorded): earlier ones no longer verify")
+            }
+            try recordIssuer(publicURL)
+            return publicURL
+        }
+        if let recorded { return recorded }
+        guard let otherwise else {
+            throw InputError("`\(data)` records no credential issuer: pass --public-url, or start `writ serve --data \(data)` once")
+        }
+        try recordIssuer(otherwise)
+        return otherwise
     }
 
     /// The store's signing keys, oldest first; when none is active, one is generated

@@ -1,0 +1,69 @@
+import Foundation
+import WritCore
+
+/// Decisions made in process, on the same path as `POST /access/v1/evaluation` of
+/// `writ serve`: `DecisionService.authzen` inside the agent's task, approvals asked
+/// for, and every decision recorded in the audit log before it is answered.
+public struct EmbeddedDecider: GatewayDecider {
+    public let service: DecisionService
+    public let tasks: TaskService
+    public let approvals: ApprovalService?
+    /// Where decisions are recorded; nil records nothing (tests, `--audit off`).
+    public let audit: (any AuditSink)?
+    /// The actor audit records name for the gateway's decisions.
+    public let actor: String
+
+    public init(
+        service: DecisionService, tasks: TaskService, approvals: ApprovalService?, audit: (any AuditSink)?,
+        actor: String = "gateway"
+    ) {
+        self.service = service
+        self.tasks = tasks
+        self.approvals = approvals
+        self.audit = audit
+        self.actor = actor
+    }
+
+    public func decide(_ question: GatewayQuestion) async -> GatewayOutcome {
+        // The limit `writ serve` puts on an evaluation's body.
+        guard question.body.count <= service.configuration.limits.maxBodyBytes else { return .refused("too_large") }
+        do {
+            let outcome = try await service.authzen(
+                .evaluation, body: question.body, taskCredential: question.credential, tasks: tasks,
+                approvals: approvals, audit: audit == nil ? nil : DecisionAudit(actor: actor, requestID: nil))
+            try await audit?.recordBeforeAnswering(outcome.events)
+            return GatewayOutcome.reading(authzen: outcome.body)
+        } catch {
+            // A request Writ cannot read (too large, a number Cedar cannot hold …), no
+            // policy set, or an unrecorded decision: never an allow.
+            return .refused(error.code.rawValue)
+        }
+    }
+
+    public func callable(_ tools: [String], credential: String) async -> Set<String> {
+        Set(await tasks.callable(tools, credential: credential))
+    }
+}
+
+extension GatewayOutcome {
+    /// The outcome an AuthZEN evaluation response states; a response that cannot be
+    /// read is a deny.
+    static func reading(authzen body: [UInt8]) -> GatewayOutcome {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any],
+            let decision = object["decision"] as? Bool
+        else { return .refused("decision_unreadable") }
+        let context = object["context"] as? [String: Any] ?? [:]
+        let decisionID = context["decision_id"] as? String
+        if decision {
+            let obligations = (context["obligations"] as? [Any]).flatMap {
+                try? JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys])
+            }
+            return GatewayOutcome(decision: .allow, decisionID: decisionID, obligations: obligations.map { Array($0) })
+        }
+        let reason = context["reason"] as? String ?? (context["error"] != nil ? "invalid_request" : "policy_denied")
+        if reason == "approval_required", let approval = context["evaluation_id"] as? String {
+            return GatewayOutcome(decision: .ask, reason: reason, decisionID: decisionID, approvalID: approval)
+        }
+        return GatewayOutcome(decision: .deny, reason: reason, decisionID: decisionID)
+    }
+}

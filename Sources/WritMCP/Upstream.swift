@@ -1,0 +1,122 @@
+import Foundation
+import MCP
+
+/// Why an upstream could not answer.
+public struct UpstreamFailure: Error, Sendable, Equatable, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+}
+
+/// One upstream MCP server in a subprocess, reached with the SDK's client over its
+/// pipes. It is started on first use and, after it exits (a crash), started again on
+/// the next use; a call in flight when it exits fails with an `UpstreamFailure`.
+///
+/// The subprocess gets the gateway's environment without any `WRIT_*` variable, so
+/// it never sees the agent's task credential.
+actor Upstream {
+    let spec: UpstreamSpec
+    private let maxMessageBytes: Int
+    private var running: (process: Process, client: Client)?
+    /// What happened to the last process, for the next error message.
+    private var exit: String?
+
+    init(spec: UpstreamSpec, maxMessageBytes: Int) {
+        self.spec = spec
+        self.maxMessageBytes = maxMessageBytes
+    }
+
+    /// The upstream's tools, every page.
+    func tools() async throws(UpstreamFailure) -> [Tool] {
+        let client = try await started()
+        var tools: [Tool] = []
+        var cursor: String?
+        for _ in 0..<100 {
+            do {
+                let page = try await client.listTools(cursor: cursor)
+                tools += page.tools
+                guard let next = page.nextCursor, !next.isEmpty else { return tools }
+                cursor = next
+            } catch {
+                throw failure("could not list its tools", error)
+            }
+        }
+        return tools
+    }
+
+    /// Calls `tool` with `arguments`; the result as the upstream gave it.
+    func call(_ tool: String, arguments: [String: Value]?) async throws(UpstreamFailure) -> CallTool.Result {
+        let client = try await started()
+        do {
+            return try await client.send(CallTool.request(.init(name: tool, arguments: arguments))).value
+        } catch {
+            throw failure("failed during the call to `\(tool)`", error)
+        }
+    }
+
+    /// Stops the subprocess (when the gateway shuts down).
+    func stop() async {
+        guard let (process, client) = running else { return }
+        running = nil
+        await client.disconnect()
+        if process.isRunning { process.terminate() }
+    }
+
+    private func failure(_ what: String, _ error: any Error) -> UpstreamFailure {
+        let why = exit ?? (error as? MCPError).map { "\($0.code): \($0.localizedDescription)" } ?? "\(error)"
+        return UpstreamFailure(message: "upstream `\(spec.name)` \(what): \(why)")
+    }
+
+    /// The connected client, starting the subprocess first when none runs.
+    private func started() async throws(UpstreamFailure) -> Client {
+        if let running, running.process.isRunning { return running.client }
+        if let running { await running.client.disconnect() }
+        running = nil
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: spec.command.contains("/") ? spec.command : "/usr/bin/env")
+        process.arguments = spec.command.contains("/") ? spec.arguments : [spec.command] + spec.arguments
+        process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("WRIT_") }
+        let toChild = Pipe(), fromChild = Pipe()
+        process.standardInput = toChild
+        process.standardOutput = fromChild
+        process.standardError = FileHandle.standardError
+        let name = spec.name
+        process.terminationHandler = { [weak self] ended in
+            let status = ended.terminationStatus
+            let reason = ended.terminationReason == .uncaughtSignal ? "signal \(status)" : "exit status \(status)"
+            Task { await self?.exited("its process ended (\(reason))", process: ended) }
+        }
+        do {
+            try process.run()
+        } catch {
+            throw UpstreamFailure(message: "upstream `\(name)` could not be started (`\(spec.command)`): \(error)")
+        }
+        let transport = LineTransport(
+            input: fromChild.fileHandleForReading.fileDescriptor, output: toChild.fileHandleForWriting.fileDescriptor,
+            maxLineBytes: maxMessageBytes, answersOversized: false, label: "writ.upstream.\(name)",
+            owner: PipePair(toChild: toChild, fromChild: fromChild))
+        let client = Client(name: "writ-gateway", version: WritGateway.version)
+        running = (process, client)
+        exit = nil
+        do {
+            _ = try await client.connect(transport: transport)
+        } catch {
+            await stop()
+            throw failure("did not start MCP", error)
+        }
+        return client
+    }
+
+    /// The subprocess ended: its client is disconnected, failing the calls in flight.
+    private func exited(_ reason: String, process: Process) async {
+        guard let running, running.process === process else { return }
+        exit = reason
+        self.running = nil
+        await running.client.disconnect()
+    }
+}
+
+/// The two pipes of an upstream's process, kept open while its transport reads and writes them.
+private struct PipePair: @unchecked Sendable {
+    let toChild: Pipe
+    let fromChild: Pipe
+}

@@ -1,0 +1,66 @@
+import WritCore
+
+/// One upstream MCP server, as `--upstream NAME=COMMAND [ARGS…]` gives it: started as
+/// a subprocess speaking MCP over its standard input and output.
+public struct UpstreamSpec: Sendable, Equatable {
+    /// The name tools are namespaced by: `<name>___<tool>`.
+    public var name: String
+    /// The program (looked up on `PATH` when it has no `/`).
+    public var command: String
+    public var arguments: [String]
+
+    /// The separator between an upstream's name and its tool's name.
+    public static let separator = "___"
+
+    public init(name: String, command: String, arguments: [String]) {
+        self.name = name
+        self.command = command
+        self.arguments = arguments
+    }
+
+    /// Reads `NAME=COMMAND ARGS…`. NAME is 1 to 64 ASCII letters, digits, `-` and `_`,
+    /// without `___`. The command line is split at spaces; single or double quotes keep
+    /// spaces inside one argument (no other shell syntax).
+    public static func parse(_ text: String) throws(WritError) -> UpstreamSpec {
+        guard let equals = text.firstIndex(of: "=") else {
+            throw WritError(.invalidRequest, "--upstream `\(text)` is not NAME=COMMAND [ARGS…]")
+        }
+        let name = String(text[..<equals])
+        let allowed = name.unicodeScalars.allSatisfy {
+            $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "_")
+        }
+        guard (1...64).contains(name.count), allowed, !name.contains(separator) else {
+            throw WritError(
+                .invalidRequest,
+                "--upstream name `\(name)` must be 1 to 64 ASCII letters, digits, `-` and `_`, without `\(separator)`")
+        }
+        let words = try split(String(text[text.index(after: equals)...]))
+        guard let command = words.first else { throw WritError(.invalidRequest, "--upstream `\(name)` has no command") }
+        return UpstreamSpec(name: name, command: command, arguments: Array(words.dropFirst()))
+    }
+
+    private static func split(_ line: String) throws(WritError) -> [String] {
+        var words: [String] = []
+        var current = ""
+        var inWord = false
+        var quote: Character?
+        for character in line {
+            if let open = quote {
+                if character == open { quote = nil } else { current.append(character) }
+            } else if character == "'" || character == "\"" {
+                quote = character
+                inWord = true
+            } else if character == " " || character == "\t" {
+                if inWord { words.append(current) }
+                current = ""
+                inWord = false
+            } else {
+                current.append(character)
+                inWord = true
+            }
+        }
+        guard quote == nil else { throw WritError(.invalidRequest, "--upstream command `\(line)` has an unclosed quote") }
+        if inWord { words.append(current) }
+        return words
+    }
+}

@@ -1,0 +1,208 @@
+import Foundation
+import MCP
+
+/// `writ gateway`: an MCP server to the agent and an MCP client to each upstream
+/// server, deciding every tool call with Writ before it passes (docs/GATEWAY.md).
+///
+/// - `tools/list` gathers the upstreams' tools, names each `<upstream>___<tool>`, and
+///   answers only those the agent's task might allow (`GatewayDecider.callable`).
+/// - `tools/call` is the `call` checkpoint: action and resource `<upstream>___<tool>`,
+///   the arguments as `context.input`. An allow forwards the call and passes the
+///   upstream's result through; anything else is a JSON-RPC error (`GatewayRefusal`).
+/// - Every other request is refused (`method not found`): nothing passes unchecked.
+public final class WritGateway: Sendable {
+    /// The version the gateway reports to agents and upstreams.
+    public static let version = "0.1.0"
+
+    public struct Configuration: Sendable {
+        /// The longest a decision may take; past it the call is denied (`decision_timeout`).
+        public var decisionTimeout: Duration
+        /// The longest an upstream may take to answer a call or a listing.
+        public var upstreamTimeout: Duration
+        /// The longest message read from the agent or an upstream, in bytes.
+        public var maxMessageBytes: Int
+
+        public init(
+            decisionTimeout: Duration = .seconds(5), upstreamTimeout: Duration = .seconds(60),
+            maxMessageBytes: Int = 1 << 20
+        ) {
+            self.decisionTimeout = decisionTimeout
+            self.upstreamTimeout = upstreamTimeout
+            self.maxMessageBytes = maxMessageBytes
+        }
+    }
+
+    let decider: any GatewayDecider
+    let configuration: Configuration
+    let upstreams: [String: Upstream]
+    let upstreamOrder: [String]
+    /// The agent's task credential, and the agent it names; nil when none was given.
+    let credential: AgentCredential?
+
+    public init(
+        decider: any GatewayDecider, upstreams: [UpstreamSpec], credential: String?,
+        configuration: Configuration = Configuration()
+    ) {
+        self.decider = decider
+        self.configuration = configuration
+        self.upstreamOrder = upstreams.map(\.name)
+        self.upstreams = Dictionary(
+            upstreams.map { ($0.name, Upstream(spec: $0, maxMessageBytes: configuration.maxMessageBytes)) },
+            uniquingKeysWith: { first, _ in first })
+        self.credential = credential.map(AgentCredential.init)
+    }
+
+    /// Serves the agent on standard input and output until it closes its input, then
+    /// stops the upstreams.
+    public func runOnStandardIO() async throws {
+        let transport = LineTransport(
+            input: STDIN_FILENO, output: STDOUT_FILENO, maxLineBytes: configuration.maxMessageBytes,
+            answersOversized: true, label: "writ.gateway.agent")
+        let server = Server(
+            name: "writ-gateway", version: Self.version, capabilities: .init(tools: .init(listChanged: false)))
+        await server.withMethodHandler(ListTools.self) { [self] _ in
+            ListTools.Result(tools: await listing())
+        }
+        await server.withMethodHandler(CallTool.self) { [self] parameters in
+            try await call(parameters)
+        }
+        try await server.start(transport: transport)
+        await server.waitUntilCompleted()
+        // End of input: answer the calls in flight, then stop the upstreams.
+        await transport.settled(within: configuration.decisionTimeout + configuration.upstreamTimeout)
+        for name in upstreamOrder { await upstreams[name]?.stop() }
+    }
+
+    // MARK: - tools/list
+
+    /// Every upstream's tools, namespaced, that the agent might call in its task.
+    func listing() async -> [Tool] {
+        guard let credential, credential.agent != nil else { return [] }
+        var tools: [Tool] = []
+        for name in upstreamOrder {
+            guard let upstream = upstreams[name] else { continue }
+            let listed = await Deadline.run(
+                within: configuration.upstreamTimeout,
+                late: { Result<[Tool], UpstreamFailure>.failure(UpstreamFailure(message: "upstream `\(name)` did not list its tools in time")) }
+            ) {
+                do throws(UpstreamFailure) { return .success(try await upstream.tools()) } catch { return .failure(error) }
+            }
+            switch listed {
+            case .success(let found): tools += found.map { Self.namespaced($0, upstream: name) }
+            case .failure(let failure): Self.log("tools/list: \(failure.message); its tools are not listed")
+            }
+        }
+        let callable = await decider.callable(tools.map(\.name), credential: credential.token)
+        return tools.filter { callable.contains($0.name) }
+    }
+
+    static func namespaced(_ tool: Tool, upstream: String) -> Tool {
+        Tool(
+            name: upstream + UpstreamSpec.separator + tool.name, title: tool.title, description: tool.description,
+            inputSchema: tool.inputSchema, annotations: tool.annotations, outputSchema: tool.outputSchema,
+            icons: tool.icons, _meta: tool._meta)
+    }
+
+    // MARK: - tools/call
+
+    func call(_ parameters: CallTool.Parameters) async throws -> CallTool.Result {
+        let name = parameters.name
+        let outcome = await decide(name, arguments: parameters.arguments)
+        switch outcome.decision {
+        case .deny, .ask: throw GatewayRefusal.denied(outcome, tool: name)
+        case .allow: break
+        }
+        guard outcome.obligations == nil else {
+            // The call checkpoint has no output to redact; an obligation the gateway
+            // cannot apply makes the allow a deny (AuthZEN Obligations Profile).
+            throw GatewayRefusal.denied(
+                GatewayOutcome(decision: .deny, reason: "obligations_unsupported", decisionID: outcome.decisionID), tool: name)
+        }
+        guard let (upstream, tool) = route(name) else {
+            throw GatewayRefusal.unknownTool(name)
+        }
+        let arguments = parameters.arguments
+        let result = await Deadline.run(
+            within: configuration.upstreamTimeout,
+            late: {
+                Result<CallTool.Result, UpstreamFailure>.failure(UpstreamFailure(
+                    message: "upstream `\(upstream.spec.name)` did not answer the call to `\(tool)` in time"))
+            }
+        ) {
+            do throws(UpstreamFailure) {
+                return .success(try await upstream.call(tool, arguments: arguments))
+            } catch {
+                return .failure(error)
+            }
+        }
+        switch result {
+        case .success(let answer): return answer
+        case .failure(let failure): throw GatewayRefusal.upstream(failure)
+        }
+    }
+
+    /// The decision on calling `name` with `arguments`, within the decision timeout.
+    func decide(_ name: String, arguments: [String: Value]?) async -> GatewayOutcome {
+        guard let credential else { return .refused("no_task") }
+        guard let agent = credential.agent else { return .refused("no_task") }
+        let body: [UInt8]
+        do {
+            body = try Self.evaluation(agent: agent, tool: name, arguments: arguments ?? [:])
+        } catch {
+            return .refused("invalid_request")
+        }
+        guard body.count <= configuration.maxMessageBytes else { return .refused("too_large") }
+        let question = GatewayQuestion(body: body, credential: credential.token)
+        let decider = self.decider
+        return await Deadline.run(within: configuration.decisionTimeout, late: { .refused("decision_timeout") }) {
+            await decider.decide(question)
+        }
+    }
+
+    /// The AuthZEN evaluation of the `call` checkpoint (docs/CHECKPOINTS.md).
+    static func evaluation(agent: String, tool: String, arguments: [String: Value]) throws -> [UInt8] {
+        let request: Value = [
+            "subject": ["type": "agent", "id": .string(agent)],
+            "action": ["name": .string(tool)],
+            "resource": ["type": "tool", "id": .string(tool)],
+            "context": ["input": .object(arguments)],
+        ]
+        return Array(try JSONEncoder().encode(request))
+    }
+
+    /// The upstream and its own tool name for a namespaced tool name.
+    func route(_ name: String) -> (Upstream, String)? {
+        guard let separator = name.range(of: UpstreamSpec.separator) else { return nil }
+        let tool = String(name[separator.upperBound...])
+        guard !tool.isEmpty, let upstream = upstreams[String(name[..<separator.lowerBound])] else { return nil }
+        return (upstream, tool)
+    }
+
+    static func log(_ line: String) {
+        FileHandle.standardError.write(Data("writ gateway: \(line)\n".utf8))
+    }
+}
+
+/// The agent's task credential, and the agent it names (its `sub` claim, read without
+/// verifying: the decider verifies the credential and that it names this agent).
+struct AgentCredential: Sendable {
+    let token: String
+    let agent: String?
+
+    init(_ token: String) {
+        self.token = token
+        self.agent = Self.subject(of: token)
+    }
+
+    private static func subject(of token: String) -> String? {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[1].utf8.count <= 16_384 else { return nil }
+        var base64 = parts[1].replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
+        guard let data = Data(base64Encoded: base64),
+            let claims = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let subject = claims["sub"] as? String, !subject.isEmpty
+        else { return nil }
+        return subject
+    }
+}

@@ -1,0 +1,47 @@
+"""The agent side of the gateway tests: the official Python MCP client.
+
+`python3 agent.py STEPS_JSON -- COMMAND ARGS...` starts COMMAND (the gateway) over
+stdio with the environment variables named in $AGENT_PASS_ENV passed on, runs each
+step and prints one JSON line per step:
+
+- {"op": "list"} -> {"tools": [names]}
+- {"op": "call", "name": N, "arguments": {...}} -> {"text": [...], "structured": ..., "isError": bool}
+  or {"error": {"code": C, "message": M}}
+"""
+import asyncio
+import json
+import os
+import sys
+
+from mcp import ClientSession, StdioServerParameters
+from mcp.client.stdio import stdio_client
+from mcp.shared.exceptions import MCPError
+
+
+async def main() -> None:
+    steps = json.loads(sys.argv[1])
+    command = sys.argv[sys.argv.index("--") + 1 :]
+    passed = [n for n in os.environ.get("AGENT_PASS_ENV", "").split(",") if n]
+    env = {n: os.environ[n] for n in passed if n in os.environ}
+    params = StdioServerParameters(command=command[0], args=command[1:], env=env)
+    async with stdio_client(params) as (read, write):
+        async with ClientSession(read, write) as session:
+            await session.initialize()
+            for step in steps:
+                if step["op"] == "list":
+                    result = await session.list_tools()
+                    out = {"tools": [t.name for t in result.tools]}
+                else:
+                    try:
+                        result = await session.call_tool(step["name"], step.get("arguments", {}))
+                        out = {
+                            "text": [c.text for c in result.content if getattr(c, "type", "") == "text"],
+                            "structured": result.structured_content,
+                            "isError": bool(result.is_error),
+                        }
+                    except MCPError as error:
+                        out = {"error": {"code": error.error.code, "message": error.error.message}}
+                print(json.dumps(out), flush=True)
+
+
+asyncio.run(main())

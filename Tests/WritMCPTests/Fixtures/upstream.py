@@ -1,0 +1,67 @@
+"""A small upstream MCP server for the gateway tests: `python3 upstream.py NAME`.
+
+Its tools depend on NAME; `docs` and `tickets` both have a `lookup` tool, so the
+gateway must keep them apart. It prints what it sees of the WRIT_* environment on
+`env_seen`, so a test can check the task credential never reaches it.
+"""
+import os
+import sys
+
+from mcp.server.mcpserver import MCPServer
+
+name = sys.argv[1]
+server = MCPServer(name)
+
+
+@server.tool()
+def lookup(key: str) -> str:
+    """Look a key up."""
+    return f"{name} lookup {key}"
+
+
+@server.tool()
+def env_seen() -> str:
+    """The WRIT_* variables this server was started with."""
+    return ",".join(sorted(k for k in os.environ if k.startswith("WRIT_"))) or "none"
+
+
+if name == "docs":
+
+    @server.tool()
+    def search(query: str) -> str:
+        """Search the docs."""
+        return f"docs found {query}"
+
+    @server.tool()
+    def admin(command: str) -> str:
+        """Administer the docs."""
+        return f"ran {command}"
+
+elif name == "tickets":
+
+    @server.tool()
+    def read(ticket: int) -> str:
+        """Read a ticket."""
+        return f"ticket {ticket} is open"
+
+    @server.tool()
+    def delete(ticket: int) -> str:
+        """Delete a ticket."""
+        return f"deleted {ticket}"
+
+elif name == "flaky":
+
+    @server.tool()
+    def crash() -> str:
+        """Exit in the middle of the call."""
+        sys.stdout.flush()
+        os._exit(3)
+
+    @server.tool()
+    def echo(text: str) -> str:
+        """Echo the text."""
+        return f"echo {text}"
+
+
+if __name__ == "__main__":
+    server.run("stdio")
