@@ -20,19 +20,8 @@ struct InventoryApprove: AsyncParsableCommand {
     @OptionGroup var data: DataOptions
 
     func run() async throws {
-        let uid: EntityUID
-        let owner: EntityUID
-        do {
-            uid = try PolicyParser.parseEntityUID(tool)
-            owner = try PolicyParser.parseEntityUID(by)
-        } catch {
-            printError("\(error)")
-            throw WritExit.badInput
-        }
-        guard owner.type == BaseSchema.userType else {
-            printError("--by is \(owner); the owner approving is a `Writ::User`")
-            throw WritExit.badInput
-        }
+        let uid = try InventoryCommand.uid(tool, "TOOL")
+        let owner = try InventoryCommand.uid(by, "--by", type: BaseSchema.userType)
         let item = try await data.withInventory("approve \(uid)") { inventory throws(WritError) in
             try await inventory.approve(uid, hash: hash, by: owner.id, actor: DataOptions.localActor)
         }
