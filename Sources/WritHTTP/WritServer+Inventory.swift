@@ -1,4 +1,5 @@
 import Cedar
+import Foundation
 import Hummingbird
 import WritCore
 
@@ -77,8 +78,12 @@ extension WritServer {
 
     /// The uid a path names: its kind (`tool`, `agent` …) and id.
     private func inventoryUID(_ context: WritRequestContext) throws(WritError) -> EntityUID {
-        guard let type = context.parameters.get("kind"), let id = context.parameters.get("id"), !id.isEmpty else {
+        guard let type = context.parameters.get("kind"), let encoded = context.parameters.get("id"), !encoded.isEmpty else {
             throw WritError(.invalidRequest, "the path names no inventory item")
+        }
+        // Ids are any string: the path carries them percent-encoded.
+        guard let id = encoded.removingPercentEncoding, !id.isEmpty else {
+            throw WritError(.invalidRequest, "the item id `\(encoded.boundedForMessage)` is not percent-encoded UTF-8")
         }
         guard let kind = InventoryItem.Kind(rawValue: type) else {
             let kinds = InventoryItem.Kind.allCases.map(\.rawValue).joined(separator: ", ")

@@ -129,4 +129,25 @@ import WritHTTP
             #expect(reply.status == 400)
         }
     }
+
+    @Test func aDocumentOverTheDocumentLimitIs413() async throws {
+        var limits = RequestLimits()
+        limits.maxDocumentBytes = 4096
+        let server = TestServer(auth: .off, limits: limits, example: "agent-demo")
+        let reply = try await server.run { client in
+            try await client.send(.put, "/v1/inventory", json: Self.document + String(repeating: " ", count: 4096))
+        }
+        #expect(reply.status == 413)
+    }
+
+    @Test func anIDWithASpaceIsReadPercentEncoded() async throws {
+        try await Self.server.run { client in
+            let keys = try await Keys(client)
+            let document = #"{"version": 1, "items": [{"uid": "Writ::Agent::\"night bot\"", "owner": "Writ::User::\"ops\""}]}"#
+            #expect(try await client.send(.put, "/v1/inventory", json: document, key: keys.manage).status == 200)
+            let one = try await client.send(.get, "/v1/inventory/agent/night%20bot", key: keys.manage)
+            #expect(one.status == 200)
+            #expect(one.object["uid"] as? String == #"Writ::Agent::"night bot""#)
+        }
+    }
 }

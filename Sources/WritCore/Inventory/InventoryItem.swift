@@ -62,10 +62,22 @@ public struct InventoryItem: Sendable, Equatable {
     /// (a Dataset's `readers`, a Destination's `kind` and `internal`).
     package var attributes: JSONObject
 
+    /// An item; `pinnedHash` defaults to the definition's hash. Nothing is checked
+    /// here: `InventoryDocument(items:)` checks items as a read document's are.
+    public init(
+        uid: EntityUID, owner: String, description: String? = nil, labels: Set<String> = [], parents: [EntityUID] = [],
+        outputLabels: Set<String>? = nil, definition: ToolDefinition? = nil, pinnedHash: String? = nil,
+        state: State = .active
+    ) {
+        self.init(
+            uid: uid, owner: owner, description: description, labels: labels, parents: parents, outputLabels: outputLabels,
+            definition: definition, pinnedHash: pinnedHash, state: state, attributes: JSONObject())
+    }
+
     package init(
         uid: EntityUID, owner: String, description: String? = nil, labels: Set<String> = [], parents: [EntityUID] = [],
         outputLabels: Set<String>? = nil, definition: ToolDefinition? = nil, pinnedHash: String? = nil,
-        state: State = .active, attributes: JSONObject = JSONObject()
+        state: State = .active, attributes: JSONObject
     ) {
         self.uid = uid
         self.owner = owner
