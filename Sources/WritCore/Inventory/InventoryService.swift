@@ -82,13 +82,10 @@ public actor InventoryService {
     /// quarantine by itself.
     public func apply(_ document: InventoryDocument, actor: String) async throws(WritError) -> Application {
         let time = now()
-        let outcome = try await decisions.changeInventory { engine, current, revision throws(WritError) -> (InventoryWrite, Application)? in
-            let plan = Self.plan(document, current: current, engine: engine, revision: revision)
-            return plan.write.map { ($0, plan.application) }
+        let outcome = try await decisions.changeInventory { engine, current, revision throws(WritError) -> (InventoryWrite?, Application) in
+            Self.plan(document, current: current, engine: engine, revision: revision)
         }
-        guard let outcome else {
-            return Self.plan(document, current: try await items(), engine: try decisions.engine(), revision: try await revision()).application
-        }
+        guard outcome.written else { return outcome.result }
         var application = outcome.result
         application.revision = outcome.revision
         try await AuditRecorder.record(audit, [AuditEvent.lifecycle(.inventoryChanged, time: time, actor: actor, details: [
@@ -167,14 +164,14 @@ public actor InventoryService {
         let time = now()
         let key = StoredEntityKey(type: tool.type.name, id: tool.id)
         let hash = definition.hash
-        let outcome = try await decisions.changeInventory { _, current, _ throws(WritError) -> (InventoryWrite, (Observation, InventoryItem))? in
+        let outcome = try await decisions.changeInventory { _, current, _ throws(WritError) -> (InventoryWrite?, (Observation, InventoryItem)) in
             guard var item = current.first(where: { $0.key == key }), item.kind == .tool else {
                 throw WritError(.notFound, "\(tool) is not a registered tool")
             }
             let pinned = item.pinnedHash.map { $0.scalarsEqual(hash) } ?? false
             switch item.state {
-            case .active where pinned: return nil
-            case .quarantined(let pending, _) where !pinned && pending.hash.scalarsEqual(hash): return nil
+            case .active where pinned: return (nil, (.unchanged, item))
+            case .quarantined(let pending, _) where !pinned && pending.hash.scalarsEqual(hash): return (nil, (.unchanged, item))
             case .quarantined where pinned:
                 item.state = .active
                 return (InventoryWrite(items: [item]), (.restored, item))
@@ -183,8 +180,8 @@ public actor InventoryService {
                 return (InventoryWrite(items: [item]), (.quarantined, item))
             }
         }
-        guard let outcome else { return .unchanged }
         let (observation, item) = outcome.result
+        guard outcome.written else { return observation }
         try await AuditRecorder.record(audit, [AuditEvent.lifecycle(
             .inventoryToolChanged, time: time, actor: actor, user: item.owner, resource: tool.description, details: [
                 (key: "state", value: .string(observation == .quarantined ? "quarantined" : "active")),
@@ -201,7 +198,7 @@ public actor InventoryService {
     public func approve(_ tool: EntityUID, hash: String? = nil, by owner: String, actor: String) async throws(WritError) -> InventoryItem {
         let time = now()
         let key = StoredEntityKey(type: tool.type.name, id: tool.id)
-        let outcome = try await decisions.changeInventory { engine, current, _ throws(WritError) -> (InventoryWrite, (InventoryItem, String?))? in
+        let outcome = try await decisions.changeInventory { engine, current, _ throws(WritError) -> (InventoryWrite?, (InventoryItem, String?)) in
             guard var item = current.first(where: { $0.key == key }), item.kind == .tool else {
                 throw WritError(.notFound, "\(tool) is not a registered tool")
             }
@@ -223,7 +220,6 @@ public actor InventoryService {
             let entity = InventoryProjection.entity(item, schema: engine.schema)
             return (InventoryWrite(items: [item], entities: [entity]), (item, previous))
         }
-        guard let outcome else { throw WritError(.corruptState, "approving \(tool) changed nothing") }
         let (item, previous) = outcome.result
         try await AuditRecorder.record(audit, [AuditEvent.lifecycle(
             .inventoryToolApproved, time: time, actor: actor, user: owner, resource: tool.description, details: [
