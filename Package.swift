@@ -29,7 +29,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        // YAML inventory files (`writ inventory apply`); used by the `writ` target only.
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        // Listing an MCP server's tools (`writ inventory import --mcp`); used by the `writ` target only.
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk.git", from: "0.12.1"),
+        // Already in the graph through swift-sdk: its stdio transport takes `FileDescriptor`s.
+        .package(url: "https://github.com/apple/swift-system.git", from: "1.6.0"),
     ],
     targets: [
         .target(
@@ -108,6 +113,9 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ],
             swiftSettings: strictSettings
         ),

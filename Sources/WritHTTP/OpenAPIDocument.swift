@@ -44,6 +44,10 @@ enum OpenAPIDocument {
     {
       "name": "Audit",
       "description": "The tamper-evident audit log (docs/AUDIT.md)."
+    },
+    {
+      "name": "Inventory",
+      "description": "What agents can reach, each with an owner; tools pinned by the hash of their definition (docs/INVENTORY.md)."
     }
   ],
   "paths": {
@@ -2414,6 +2418,9 @@ enum OpenAPIDocument {
                 "policies.changed",
                 "schema.changed",
                 "entities.changed",
+                "inventory.changed",
+                "inventory.tool_changed",
+                "inventory.tool_approved",
                 "key.created",
                 "key.revoked",
                 "key.rotated",
@@ -2502,6 +2509,297 @@ enum OpenAPIDocument {
           },
           "403": {
             "$ref": "#/components/responses/Forbidden"
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailable"
+          }
+        }
+      }
+    },
+    "/v1/inventory": {
+      "get": {
+        "operationId": "getInventory",
+        "tags": [
+          "Inventory"
+        ],
+        "summary": "The inventory",
+        "description": "Every registered item, ordered by entity type then id, with its state, and the inventory revision. Needs the `manage` scope.",
+        "security": [
+          {
+            "apiKey": []
+          },
+          {}
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/XRequestID"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The inventory.",
+            "headers": {
+              "X-Request-ID": {
+                "$ref": "#/components/headers/X-Request-ID"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Inventory"
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailable"
+          }
+        }
+      },
+      "put": {
+        "operationId": "applyInventory",
+        "tags": [
+          "Inventory"
+        ],
+        "summary": "Apply an inventory document",
+        "description": "Makes the document the whole inventory: its items are stored and projected into the entity store as their Cedar entities; items no longer listed are removed with their entities. All or none: a document that does not read, or whose entities do not conform to the schema, changes nothing. A quarantined tool stays quarantined unless the document pins its pending hash. Needs the `manage` scope.",
+        "security": [
+          {
+            "apiKey": []
+          },
+          {}
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/XRequestID"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/InventoryDocument"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "What the apply changed.",
+            "headers": {
+              "X-Request-ID": {
+                "$ref": "#/components/headers/X-Request-ID"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/InventoryApplication"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          },
+          "413": {
+            "$ref": "#/components/responses/ContentTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "422": {
+            "$ref": "#/components/responses/UnprocessableContent"
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailable"
+          }
+        }
+      }
+    },
+    "/v1/inventory/{kind}/{id}": {
+      "get": {
+        "operationId": "getInventoryItem",
+        "tags": [
+          "Inventory"
+        ],
+        "summary": "One inventory item",
+        "description": "The item registering the entity, with its state. Needs the `manage` scope.",
+        "security": [
+          {
+            "apiKey": []
+          },
+          {}
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/XRequestID"
+          },
+          {
+            "name": "kind",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "enum": [
+                "agent",
+                "server",
+                "tool",
+                "prompt",
+                "dataset",
+                "destination"
+              ]
+            },
+            "description": "The item's kind: its entity type `Writ::Agent`, `Writ::McpServer`, `Writ::Tool`, `Writ::Prompt`, `Writ::Dataset` or `Writ::Destination`."
+          },
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            },
+            "description": "The entity id (percent-encoded)."
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The item.",
+            "headers": {
+              "X-Request-ID": {
+                "$ref": "#/components/headers/X-Request-ID"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/InventoryItem"
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailable"
+          }
+        }
+      }
+    },
+    "/v1/inventory/{kind}/{id}/approve": {
+      "post": {
+        "operationId": "approveInventoryTool",
+        "tags": [
+          "Inventory"
+        ],
+        "summary": "Approve a changed tool definition",
+        "description": "The tool's owner (`by`) pins its pending definition and makes it active again; `hash`, when given, must be the pending definition's hash (409 otherwise, the definition changed again). 403 when `by` is not the owner; 409 when the tool is not quarantined. Needs the `approve` or `manage` scope.",
+        "security": [
+          {
+            "apiKey": []
+          },
+          {}
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/XRequestID"
+          },
+          {
+            "name": "kind",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "enum": [
+                "agent",
+                "server",
+                "tool",
+                "prompt",
+                "dataset",
+                "destination"
+              ]
+            },
+            "description": "The item's kind: its entity type `Writ::Agent`, `Writ::McpServer`, `Writ::Tool`, `Writ::Prompt`, `Writ::Dataset` or `Writ::Destination`."
+          },
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            },
+            "description": "The entity id (percent-encoded)."
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/InventoryApproval"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The item, active with its new pinned hash.",
+            "headers": {
+              "X-Request-ID": {
+                "$ref": "#/components/headers/X-Request-ID"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/InventoryItem"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          },
+          "413": {
+            "$ref": "#/components/responses/ContentTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
           },
           "503": {
             "$ref": "#/components/responses/ServiceUnavailable"
@@ -4249,6 +4547,203 @@ enum OpenAPIDocument {
             "description": "SHA-256 of the record, lowercase hex (docs/AUDIT.md)."
           }
         }
+      },
+      "InventoryItem": {
+        "type": "object",
+        "required": [
+          "uid",
+          "owner"
+        ],
+        "description": "One registration (docs/INVENTORY.md). `state`, `pending` and `since` are set by Writ; a document that carries them is applied without them.",
+        "properties": {
+          "uid": {
+            "type": "string",
+            "description": "A Cedar entity uid, `Writ::Tool::\"mail___send_email\"`."
+          },
+          "owner": {
+            "type": "string",
+            "description": "The owner, a `Writ::User` uid."
+          },
+          "description": {
+            "type": "string"
+          },
+          "labels": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "parents": {
+            "type": "array",
+            "items": {
+              "type": "string",
+              "description": "A Cedar entity uid, `Writ::Tool::\"mail___send_email\"`."
+            }
+          },
+          "outputLabels": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "definition": {
+            "type": "object",
+            "required": [
+              "name",
+              "inputSchema"
+            ],
+            "properties": {
+              "name": {
+                "type": "string"
+              },
+              "description": {
+                "type": "string"
+              },
+              "inputSchema": {
+                "type": "object",
+                "description": "The JSON Schema of the tool's arguments."
+              },
+              "hash": {
+                "type": "string",
+                "description": "For a pending definition: its hash."
+              }
+            },
+            "additionalProperties": false
+          },
+          "hash": {
+            "type": "string",
+            "pattern": "^sha256:[0-9a-f]{64}$",
+            "description": "A tool's pinned definition hash."
+          },
+          "attributes": {
+            "type": "object",
+            "description": "Further Cedar attributes of the entity, in Cedar entity JSON value form."
+          },
+          "state": {
+            "type": "string",
+            "enum": [
+              "active",
+              "quarantined"
+            ]
+          },
+          "pending": {
+            "type": "object",
+            "required": [
+              "name",
+              "inputSchema"
+            ],
+            "properties": {
+              "name": {
+                "type": "string"
+              },
+              "description": {
+                "type": "string"
+              },
+              "inputSchema": {
+                "type": "object",
+                "description": "The JSON Schema of the tool's arguments."
+              },
+              "hash": {
+                "type": "string",
+                "description": "For a pending definition: its hash."
+              }
+            },
+            "additionalProperties": false
+          },
+          "since": {
+            "type": "integer",
+            "description": "Unix seconds: when the pending definition was first seen."
+          }
+        },
+        "additionalProperties": false
+      },
+      "InventoryDocument": {
+        "type": "object",
+        "required": [
+          "version",
+          "items"
+        ],
+        "properties": {
+          "version": {
+            "type": "integer",
+            "enum": [
+              1
+            ]
+          },
+          "items": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/InventoryItem"
+            }
+          }
+        },
+        "additionalProperties": false
+      },
+      "Inventory": {
+        "type": "object",
+        "required": [
+          "version",
+          "revision",
+          "items"
+        ],
+        "properties": {
+          "version": {
+            "type": "integer"
+          },
+          "revision": {
+            "type": "integer"
+          },
+          "items": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/InventoryItem"
+            }
+          }
+        }
+      },
+      "InventoryApplication": {
+        "type": "object",
+        "required": [
+          "revision",
+          "added",
+          "changed",
+          "removed",
+          "unchanged"
+        ],
+        "properties": {
+          "revision": {
+            "type": "integer"
+          },
+          "added": {
+            "type": "integer"
+          },
+          "changed": {
+            "type": "integer"
+          },
+          "removed": {
+            "type": "integer"
+          },
+          "unchanged": {
+            "type": "integer"
+          }
+        }
+      },
+      "InventoryApproval": {
+        "type": "object",
+        "required": [
+          "by"
+        ],
+        "properties": {
+          "by": {
+            "type": "string",
+            "description": "The approving owner, a `Writ::User` uid."
+          },
+          "hash": {
+            "type": "string",
+            "description": "The pending hash the owner looked at."
+          }
+        },
+        "additionalProperties": false
       }
     }
   }

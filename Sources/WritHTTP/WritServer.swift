@@ -65,6 +65,8 @@ public struct WritServer: Sendable {
     public let credentials: CredentialKeyRing?
     /// The approvals people decide (`/v1/approvals`) and AuthZEN decisions ask for.
     public let approvals: ApprovalService
+    /// The inventory `/v1/inventory` reads and changes.
+    public let inventory: InventoryService
     public let configuration: Configuration
     /// Where decisions and the server's start and stop are recorded; nil records
     /// nothing (auditing off, for library users and tests that do not want it). With
@@ -80,15 +82,17 @@ public struct WritServer: Sendable {
     /// tasks and approvals recorded) while the application runs.
     public static let expiryInterval: Duration = .seconds(5)
 
-    /// A server over `service`; `approvals` defaults to approvals kept in the service's
-    /// store, recording to `audit`.
+    /// A server over `service`; `approvals` and `inventory` default to ones kept in the
+    /// service's store, recording to `audit`.
     public init(
         service: DecisionService, tasks: TaskService? = nil, credentials: CredentialKeyRing? = nil,
-        approvals: ApprovalService? = nil, configuration: Configuration = Configuration(), audit: (any AuditSink)? = nil
+        approvals: ApprovalService? = nil, inventory: InventoryService? = nil, configuration: Configuration = Configuration(),
+        audit: (any AuditSink)? = nil
     ) {
         self.service = service
         self.audit = audit
         self.approvals = approvals ?? ApprovalService(store: service.store, audit: audit)
+        self.inventory = inventory ?? InventoryService(decisions: service, audit: audit)
         self.tasks = tasks
         self.credentials = credentials
         self.configuration = configuration
@@ -155,6 +159,7 @@ public struct WritServer: Sendable {
         routes += policyRoutes()
         routes += schemaRoutes()
         routes += entityRoutes()
+        routes += inventoryRoutes()
         routes += operationRoutes()
         return routes
     }

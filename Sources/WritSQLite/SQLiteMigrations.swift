@@ -14,10 +14,10 @@ enum SQLiteMigrations {
     static let applicationID: Int32 = 0x5772_6974
 
     /// The newest store format this build writes and reads (`PRAGMA user_version`).
-    static let formatVersion = 5
+    static let formatVersion = 6
 
     /// The tables a current database must have.
-    static let tables = ["policy_set_version", "entity", "counter", "api_key", "task", "signing_key", "approval", "audit_record", "audit_checkpoint"]
+    static let tables = ["policy_set_version", "entity", "counter", "api_key", "task", "signing_key", "approval", "audit_record", "audit_checkpoint", "inventory_item"]
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -154,6 +154,20 @@ enum SQLiteMigrations {
                     signature BLOB NOT NULL
                 ) STRICT;
                 PRAGMA user_version = 5;
+                """)
+        }
+        // The inventory: each item as JSON (docs/INVENTORY.md), keyed by its entity uid,
+        // with a revision every change advances.
+        migrator.registerMigration("v6-inventory") { db in
+            try db.execute(sql: """
+                CREATE TABLE inventory_item (
+                    type BLOB NOT NULL,
+                    id BLOB NOT NULL,
+                    json BLOB NOT NULL,
+                    PRIMARY KEY (type, id)
+                ) STRICT, WITHOUT ROWID;
+                INSERT INTO counter (name, value) VALUES ('inventory_revision', 0);
+                PRAGMA user_version = 6;
                 """)
         }
         return migrator

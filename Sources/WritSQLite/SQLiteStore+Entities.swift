@@ -55,7 +55,7 @@ extension SQLiteStore {
         }
     }
 
-    private static func insert(_ entities: [StoredEntity], _ db: Database) throws {
+    static func insert(_ entities: [StoredEntity], _ db: Database) throws {
         let statement = try db.cachedStatement(sql: "INSERT OR REPLACE INTO entity (type, id, json) VALUES (?, ?, ?)")
         for entity in entities {
             try statement.execute(arguments: [
@@ -64,7 +64,7 @@ extension SQLiteStore {
         }
     }
 
-    private static func bumpRevision(_ db: Database) throws {
+    static func bumpRevision(_ db: Database) throws {
         try db.execute(sql: "UPDATE counter SET value = value + 1 WHERE name = 'entity_revision'")
         guard db.changesCount == 1 else {
             throw WritError(.corruptState, "the store has no entity revision to advance")

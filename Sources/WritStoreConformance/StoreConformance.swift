@@ -12,7 +12,7 @@ import WritCore
 public enum StoreConformance {
     /// Every case, whatever it requires.
     public static let all: [StoreConformanceCase] =
-        policies + policyHistory + entities + entityRevisions + apiKeys + tasks + taskClosing + taskLabels + signingKeys + approvals + audit
+        policies + policyHistory + entities + entityRevisions + apiKeys + tasks + taskClosing + taskLabels + signingKeys + approvals + audit + inventory
         + durability
 
     /// The cases a store with `capabilities` must pass.

@@ -17,7 +17,7 @@ enum AuditFixtures {
             audit: audit)
         _ = try await service.bootstrap(
             PolicySetDraft(files: [SourceFile(name: "org.cedar", text: policies)], schema: TaskFixtures.schema, author: "test"),
-            entities: Array(TaskFixtures.toolEntities.utf8))
+            entities: Array(try TaskFixtures.registering(TaskFixtures.toolEntities).utf8))
         return service
     }
 

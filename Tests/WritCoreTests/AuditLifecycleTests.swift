@@ -123,7 +123,7 @@ import WritCore
             Array(#"[{"uid": {"type": "Writ::User", "id": "carol"}, "attrs": {}, "parents": []}]"#.utf8), author: "a")
         let event = try #require(await sink.events(.entitiesChanged).first)
         #expect(event.actor == "a")
-        #expect(event.detailsText == #"{"operation":"upsert","count":1,"stored":4}"#)
+        #expect(event.detailsText == #"{"operation":"upsert","count":1,"stored":15}"#)
     }
 
     @Test func aPolicyChangeWhoseRecordFailsIsAnErrorButInForce() async throws {

@@ -145,7 +145,7 @@ import WritCore
         let decisions = DecisionService(store: MemoryStore(), configuration: DecisionService.Configuration(authzen: Self.mapping))
         let loaded = try await decisions.bootstrap(
             PolicySetDraft(files: [SourceFile(name: "org.cedar", text: Self.policies)], schema: TaskFixtures.schema, author: "test"),
-            entities: Array(json.utf8))
+            entities: Array(try TaskFixtures.registering(json).utf8))
         try #require(loaded)
         let tasks = try await TaskFixtures.service(
             clock: TestClock(), configuration: TaskService.Configuration(maxTaskLabels: 3), decisions: decisions)
@@ -181,7 +181,7 @@ import WritCore
         // The rounds exercise every kind of outcome, allows in quantity.
         #expect(allowedSeen > 100)
         #expect(reasons == [
-            "-", "policy_denied", "invalid_request", "approval_required", "mandate_denied", "budget_exhausted:decisions",
+            "-", "policy_denied", "invalid_request", "approval_required", "mandate_denied", "budget_exhausted:decisions", "unregistered",
             "labels_refused",
         ])
     }

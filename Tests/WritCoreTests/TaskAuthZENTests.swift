@@ -105,7 +105,7 @@ import WritCore
         let tasks = try await TaskFixtures.service(clock: clock)
         let opened = try await tasks.open(TaskFixtures.opening(mandate: []))
         let token = try #require(opened.credential)
-        let batch = #"{"subject": {"type": "agent", "id": "support-bot"}, "action": {"name": "docs___search"}, "context": {"input": {"query": "q"}, "task_token": "\#(token)"}, "options": {"evaluations_semantic": "deny_on_first_deny"}, "evaluations": [{"resource": {"type": "tool", "id": "a"}}, {"resource": {"type": "tool", "id": "b"}}]}"#
+        let batch = #"{"subject": {"type": "agent", "id": "support-bot"}, "action": {"name": "docs___search"}, "context": {"input": {"query": "q"}, "task_token": "\#(token)"}, "options": {"evaluations_semantic": "deny_on_first_deny"}, "evaluations": [{"resource": {"type": "tool", "id": "docs___search"}}, {"resource": {"type": "tool", "id": "mail___send_email"}}]}"#
         let text = try await answer(tasks, tasks.decisions, batch, operation: .evaluations)
         #expect(text == #"{"evaluations":[{"decision":false,"context":{"code":"200","reason":"mandate_denied","message":"the mandate of task `\#(opened.record.id)` does not allow the request"}}],"context":{"policy_set_version":1,"mode":"strict"}}"#)
     }
@@ -119,7 +119,7 @@ import WritCore
         let tasks = try await TaskFixtures.service(clock: clock, decisions: decisions)
         let opened = try await tasks.open(TaskFixtures.opening(mandate: TaskFixtures.mandate("permit (principal, action, resource);")))
         let token = try #require(opened.credential)
-        let body = #"{"subject": {"type": "agent", "id": "support-bot"}, "action": {"name": "docs___search"}, "resource": {"type": "tool", "id": "t"}, "context": {"task_token": "\#(token)", "task": {"purpose": "forged"}}}"#
+        let body = #"{"subject": {"type": "agent", "id": "support-bot"}, "action": {"name": "docs___search"}, "resource": {"type": "tool", "id": "docs___search"}, "context": {"task_token": "\#(token)", "task": {"purpose": "forged"}}}"#
         let text = try await answer(tasks, decisions, body)
         #expect(text == #"{"decision":true,"context":{"policy_set_version":1,"mode":"strict","reasons":["all"]}}"#)
     }

@@ -64,9 +64,36 @@ enum TaskFixtures {
         let service = DecisionService(store: store, configuration: DecisionService.Configuration(authzen: mapping))
         let loaded = try await service.bootstrap(
             PolicySetDraft(files: [SourceFile(name: "org.cedar", text: policies)], schema: schema, author: "test"),
-            entities: Array(entities.utf8))
+            entities: Array(registering(entities).utf8))
         #expect(loaded)
         return service
+    }
+
+    /// The agents tests act as: registered, as the inventory requires
+    /// (docs/INVENTORY.md), by `decisions`.
+    static let agents = ["support-bot", "refund-helper", "helper", "search-bot", "sub-bot", "refund-bot", "other-bot", "bot", "h", "a", "b"]
+
+    /// `entities` (an entities document) with every test agent and the desk's three
+    /// tools added, unless it holds an entity of that uid already.
+    static func registering(_ entities: String) throws -> String {
+        let given = try #require(try JSONSerialization.jsonObject(with: Data(entities.utf8)) as? [[String: Any]])
+        let uids = Set(given.compactMap { entity -> String? in
+            guard let uid = entity["uid"] as? [String: Any], let type = uid["type"] as? String, let id = uid["id"] as? String else {
+                return nil
+            }
+            return type + "::" + id
+        })
+        let owner = #"{"__entity": {"type": "Writ::User", "id": "ops"}}"#
+        var added = agents.filter { !uids.contains("Writ::Agent::" + $0) }.map { id in
+            #"{"uid": {"type": "Writ::Agent", "id": "\#(id)"}, "attrs": {"owner": \#(owner)}, "parents": []}"#
+        }
+        added += ["docs___search", "mail___send_email", "payments___refund"].filter { !uids.contains("Writ::Tool::" + $0) }.map { id in
+            #"{"uid": {"type": "Writ::Tool", "id": "\#(id)"}, "attrs": {"name": "\#(id)", "owner": \#(owner), "labels": [], "egress": false}, "parents": []}"#
+        }
+        let trimmed = entities.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !added.isEmpty else { return entities }
+        let inner = String(trimmed.dropFirst().dropLast()).trimmingCharacters(in: .whitespacesAndNewlines)
+        return "[" + (inner.isEmpty ? [] : [inner]).joined() + (inner.isEmpty ? "" : ", ") + added.joined(separator: ", ") + "]"
     }
 
     /// A task service over the support desk, minting and verifying `TestCredentials`.

@@ -52,7 +52,7 @@ import WritHTTP
         #expect(Self.ids(reply.object["allowed"]) == ["kb-refunds", "hr-alice", "kb-shipping"])
         let denied = reply.object["denied"] as? [[String: Any]] ?? []
         #expect(denied.compactMap { $0["id"] as? String } == ["kb-keys", "kb-missing"])
-        #expect(denied.compactMap { $0["reason"] as? String } == ["policy_denied", "policy_denied"])
+        #expect(denied.compactMap { $0["reason"] as? String } == ["policy_denied", "unregistered"])
         #expect((reply.object["context"] as? [String: Any])?["policy_set_version"] as? Int == 1)
     }
 

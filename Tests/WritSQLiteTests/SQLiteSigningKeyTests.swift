@@ -30,7 +30,9 @@ import WritSQLite
             DROP TABLE approval;
             DROP TABLE audit_record;
             DROP TABLE audit_checkpoint;
-            DELETE FROM grdb_migrations WHERE identifier IN ('v3-signing-keys', 'v4-approvals', 'v5-audit');
+            DROP TABLE inventory_item;
+            DELETE FROM counter WHERE name = 'inventory_revision';
+            DELETE FROM grdb_migrations WHERE identifier IN ('v3-signing-keys', 'v4-approvals', 'v5-audit', 'v6-inventory');
             PRAGMA user_version = 2;
             """)
 
@@ -41,7 +43,7 @@ import WritSQLite
         #expect(try await upgraded.apiKey(id: "k1") == apiKey)
         try upgraded.close()
         let format = try await DatabaseQueue(path: store.path).read { try Int.fetchOne($0, sql: "PRAGMA user_version") }
-        #expect(format == 5)
+        #expect(format == 6)
     }
 
     @Test func aMissingSigningKeyTableIsCorruptState() throws {

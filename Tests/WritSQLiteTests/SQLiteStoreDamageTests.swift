@@ -111,10 +111,10 @@ private func openingError(_ path: String) -> WritError? {
         let directory = try TestDirectory()
         defer { directory.remove() }
         let path = try SQLiteStore(directory: directory.path).path
-        try alter(path) { try $0.execute(sql: "PRAGMA user_version = 6") }
+        try alter(path) { try $0.execute(sql: "PRAGMA user_version = 7") }
         #expect(openingError(path) == WritError(
             .corruptState,
-            "the store `\(path)` was written by a newer Writ (store format 6; this build reads formats up to 5)"))
+            "the store `\(path)` was written by a newer Writ (store format 7; this build reads formats up to 6)"))
     }
 
     @Test func aDatabaseWithAMigrationThisBuildDoesNotKnowIsCorruptState() throws {

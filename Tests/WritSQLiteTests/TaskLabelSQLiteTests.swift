@@ -12,7 +12,7 @@ import WritSQLite
         forbid (principal, action, resource) when { context.task.labels.containsAll(["pii", "untrusted"]) };
         """)
     static let entities = """
-        [{"uid": {"type": "Writ::Tool", "id": "docs___search"}, "attrs": {"name": "search", "owner": {"__entity": {"type": "Writ::User", "id": "ops"}}, "labels": [], "egress": false, "outputLabels": ["untrusted"]}, "parents": []}]
+        [\(TaskServiceSQLiteTests.bot), {"uid": {"type": "Writ::Tool", "id": "docs___search"}, "attrs": {"name": "search", "owner": {"__entity": {"type": "Writ::User", "id": "ops"}}, "labels": [], "egress": false, "outputLabels": ["untrusted"]}, "parents": []}]
         """
 
     static func service(_ store: SQLiteStore) async throws -> TaskService {

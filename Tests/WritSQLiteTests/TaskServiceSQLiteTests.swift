@@ -22,6 +22,11 @@ import WritSQLite
         resource: EntityUID(type: EntityType("Writ::Tool"), id: "docs___search"),
         context: Record([("input", .record(Record([("query", .string("q"))])))]))
 
+    /// Agent `bot`, registered as the inventory requires (docs/INVENTORY.md).
+    static let bot = #"{"uid": {"type": "Writ::Agent", "id": "bot"}, "attrs": {"owner": {"__entity": {"type": "Writ::User", "id": "ops"}}}, "parents": []}"#
+    /// `bot` and the `docs___search` tool.
+    static let registered = #"[\#(bot), {"uid": {"type": "Writ::Tool", "id": "docs___search"}, "attrs": {"name": "search", "owner": {"__entity": {"type": "Writ::User", "id": "ops"}}, "labels": [], "egress": false}, "parents": []}]"#
+
     static func opening(budgets: TaskBudgets = TaskBudgets()) -> TaskOpening {
         TaskOpening(
             agent: "bot", onBehalfOf: "alice", purpose: "p", mandate: mandate, ttl: .seconds(600), budgets: budgets,
@@ -33,7 +38,7 @@ import WritSQLite
     static func service(_ store: SQLiteStore, policies: SourceFile = policies, entities: String? = nil) async throws -> TaskService {
         let decisions = DecisionService(store: store)
         let draft = PolicySetDraft(files: [policies], schema: schema, author: "test")
-        if try await !decisions.bootstrap(draft, entities: entities.map { Array($0.utf8) }) {
+        if try await !decisions.bootstrap(draft, entities: Array((entities ?? registered).utf8)) {
             try await decisions.reload()
         }
         let tasks = TaskService(decisions: decisions)
@@ -83,7 +88,8 @@ import WritSQLite
         var configuration = DecisionService.Configuration()
         configuration.authzen = AuthZENMapping(namespace: "Writ", entityTypes: ["agent": "Writ::Agent", "tool": "Writ::Tool"])
         let decisions = DecisionService(store: store, configuration: configuration)
-        #expect(try await decisions.bootstrap(PolicySetDraft(files: [Self.policies], schema: Self.schema, author: "t"), entities: nil))
+        #expect(try await decisions.bootstrap(
+            PolicySetDraft(files: [Self.policies], schema: Self.schema, author: "t"), entities: Array(Self.registered.utf8)))
         let key = Curve25519.Signing.PrivateKey()
         let tasks = TaskService(
             decisions: decisions,

@@ -23,7 +23,7 @@ import WritSQLite
         configuration.authzen = AuthZENMapping(namespace: "Writ", entityTypes: ["agent": "Writ::Agent", "tool": "Writ::Tool"])
         let decisions = DecisionService(store: store, configuration: configuration)
         let draft = PolicySetDraft(files: [TaskServiceSQLiteTests.policies], schema: TaskServiceSQLiteTests.schema, author: "t")
-        if try await !decisions.bootstrap(draft, entities: nil) { try await decisions.reload() }
+        if try await !decisions.bootstrap(draft, entities: Array(TaskServiceSQLiteTests.registered.utf8)) { try await decisions.reload() }
         let ring = CredentialKeyRing(keys: [key], issuer: issuer, gracePeriod: .seconds(3600), maxLifetime: .seconds(3600))
         let tasks = TaskService(
             decisions: decisions,

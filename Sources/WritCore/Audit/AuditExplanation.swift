@@ -86,7 +86,7 @@ extension DecisionService {
         }
         let compiled = try Self.compileStored(record)
         let current = try engine()
-        let engine = try makeEngine(record.summary, compiled, stored: current.storedEntities)
+        let engine = try makeEngine(record.summary, compiled, stored: current.storedEntities, quarantined: current.quarantined)
         let evaluator = AuthZENEvaluator(
             engine: engine, mapping: configuration.authzen, tasks: AuthZENTasks(service: nil, credential: nil, reserving: false))
         let input = try AuthZENEvaluationInput.read(try AuthZENObject(sent, at: .root), mapping: configuration.authzen)

@@ -159,6 +159,9 @@ struct AuthZENEvaluator: Sendable {
         if let problem = shapes.problem(prepared.request, labelled: false) {
             return Result(decision: nil, invalidReason: problem)
         }
+        if let denial = engine.inventoryDenial(prepared.request, entities: engine.entities(layering: prepared.entities)) {
+            return Result(decision: nil, invalidReason: nil, denial: denial)
+        }
         let decision = engine.decide(prepared.request, requestEntities: prepared.entities)
         guard let need = decision.approval, !decision.allowed else { return Result(decision: decision, invalidReason: nil) }
         let ask = ApprovalAsk(prepared.request, taskID: nil, need: need)

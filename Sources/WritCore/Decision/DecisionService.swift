@@ -44,7 +44,7 @@ public final class DecisionService: Sendable {
     /// Where policy, schema and entity changes are recorded; nil records nothing.
     let audit: (any AuditSink)?
     private let state: Mutex<State>
-    private let writer = SerialGate()
+    let writer = SerialGate()
 
     private struct State {
         var engine: PolicyEngine?
@@ -96,7 +96,8 @@ public final class DecisionService: Sendable {
                 }
                 let compiled = try Self.compileStored(record)
                 let stored = try await self.store.allEntities()
-                let engine = try self.makeEngine(record.summary, compiled, stored: Self.keyed(stored))
+                let quarantined = try await Self.quarantined(in: self.store)
+                let engine = try self.makeEngine(record.summary, compiled, stored: Self.keyed(stored), quarantined: quarantined)
                 self.publish(engine)
             } catch {
                 self.state.withLock { s in
@@ -122,7 +123,8 @@ public final class DecisionService: Sendable {
             _ = try EntityDocument.load(stored, schema: compiled.schema)
             try await self.store.replaceAllEntities(stored)
             let record = try await self.store.appendPolicySet(draft, expectedLatest: nil)
-            self.publish(try self.makeEngine(record.summary, compiled, stored: Self.keyed(stored)))
+            let quarantined = try await Self.quarantined(in: self.store)
+            self.publish(try self.makeEngine(record.summary, compiled, stored: Self.keyed(stored), quarantined: quarantined))
             try await self.recordChange(.policiesChanged, record, extra: [
                 (key: "bootstrap", value: .bool(true)), (key: "entities", value: .number(JSONNumber(Int64(stored.count)))),
             ])
@@ -175,7 +177,7 @@ public final class DecisionService: Sendable {
             let incoming = try EntityDocument.split(document, limits: self.configuration.limits.documentJSON)
             var stored = engine.storedEntities
             for entity in incoming { stored[StoredEntityKey(type: entity.type, id: entity.id)] = entity }
-            let next = try self.makeEngine(engine.version, engine.compiled, stored: stored)
+            let next = try self.makeEngine(engine.version, engine.compiled, stored: stored, quarantined: engine.quarantined)
             try await self.store.upsertEntities(incoming)
             self.publish(next)
             try await self.recordEntities("upsert", count: incoming.count, total: stored.count, author: author)
@@ -188,7 +190,8 @@ public final class DecisionService: Sendable {
         try await writer.run { () async throws(WritError) -> Int in
             let engine = try self.engine()
             let incoming = try EntityDocument.split(document, limits: self.configuration.limits.documentJSON)
-            let next = try self.makeEngine(engine.version, engine.compiled, stored: Self.keyed(incoming))
+            let next = try self.makeEngine(
+                engine.version, engine.compiled, stored: Self.keyed(incoming), quarantined: engine.quarantined)
             try await self.store.replaceAllEntities(incoming)
             self.publish(next)
             try await self.recordEntities("replace", count: incoming.count, total: incoming.count, author: author)
@@ -202,7 +205,7 @@ public final class DecisionService: Sendable {
             let engine = try self.engine()
             var stored = engine.storedEntities
             for key in keys { stored[key] = nil }
-            let next = try self.makeEngine(engine.version, engine.compiled, stored: stored)
+            let next = try self.makeEngine(engine.version, engine.compiled, stored: stored, quarantined: engine.quarantined)
             let deleted = try await self.store.deleteEntities(keys)
             self.publish(next)
             try await self.recordEntities("delete", count: deleted, total: stored.count, author: author)
@@ -228,17 +231,28 @@ public final class DecisionService: Sendable {
             let draft = PolicySetDraft(files: files, schema: schema, author: author, comment: comment)
             let compiled = try PolicySetCompiler.compile(files: files, schema: schema)
             let stored = try await self.currentStoredEntities()
+            let quarantined = try await self.currentQuarantined()
             // Entities must conform to the new schema before anything is stored.
             let candidate = try self.makeEngine(
                 PolicySetSummary(version: 0, author: author, comment: comment, createdAt: Date(), digest: draft.digest),
-                compiled, stored: stored)
+                compiled, stored: stored, quarantined: quarantined)
             let record = try await self.store.appendPolicySet(draft, expectedLatest: latest?.version)
             self.publish(PolicyEngine(
                 version: record.summary, compiled: compiled, entities: candidate.entities,
-                storedEntities: stored, mode: self.configuration.mode))
+                storedEntities: stored, mode: self.configuration.mode, quarantined: quarantined))
             try await self.recordChange(kind, record, extra: extra)
             return record
         }
+    }
+
+    private func currentQuarantined() async throws(WritError) -> Set<StoredEntityKey> {
+        if let engine = state.withLock({ $0.engine }) { return engine.quarantined }
+        return try await Self.quarantined(in: store)
+    }
+
+    /// The keys of the store's quarantined tools.
+    static func quarantined(in store: any WritStore) async throws(WritError) -> Set<StoredEntityKey> {
+        Set(try await store.inventoryItems().filter(\.isQuarantined).map(\.key))
     }
 
     private func currentStoredEntities() async throws(WritError) -> [StoredEntityKey: StoredEntity] {
@@ -285,7 +299,8 @@ public final class DecisionService: Sendable {
     }
 
     func makeEngine(
-        _ version: PolicySetSummary, _ compiled: CompiledPolicySet, stored: [StoredEntityKey: StoredEntity]
+        _ version: PolicySetSummary, _ compiled: CompiledPolicySet, stored: [StoredEntityKey: StoredEntity],
+        quarantined: Set<StoredEntityKey>
     ) throws(WritError) -> PolicyEngine {
         let ordered = stored.values.sorted { a, b in
             a.type == b.type ? a.id.unicodeScalars.lexicographicallyPrecedes(b.id.unicodeScalars)
@@ -294,14 +309,14 @@ public final class DecisionService: Sendable {
         let entities = try EntityDocument.load(ordered, schema: compiled.schema)
         return PolicyEngine(
             version: version, compiled: compiled, entities: entities, storedEntities: stored,
-            mode: configuration.mode)
+            mode: configuration.mode, quarantined: quarantined)
     }
 
-    private func publish(_ engine: PolicyEngine) {
+    func publish(_ engine: PolicyEngine) {
         state.withLock { s in s.engine = engine }
     }
 
-    private static func keyed(_ list: [StoredEntity]) -> [StoredEntityKey: StoredEntity] {
+    static func keyed(_ list: [StoredEntity]) -> [StoredEntityKey: StoredEntity] {
         var map: [StoredEntityKey: StoredEntity] = [:]
         for e in list { map[StoredEntityKey(type: e.type, id: e.id)] = e }
         return map

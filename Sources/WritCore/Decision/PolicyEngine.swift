@@ -13,16 +13,19 @@ public final class PolicyEngine: Sendable {
     /// Stored entities by key, as the store holds them (for rebuilding after changes).
     let storedEntities: [StoredEntityKey: StoredEntity]
     public let mode: DecisionMode
+    /// The inventory's quarantined tools: denied `tool_changed` until approved.
+    let quarantined: Set<StoredEntityKey>
 
     init(
         version: PolicySetSummary, compiled: CompiledPolicySet, entities: Entities,
-        storedEntities: [StoredEntityKey: StoredEntity], mode: DecisionMode
+        storedEntities: [StoredEntityKey: StoredEntity], mode: DecisionMode, quarantined: Set<StoredEntityKey> = []
     ) {
         self.version = version
         self.compiled = compiled
         self.entities = entities
         self.storedEntities = storedEntities
         self.mode = mode
+        self.quarantined = quarantined
     }
 
     /// The schema, when the policy set has one.

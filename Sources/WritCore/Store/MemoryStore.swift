@@ -18,6 +18,9 @@ public actor MemoryStore: WritStore {
     /// Audit records in sequence order and checkpoints; see `MemoryStore+Audit.swift`.
     var auditRowList: [AuditRow] = []
     var auditCheckpointList: [AuditCheckpoint] = []
+    /// The inventory; see `MemoryStore+Inventory.swift`.
+    var inventoryTable: [StoredEntityKey: InventoryItem] = [:]
+    var inventoryRevisionValue = 0
     private var signingKeys: [SigningKeyRecord] = []
     /// Positions in `signingKeys`, by the id's UTF-8 bytes.
     private var signingKeyPositions: [[UInt8]: Int] = [:]
@@ -88,6 +91,11 @@ public actor MemoryStore: WritStore {
 
     public func entityRevision() -> Int {
         revision
+    }
+
+    /// Advances the entity revision (a change made by another part of the store).
+    func bumpEntityRevision() {
+        revision += 1
     }
 
     /// Type, then id, each compared by Unicode scalars (UTF-8 byte order is the same order).

@@ -58,6 +58,12 @@ public struct TaskDenial: Error, Sendable, Equatable, CustomStringConvertible {
         /// The inventory gives the request's resource labels that are not labels, or
         /// more than the task may carry (`TaskService.Configuration.maxTaskLabels`).
         public static let labelsRefused = Reason(rawValue: "labels_refused")
+        /// The request's principal or resource is of a type the inventory registers but
+        /// is not registered (or, a document, is in no registered dataset); docs/INVENTORY.md.
+        public static let unregistered = Reason(rawValue: "unregistered")
+        /// The resource is a tool whose definition changed: quarantined until its owner
+        /// approves the new definition (docs/INVENTORY.md).
+        public static let toolChanged = Reason(rawValue: "tool_changed")
         /// The counters could not be stored, so the allow could not be recorded.
         public static let storeUnavailable = Reason(rawValue: "store_unavailable")
         /// `TaskBudgets.maxDecisions` is used up.

@@ -67,6 +67,10 @@ extension TaskService {
                     let request = requests[index]
                     let described = requestEntities[index]
                     let entities = engine.entities(layering: described)
+                    if let denial = engine.inventoryDenial(request, entities: entities) {
+                        evaluations.append(TaskEvaluation(TaskDenial(denial.reason, denial.message, taskID: taskID), taskID: taskID))
+                        continue
+                    }
                     let learned: Set<String>
                     switch labels.read(request, entities: entities, described: !described.isEmpty) {
                     case .success(let read): learned = read

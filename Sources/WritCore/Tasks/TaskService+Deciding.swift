@@ -58,12 +58,15 @@ extension TaskService {
         case .success(let chain): snapshot = chain
         case .failure(let denial): return TaskEvaluation(denial, taskID: taskID)
         }
+        let entities = engine.entities(layering: requestEntities)
+        if let denial = engine.inventoryDenial(request, entities: entities) {
+            return TaskEvaluation(TaskDenial(denial.reason, denial.message, taskID: taskID), taskID: taskID)
+        }
         let usage: TaskCounters
         switch Self.usage(of: request, in: snapshot, engine: engine) {
         case .success(let counted): usage = counted
         case .failure(let denial): return TaskEvaluation(denial, taskID: taskID)
         }
-        let entities = engine.entities(layering: requestEntities)
         let learned: Set<String>
         switch Self.learnedLabels(of: request, entities: entities, engine: engine, input: TaskInput(configuration: configuration)) {
         case .success(let labels): learned = labels

@@ -30,15 +30,8 @@ extension DataOptions {
     func withAuditedStore<T>(
         _ what: String, _ change: (SQLiteStore) async throws(WritError) -> (result: T, events: [AuditEvent])
     ) async throws -> T {
-        let store = try withInputErrorExit { try openStore() }
+        let (store, log) = try await openAudited(what)
         defer { try? store.close() }
-        let log: AuditLog
-        do {
-            log = try await openAuditLog(store)
-        } catch {
-            printError("cannot \(what): the audit log in `\(data)` cannot be opened: \(error.message)")
-            throw WritExit.badInput
-        }
         let changed: (result: T, events: [AuditEvent])
         do {
             changed = try await change(store)
@@ -60,6 +53,19 @@ extension DataOptions {
             throw WritExit.badInput
         }
         return changed.result
+    }
+
+    /// The store and its audit log; a failure to open either prints `cannot <what>: …`
+    /// and exits with `badInput`. The caller closes both.
+    func openAudited(_ what: String) async throws -> (SQLiteStore, AuditLog) {
+        let store = try withInputErrorExit { try openStore() }
+        do {
+            return (store, try await openAuditLog(store))
+        } catch {
+            try? store.close()
+            printError("cannot \(what): the audit log in `\(data)` cannot be opened: \(error.message)")
+            throw WritExit.badInput
+        }
     }
 
     private func withInputErrorExit<T>(_ body: () throws -> T) throws -> T {

@@ -3,8 +3,8 @@ import WritCore
 
 /// What `writ serve --from DIR` loads on first start: every `*.cedar` file (in name
 /// order), at most one schema (`*.cedarschema`, or `*.cedarschema.json` in the JSON
-/// format), `entities.json` and the AuthZEN mapping `authzen.json`, each optional but
-/// the policies.
+/// format), `entities.json`, the AuthZEN mapping `authzen.json` and the inventory
+/// `inventory.yaml` (docs/INVENTORY.md), each optional but the policies.
 struct PolicyDirectory {
     let path: String
     let files: [SourceFile]
@@ -12,6 +12,8 @@ struct PolicyDirectory {
     let entities: [UInt8]?
     /// The bytes of `authzen.json`, checked; nil when there is none.
     let mapping: [UInt8]?
+    /// `inventory.yaml` (or `inventory.json`), checked; nil when there is none.
+    let inventory: InventoryDocument?
 
     /// The example served when no `--from` is given.
     static let example = "examples/authzen-todo"
@@ -39,7 +41,10 @@ struct PolicyDirectory {
         let entities = try names.contains("entities.json") ? bytes(path, "entities.json") : nil
         let mapping = try names.contains("authzen.json") ? bytes(path, "authzen.json") : nil
         if let mapping { _ = try checkedMapping(mapping, file: "\(path)/authzen.json") }
-        return PolicyDirectory(path: path, files: files, schema: schema, entities: entities, mapping: mapping)
+        let inventoryName = ["inventory.yaml", "inventory.yml", "inventory.json"].first { names.contains($0) }
+        let inventory = try inventoryName.map { try InventoryFile.read("\(path)/\($0)") }
+        return PolicyDirectory(
+            path: path, files: files, schema: schema, entities: entities, mapping: mapping, inventory: inventory)
     }
 
     /// The directory's policies and schema as the first version, by `bootstrap`.

@@ -12,8 +12,8 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Serve OpenID AuthZEN decisions and the management API over HTTP.",
         discussion: """
-            On first start (an empty data directory) the policies, schema, entities.json and \
-            authzen.json in --from DIR are loaded into the store; without --from, the \
+            On first start (an empty data directory) the policies, schema, entities.json, \
+            inventory.yaml and authzen.json in --from DIR are loaded into the store; without --from, the \
             examples/authzen-todo example is. Later starts serve what the store holds and \
             ignore --from; authzen.json is kept in the data directory. Tasks (/v1/tasks) are \
             served too: the first start generates the signing key of task credentials and \

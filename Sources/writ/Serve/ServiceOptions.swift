@@ -97,6 +97,10 @@ struct ServiceOptions: ParsableArguments {
             if let source {
                 try await service.bootstrap(source.draft, entities: source.entities)
                 logger.info("loaded \(source.files.count) policy files from \(source.path) as policy set version 1")
+                if let inventory = source.inventory {
+                    let applied = try await InventoryService(decisions: service, audit: auditLog).apply(inventory, actor: "bootstrap")
+                    logger.info("registered \(applied.added) inventory items from \(source.path)")
+                }
             } else {
                 try await service.reload()
             }
