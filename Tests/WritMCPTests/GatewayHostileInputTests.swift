@@ -26,7 +26,7 @@ import Testing
         try gateway.send(#"{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"nowhere___thing","arguments":{}}}"#)
         let error = gateway.next()?["error"] as? [String: Any]
         #expect(error?["code"] as? Int == -32001)
-        #expect((error?["message"] as? String)?.hasPrefix("Server error: Writ denied the call to `nowhere___thing`: invalid_request (decision dec_") == true)
+        #expect((error?["message"] as? String)?.hasPrefix("Server error: Writ denied the call to `nowhere___thing`: unregistered (decision dec_") == true)
         #expect(try gateway.stop() == 0)
     }
 
