@@ -32,8 +32,8 @@ enum CLI {
         try process.run()
         if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
         try input.fileHandleForWriting.close()
-        let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
-        let stderrData = err.fileHandleForReading.readDataToEndOfFile()
+        let stdoutData = out.fileHandleForReading.readAllRetryingInterrupts()
+        let stderrData = err.fileHandleForReading.readAllRetryingInterrupts()
         process.waitUntilExit()
         return CLIRun(
             status: process.terminationStatus,

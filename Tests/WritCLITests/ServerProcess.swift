@@ -25,7 +25,7 @@ final class ServerProcess: @unchecked Sendable {
         try process.run()
         let reader = output.fileHandleForReading
         while !printed.contains("\n") {
-            let data = reader.availableData
+            let data = reader.readAvailableRetryingInterrupts()
             if data.isEmpty { break }
             printed += String(decoding: data, as: UTF8.self)
         }
@@ -55,7 +55,7 @@ final class ServerProcess: @unchecked Sendable {
     func stop(_ signal: Int32 = SIGTERM) -> (status: Int32, stderr: String) {
         if process.isRunning { kill(process.processIdentifier, signal) }
         process.waitUntilExit()
-        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let stderr = String(decoding: errors.fileHandleForReading.readAllRetryingInterrupts(), as: UTF8.self)
         return (process.terminationStatus, stderr)
     }
 
@@ -63,7 +63,7 @@ final class ServerProcess: @unchecked Sendable {
     /// after its address line on standard output, and on standard error.
     func stopCollecting(_ signal: Int32 = SIGTERM) -> (status: Int32, stdout: String, stderr: String) {
         if process.isRunning { kill(process.processIdentifier, signal) }
-        let rest = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let rest = String(decoding: output.fileHandleForReading.readAllRetryingInterrupts(), as: UTF8.self)
         let stopped = stop(signal)
         return (stopped.status, printed + rest, stopped.stderr)
     }

@@ -117,7 +117,7 @@ struct GatewayHarness {
         // Both pipes are drained at once, so neither fills up and blocks the child; a
         // thread, not a task, so no thread of the shared pool waits on another.
         let errors = Drained(err.fileHandleForReading)
-        let output = out.fileHandleForReading.readDataToEndOfFile()
+        let output = out.fileHandleForReading.readAllRetryingInterrupts()
         process.waitUntilExit()
         let errorData = errors.wait()
         return Run(
@@ -138,7 +138,7 @@ final class Drained: @unchecked Sendable {
 
     init(_ handle: FileHandle) {
         Thread { [self] in
-            data = handle.readDataToEndOfFile()
+            data = handle.readAllRetryingInterrupts()
             done.signal()
         }.start()
     }

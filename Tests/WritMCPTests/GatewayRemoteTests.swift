@@ -19,7 +19,7 @@ import Testing
             try process.run()
             var printed = ""
             while !printed.contains("\n") {
-                let data = output.fileHandleForReading.availableData
+                let data = output.fileHandleForReading.readAvailableRetryingInterrupts()
                 if data.isEmpty { break }
                 printed += String(decoding: data, as: UTF8.self)
             }

@@ -24,7 +24,7 @@ final class RawGateway: @unchecked Sendable {
         let thread = Thread { [self] in
             var pending = Data()
             while true {
-                let data = handle.availableData
+                let data = handle.readAvailableRetryingInterrupts()
                 if data.isEmpty { break }
                 pending.append(data)
                 while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
