@@ -15,6 +15,8 @@ let package = Package(
         .library(name: "WritSQLite", targets: ["WritSQLite"]),
         .library(name: "WritHTTP", targets: ["WritHTTP"]),
         .executable(name: "writ", targets: ["writ"]),
+        // Generated deployments for testing and timing reach analysis (tests, Benchmarks/).
+        .library(name: "ReachSamples", targets: ["ReachSamples"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -50,6 +52,11 @@ let package = Package(
         .target(
             name: "WritStoreConformance",
             dependencies: ["WritCore"],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "ReachSamples",
+            dependencies: ["Cedar", "WritCore"],
             swiftSettings: strictSettings
         ),
         .target(
@@ -105,6 +112,7 @@ let package = Package(
             dependencies: [
                 "WritCore",
                 "WritStoreConformance",
+                "ReachSamples",
                 // Only to forge hostile tokens (HS256 with the public key, attacker keys).
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -132,7 +140,7 @@ let package = Package(
         ),
         .testTarget(
             name: "WritCLITests",
-            dependencies: ["writ", "WritCore", "WritSQLite", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["writ", "WritCore", "WritSQLite", "ReachSamples", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings
         ),
     ],
