@@ -2,27 +2,32 @@ import Cedar
 
 /// What a condition can come to over every possible `context`, for one principal, action
 /// and resource: some of holds (true), fails (false) and errs (an error, or a value that
-/// is not a bool).
-struct Outcomes: OptionSet, Sendable, Hashable {
+/// is not a bool). A bit set, with its operations written out (no generic `OptionSet`
+/// machinery on the hot path).
+struct Outcomes: Sendable, Hashable {
     let rawValue: UInt8
+    static let none = Outcomes(rawValue: 0)
     static let holds = Outcomes(rawValue: 1)
     static let fails = Outcomes(rawValue: 2)
     static let errs = Outcomes(rawValue: 4)
     /// Nothing is known.
-    static let unknown: Outcomes = [.holds, .fails, .errs]
+    static let unknown = Outcomes(rawValue: 7)
 
     /// Whether the condition holds for every context.
-    var always: Bool { self == .holds }
+    var always: Bool { rawValue == 1 }
     /// Whether the condition can hold for some context.
-    var possible: Bool { contains(.holds) }
+    var possible: Bool { rawValue & 1 != 0 }
+    /// Whether the condition can err for some context.
+    var mayErr: Bool { rawValue & 4 != 0 }
+    /// Whether the condition can be false for some context.
+    var mayFail: Bool { rawValue & 2 != 0 }
+
+    func union(_ other: Outcomes) -> Outcomes { Outcomes(rawValue: rawValue | other.rawValue) }
+    /// These outcomes without `holds`.
+    var withoutHolds: Outcomes { Outcomes(rawValue: rawValue & 6) }
 
     /// The outcomes of `!c` when `c` has these.
-    var negated: Outcomes {
-        var result: Outcomes = intersection(.errs)
-        if contains(.holds) { result.insert(.fails) }
-        if contains(.fails) { result.insert(.holds) }
-        return result
-    }
+    var negated: Outcomes { Outcomes(rawValue: (rawValue & 4) | (rawValue & 1) << 1 | (rawValue & 2) >> 1) }
 }
 
 /// A condition prepared once for evaluation with the request's `context` unknown and
@@ -98,19 +103,17 @@ indirect enum AbstractCondition: Sendable {
             return a.outcomes(request, entities).negated
         case .and(let a, let b):
             let left = a.outcomes(request, entities)
-            var result = left.intersection([.errs, .fails])
-            if left.contains(.holds) { result.formUnion(b.outcomes(request, entities)) }
-            return result
+            let result = Outcomes(rawValue: left.rawValue & 6)
+            return left.possible ? result.union(b.outcomes(request, entities)) : result
         case .or(let a, let b):
             let left = a.outcomes(request, entities)
-            var result = left.intersection([.errs, .holds])
-            if left.contains(.fails) { result.formUnion(b.outcomes(request, entities)) }
-            return result
+            let result = Outcomes(rawValue: left.rawValue & 5)
+            return left.mayFail ? result.union(b.outcomes(request, entities)) : result
         case .ifThenElse(let c, let t, let e):
             let test = c.outcomes(request, entities)
-            var result = test.intersection(.errs)
-            if test.contains(.holds) { result.formUnion(t.outcomes(request, entities)) }
-            if test.contains(.fails) { result.formUnion(e.outcomes(request, entities)) }
+            var result = Outcomes(rawValue: test.rawValue & 4)
+            if test.possible { result = result.union(t.outcomes(request, entities)) }
+            if test.mayFail { result = result.union(e.outcomes(request, entities)) }
             return result
         }
     }
@@ -122,6 +125,14 @@ extension Expr {
         contains { e in
             guard case .variable(.context) = e.kind else { return false }
             return true
+        }
+    }
+
+    /// Whether the expression reads the request variable `variable`.
+    func reads(_ variable: Variable) -> Bool {
+        contains { e in
+            guard case .variable(let v) = e.kind else { return false }
+            return v == variable
         }
     }
 

@@ -67,6 +67,7 @@ public struct ReachAnalyzer: Sendable {
         var triples: [ReachTriple] = []
         triples.reserveCapacity(count)
         var candidates: [Int] = []
+        var memo = OutcomeMemo(policies, universe)
         for (ai, agent) in universe.agents.enumerated() {
             for (ri, resource) in universe.resources.enumerated() {
                 for ki in actionsOf[ri] {
@@ -80,7 +81,7 @@ public struct ReachAnalyzer: Sendable {
                         }
                     }
                     let request = Request(principal: agent.uid, action: action.uid, resource: resource.uid)
-                    let decided = decide(request, candidates)
+                    let decided = decide(request, candidates, memo: &memo, at: (ai, ki, ri))
                     findings.record(decided, agent: ai, resource: ri)
                     triples.append(triple(request, action.checkpoint, decided))
                 }
@@ -122,12 +123,14 @@ public struct ReachAnalyzer: Sendable {
         var inScope: [Int]
     }
 
-    private func decide(_ request: Request, _ candidates: [Int]) -> Decided {
+    private func decide(
+        _ request: Request, _ candidates: [Int], memo: inout OutcomeMemo, at position: (agent: Int, action: Int, resource: Int)
+    ) -> Decided {
         var permits: [Int] = [], permitAlways = false
         var forbids: [Int] = [], denying: [Int] = []
         for i in candidates {
             let policy = policies[i]
-            let outcomes = policy.outcomes(request, entities)
+            let outcomes = memo.outcomes(i, at: position) { policy.outcomes(request, entities) }
             switch policy.effect {
             case .permit:
                 if outcomes.possible {
@@ -137,7 +140,7 @@ public struct ReachAnalyzer: Sendable {
             case .forbid:
                 if outcomes.always && !policy.approvable {
                     denying.append(i)
-                } else if outcomes.possible || outcomes.contains(.errs) {
+                } else if outcomes.possible || outcomes.mayErr {
                     forbids.append(i)
                 }
             }
@@ -180,6 +183,9 @@ final class AnalyzedPolicy: Sendable {
     let clauses: [Clause]
     /// Whether a clause reads `context.task`.
     let readsTask: Bool
+    /// Whether a clause reads `principal`, `action`, `resource`: what its outcomes
+    /// depend on (besides the context, which is unknown anyway).
+    let reads: (principal: Bool, action: Bool, resource: Bool)
 
     var id: PolicyID { policy.id }
     var effect: Effect { policy.effect }
@@ -193,18 +199,19 @@ final class AnalyzedPolicy: Sendable {
                 text: "\(c.kind.rawValue) { \(PolicyFormatter.format(c.body)) }")
         }
         readsTask = policy.conditions.contains { $0.body.readsTask }
+        func anyReads(_ v: Variable) -> Bool { policy.conditions.contains { $0.body.reads(v) } }
+        reads = (anyReads(.principal), anyReads(.action), anyReads(.resource))
     }
 
     /// The outcomes of the policy's clauses together, evaluated in order as Cedar does.
     func outcomes(_ request: Request, _ entities: Entities) -> Outcomes {
-        var result: Outcomes = []
+        var result = Outcomes.none
         for clause in clauses {
             let own = outcomes(of: clause, request, entities)
-            result.formUnion(own.subtracting(.holds))
+            result = result.union(own.withoutHolds)
             if !own.possible { return result }
         }
-        result.insert(.holds)
-        return result
+        return result.union(.holds)
     }
 
     private func outcomes(of clause: Clause, _ request: Request, _ entities: Entities) -> Outcomes {
@@ -225,5 +232,47 @@ final class AnalyzedPolicy: Sendable {
                 text: "@\(PolicySetCompiler.approvableAnnotation)(\(CedarStringLiteral.quote(text))): unless a person approves"))
         }
         return result
+    }
+}
+
+/// The outcomes of each policy already found, keyed by what they depend on: a policy
+/// whose clauses read only `resource` is evaluated once per resource, not once per
+/// agent × resource × action. Policies whose key space is too large are not kept.
+struct OutcomeMemo {
+    /// The most entries one policy's table may have.
+    static let maxEntries = 1 << 20
+
+    private var tables: [[UInt8]?]
+    private let strides: [(agent: Int, action: Int, resource: Int)]
+
+    init(_ policies: [AnalyzedPolicy], _ universe: ReachUniverse) {
+        var tables: [[UInt8]?] = []
+        var strides: [(agent: Int, action: Int, resource: Int)] = []
+        for p in policies {
+            let r = p.reads.resource ? universe.resources.count : 1
+            let k = p.reads.action ? universe.actions.count : 1
+            let a = p.reads.principal ? universe.agents.count : 1
+            let (size, overflow) = r.multipliedReportingOverflow(by: k)
+            let (total, overflow2) = size.multipliedReportingOverflow(by: a)
+            let kept = !overflow && !overflow2 && total <= Self.maxEntries
+            tables.append(kept ? [UInt8](repeating: 0, count: max(total, 1)) : nil)
+            strides.append((p.reads.principal ? k * r : 0, p.reads.action ? r : 0, p.reads.resource ? 1 : 0))
+        }
+        self.tables = tables
+        self.strides = strides
+    }
+
+    /// The outcomes of policy `i` at `position`, computed by `compute` the first time.
+    mutating func outcomes(
+        _ i: Int, at position: (agent: Int, action: Int, resource: Int), _ compute: () -> Outcomes
+    ) -> Outcomes {
+        guard tables[i] != nil else { return compute() }
+        let s = strides[i]
+        let slot = position.agent * s.agent + position.action * s.action + position.resource * s.resource
+        let known = tables[i]![slot]
+        if known != 0 { return Outcomes(rawValue: known & 7) }
+        let found = compute()
+        tables[i]![slot] = found.rawValue | 0x80
+        return found
     }
 }

@@ -40,7 +40,9 @@ struct FindingsCollector {
     /// Takes in the verdict on agent `a` × resource `r` × one action.
     mutating func record(_ decided: ReachAnalyzer.Decided, agent a: Int, resource r: Int) {
         for i in decided.inScope { inScope[i] += 1 }
-        for i in decided.permits + decided.forbids + decided.denying { mayApply[i] = true }
+        for i in decided.permits { mayApply[i] = true }
+        for i in decided.forbids { mayApply[i] = true }
+        for i in decided.denying { mayApply[i] = true }
         paired[r] = true
         guard decided.verdict != .never else {
             deniedBy[r].formUnion(decided.denying)
