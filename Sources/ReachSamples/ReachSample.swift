@@ -107,6 +107,8 @@ private struct Generator {
     var random: SplitMix64
     let servers: Int
     let users = 4, groups = 3
+    /// Whether conditions may be the constants `true` and `false` (not for forbids).
+    var constants = true
 
     init(size: ReachSample.Size, seed: UInt64) {
         self.size = size
@@ -251,9 +253,13 @@ private struct Generator {
         }
         var text = head + "\(forbid ? "forbid" : "permit") (\(principal), \(action), \(resource))"
         var clauses = random.below(100) < 40 ? 0 : random.below(100) < 65 ? 1 : 2
-        if forbid && clauses == 0 && random.chance(70) { clauses = 1 }
+        // A forbid always has a condition, one plain `when` test and never a constant:
+        // forbids of everything would leave nothing to analyse.
+        if forbid && clauses == 0 { clauses = 1 }
+        constants = !forbid
         for _ in 0..<clauses {
-            text += "\n\(random.chance(75) ? "when" : "unless") { \(condition(aim)) }"
+            let kind = random.chance(75) || forbid ? "when" : "unless"
+            text += "\n\(kind) { \(forbid ? atom(aim) : condition(aim)) }"
         }
         return (text + ";", named)
     }
@@ -286,7 +292,7 @@ private struct Generator {
         case .documents: atoms += ["resource.labels.contains(\"pii\")", "resource in Writ::Dataset::\"d0\""]
         case .destinations: atoms += ["resource.internal", "context.output.bytes < 1000"]
         case .prompts: atoms += ["resource.labels.contains(\"draft\")"]
-        case .anything: atoms += ["true", "false"]
+        case .anything: atoms += constants ? ["true", "false"] : ["context.task.labels.isEmpty()"]
         }
         return random.pick(atoms)
     }
