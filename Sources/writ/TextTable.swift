@@ -12,7 +12,10 @@ enum TextTable {
         let widths = (0..<columns).map { column in rows.map { column < $0.count ? $0[column].count : 0 }.max() ?? 0 }
         var text = ""
         for row in rows {
-            let cells = zip(row, widths).map { cell, width in cell.padding(toLength: width, withPad: " ", startingAt: 0) }
+            // The last cell is not padded: the line's trailing spaces would be trimmed anyway.
+            let cells = zip(row, widths).enumerated().map { index, pair in
+                index == row.count - 1 ? pair.0 : pair.0.padding(toLength: pair.1, withPad: " ", startingAt: 0)
+            }
             text += cells.joined(separator: "  ").trimmingCharacters(in: .whitespaces) + "\n"
         }
         return text
