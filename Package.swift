@@ -16,6 +16,8 @@ let package = Package(
         .library(name: "WritHTTP", targets: ["WritHTTP"]),
         .library(name: "WritMCP", targets: ["WritMCP"]),
         .executable(name: "writ", targets: ["writ"]),
+        // Generated deployments for testing and timing reach analysis (tests, Benchmarks/).
+        .library(name: "ReachSamples", targets: ["ReachSamples"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -57,6 +59,11 @@ let package = Package(
         .target(
             name: "WritStoreConformance",
             dependencies: ["WritCore"],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "ReachSamples",
+            dependencies: ["Cedar", "WritCore"],
             swiftSettings: strictSettings
         ),
         .target(
@@ -130,6 +137,7 @@ let package = Package(
             dependencies: [
                 "WritCore",
                 "WritStoreConformance",
+                "ReachSamples",
                 // Only to forge hostile tokens (HS256 with the public key, attacker keys).
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -163,7 +171,7 @@ let package = Package(
         ),
         .testTarget(
             name: "WritCLITests",
-            dependencies: ["writ", "WritCore", "WritSQLite", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["writ", "WritCore", "WritSQLite", "ReachSamples", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings
         ),
     ],

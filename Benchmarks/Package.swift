@@ -37,6 +37,15 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // Writes a generated deployment for timing `writ analyze reach --from DIR`.
+        .executableTarget(
+            name: "reach-sample",
+            dependencies: [
+                .product(name: "ReachSamples", package: "Writ"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // The trivial Hummingbird JSON endpoint http/run_wrk.sh compares `writ serve` with.
         .executableTarget(
             name: "http-baseline",
@@ -77,6 +86,20 @@ let package = Package(
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/Decisions",
+            swiftSettings: strictSettings,
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        // `swift package benchmark --target ReachAnalysis`: `writ analyze reach` on a
+        // generated 1,000 tools × 50 agents × 500 policies.
+        .executableTarget(
+            name: "ReachAnalysis",
+            dependencies: [
+                .product(name: "ReachSamples", package: "Writ"),
+                .product(name: "Cedar", package: "Writ"),
+                .product(name: "WritCore", package: "Writ"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/ReachAnalysis",
             swiftSettings: strictSettings,
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),

@@ -5,6 +5,6 @@ struct Writ: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "writ",
         abstract: "Runtime authorization for AI agents.",
-        subcommands: [ServeCommand.self, GatewayCommand.self, KeysCommand.self, TaskCommand.self, ApprovalsCommand.self, InventoryCommand.self, AuditCommand.self, CedarCommand.self, CedarValidate.self, SchemaCommand.self]
+        subcommands: [ServeCommand.self, GatewayCommand.self, KeysCommand.self, TaskCommand.self, ApprovalsCommand.self, InventoryCommand.self, AnalyzeCommand.self, AuditCommand.self, CedarCommand.self, CedarValidate.self, SchemaCommand.self]
     )
 }

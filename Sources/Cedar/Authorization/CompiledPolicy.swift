@@ -14,12 +14,7 @@ final class CompiledPolicy: Sendable {
         effect = policy.effect
         principal = ScopeCheck(policy.principal)
         resource = ScopeCheck(policy.resource)
-        switch policy.action {
-        case .any: action = .any
-        case .equal(let uid): action = .equal(uid)
-        case .in(let uid): action = .in(uid)
-        case .inSet(let uids): action = .inAny(uids)
-        }
+        action = ScopeCheck(policy.action)
         conditions = policy.conditions.map { (Compiler.compile($0.body), $0.kind == .unless) }
     }
 
@@ -62,6 +57,15 @@ enum ScopeCheck: Sendable {
         }
     }
 
+    init(_ c: ActionConstraint) {
+        switch c {
+        case .any: self = .any
+        case .equal(let uid): self = .equal(uid)
+        case .in(let uid): self = .in(uid)
+        case .inSet(let uids): self = .inAny(uids)
+        }
+    }
+
     @inline(__always)
     func matches(_ uid: EntityUID, _ entities: Entities) -> Bool {
         switch self {
@@ -73,5 +77,22 @@ enum ScopeCheck: Sendable {
         case .isIn(let type, let target): return uid.type == type && entities.isDescendant(uid, of: target)
         case .never: return false
         }
+    }
+}
+
+extension ScopeConstraint {
+    /// Whether `uid` satisfies this principal or resource constraint, exactly as the
+    /// authorizer checks a scope: `in` through the hierarchy of `entities`, and a slot
+    /// left unlinked matching nothing.
+    public func matches(_ uid: EntityUID, in entities: Entities) -> Bool {
+        ScopeCheck(self).matches(uid, entities)
+    }
+}
+
+extension ActionConstraint {
+    /// Whether the action `uid` satisfies this constraint, exactly as the authorizer
+    /// checks a scope (`in` through the action groups in `entities`).
+    public func matches(_ uid: EntityUID, in entities: Entities) -> Bool {
+        ScopeCheck(self).matches(uid, entities)
     }
 }

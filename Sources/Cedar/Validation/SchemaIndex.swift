@@ -93,6 +93,18 @@ struct SchemaIndex: Sendable {
         return result
     }
 
+    /// Whether `action` is one of `uids` or in one of them, as `actionsIn(uids)` would
+    /// contain it, without building that set; nil when one of `uids` is not an action
+    /// of the schema.
+    func isAction(_ action: EntityUID, in uids: [EntityUID]) -> Bool? {
+        var found = false
+        for uid in uids {
+            guard let group = actions[uid] else { return nil }
+            if !found && (uid == action || group.descendants.contains(action)) { found = true }
+        }
+        return found
+    }
+
     /// The type of an entity literal: its entity type when declared (for an action, when
     /// the action is declared); nil otherwise, which another check reports.
     func literalType(_ uid: EntityUID) -> CedarType? {

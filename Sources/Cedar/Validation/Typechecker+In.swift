@@ -49,8 +49,8 @@ extension Typechecker {
         let actionTargets = targets.filter(\.type.isAction)
         guard !actionTargets.isEmpty else { return .success(.falseType) }
         // An undeclared action on the right fails here; the scope checks report it.
-        guard let members = schema.actionsIn(actionTargets) else { return .failure(.boolean) }
-        return .success(.singleton(members.contains(action)))
+        guard let isIn = schema.isAction(action, in: actionTargets) else { return .failure(.boolean) }
+        return .success(.singleton(isIn))
     }
 
     /// The uid of an entity literal, or of the `action` variable.
