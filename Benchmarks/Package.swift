@@ -83,6 +83,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Cedar", package: "Writ"),
                 .product(name: "WritCore", package: "Writ"),
+                .product(name: "WritSQLite", package: "Writ"),
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/Decisions",

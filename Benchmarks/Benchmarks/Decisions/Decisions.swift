@@ -222,4 +222,6 @@ let benchmarks: @Sendable () -> Void = {
     } setup: {
         try AgentDecision()
     }
+
+    auditBenchmarks()
 }
