@@ -20,7 +20,7 @@ extension SQLiteStore {
     public func appendAuditRows(_ rows: [AuditRow]) async throws(WritError) {
         guard !rows.isEmpty else { return }
         try await write { db in
-            let head = try Int.fetchOne(db, sql: "SELECT MAX(sequence) FROM audit_record") ?? 0
+            let head = try Int.fetchOne(db.cachedStatement(sql: "SELECT MAX(sequence) FROM audit_record")) ?? 0
             try WritError.checkAuditAppend(rows, head: head)
             let statement = try db.cachedStatement(
                 sql: "INSERT INTO audit_record (\(Self.auditColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
