@@ -6,7 +6,12 @@ step and prints one JSON line per step:
 
 - {"op": "list"} -> {"tools": [names]}
 - {"op": "call", "name": N, "arguments": {...}} -> {"text": [...], "structured": ..., "isError": bool}
-  or {"error": {"code": C, "message": M}}
+- {"op": "resources"} -> {"resources": [uris]}
+- {"op": "read", "uri": U} -> {"text": [...]}
+- {"op": "prompts"} -> {"prompts": [names]}
+- {"op": "prompt", "name": N, "arguments": {...}} -> {"text": [message texts]}
+
+A request the gateway refuses gives {"error": {"code": C, "message": M}}.
 """
 import asyncio
 import json
@@ -16,6 +21,31 @@ import sys
 from mcp import ClientSession, StdioServerParameters
 from mcp.client.stdio import stdio_client
 from mcp.shared.exceptions import MCPError
+
+
+async def run(session: ClientSession, step: dict) -> dict:
+    op = step["op"]
+    if op == "list":
+        result = await session.list_tools()
+        return {"tools": [t.name for t in result.tools]}
+    if op == "resources":
+        result = await session.list_resources()
+        return {"resources": [str(r.uri) for r in result.resources]}
+    if op == "read":
+        result = await session.read_resource(step["uri"])
+        return {"text": [c.text for c in result.contents if hasattr(c, "text")]}
+    if op == "prompts":
+        result = await session.list_prompts()
+        return {"prompts": [p.name for p in result.prompts]}
+    if op == "prompt":
+        result = await session.get_prompt(step["name"], step.get("arguments"))
+        return {"text": [m.content.text for m in result.messages if getattr(m.content, "type", "") == "text"]}
+    result = await session.call_tool(step["name"], step.get("arguments", {}))
+    return {
+        "text": [c.text for c in result.content if getattr(c, "type", "") == "text"],
+        "structured": result.structured_content,
+        "isError": bool(result.is_error),
+    }
 
 
 async def main() -> None:
@@ -28,19 +58,10 @@ async def main() -> None:
         async with ClientSession(read, write) as session:
             await session.initialize()
             for step in steps:
-                if step["op"] == "list":
-                    result = await session.list_tools()
-                    out = {"tools": [t.name for t in result.tools]}
-                else:
-                    try:
-                        result = await session.call_tool(step["name"], step.get("arguments", {}))
-                        out = {
-                            "text": [c.text for c in result.content if getattr(c, "type", "") == "text"],
-                            "structured": result.structured_content,
-                            "isError": bool(result.is_error),
-                        }
-                    except MCPError as error:
-                        out = {"error": {"code": error.error.code, "message": error.error.message}}
+                try:
+                    out = await run(session, step)
+                except MCPError as error:
+                    out = {"error": {"code": error.error.code, "message": error.error.message}}
                 print(json.dumps(out), flush=True)
 
 
