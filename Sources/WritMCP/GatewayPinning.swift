@@ -112,15 +112,15 @@ extension WritGateway {
         return observed
     }
 
-    /// `upstream`'s tools within the upstream timeout.
+    /// `upstream`'s tools within the upstream timeout; the gateway then follows the
+    /// upstream's changes to them (`ListChangedRelay`).
     func listTools(of upstream: Upstream) async -> Result<[Tool], UpstreamFailure> {
         let name = upstream.spec.name
-        return await Deadline.run(
-            within: configuration.upstreamTimeout,
-            late: { .failure(UpstreamFailure(message: "upstream `\(name)` did not list its tools in time")) }
-        ) {
-            do throws(UpstreamFailure) { return .success(try await upstream.tools()) } catch { return .failure(error) }
+        let listed = await withinUpstreamTimeout(upstream, what: "list its tools") { try await $0.tools() }
+        if case .success = listed, let client = try? await upstream.started() {
+            await relay.hook(client, upstream: name, pins: pins)
         }
+        return listed
     }
 }
 

@@ -50,6 +50,8 @@ public final class WritGateway: Sendable {
     let pins = PinLedger()
     /// Which upstream lists each resource URI (WritGateway+Content.swift).
     let contentRoutes = ContentRoutes()
+    /// Upstream `notifications/tools/list_changed`, relayed to the agent (ListChangedRelay.swift).
+    let relay = ListChangedRelay()
 
     public init(
         decider: any GatewayDecider, upstreams: [UpstreamSpec], credential: String?,
@@ -74,8 +76,9 @@ public final class WritGateway: Sendable {
             name: "writ-gateway", version: Self.version,
             capabilities: .init(
                 prompts: .init(listChanged: false), resources: .init(subscribe: false, listChanged: false),
-                tools: .init(listChanged: false)))
+                tools: .init(listChanged: true)))
         await serveContent(on: server)
+        relay.attach(server)
         await server.withMethodHandler(ListTools.self) { [self] _ in
             ListTools.Result(tools: await listing())
         }

@@ -89,6 +89,16 @@ import Testing
         #expect(results[1].text == ["probed db"])
     }
 
+    @Test func anUpstreamsToolListChangeIsRelayedToTheAgent() throws {
+        let harness = try GatewayHarness()
+        defer { harness.remove() }
+        let results = try harness.agent(
+            [["op": "list"], ["op": "call", "name": "web___announce", "arguments": [:] as [String: Any]], ["op": "notified"]],
+            upstreams: ["web"])
+        #expect(results[1].text == ["announced"])
+        #expect(results[2]["notified"] as? [String] == ["notifications/tools/list_changed"])
+    }
+
     // MARK: - Labels
 
     @Test func readingUntrustedContentMakesALaterSendOutCallDenied() throws {

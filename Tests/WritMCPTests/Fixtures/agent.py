@@ -10,6 +10,8 @@ step and prints one JSON line per step:
 - {"op": "read", "uri": U} -> {"text": [...]}
 - {"op": "prompts"} -> {"prompts": [names]}
 - {"op": "prompt", "name": N, "arguments": {...}} -> {"text": [message texts]}
+- {"op": "notified"} -> {"notified": [methods]}: the notifications received so far, after
+  waiting up to 10 s for a notifications/tools/list_changed
 
 A request the gateway refuses gives {"error": {"code": C, "message": M}}.
 """
@@ -23,8 +25,23 @@ from mcp.client.stdio import stdio_client
 from mcp.shared.exceptions import MCPError
 
 
+notified: list = []
+
+
+async def on_message(message) -> None:
+    method = getattr(getattr(message, "root", message), "method", None)
+    if method is not None:
+        notified.append(method)
+
+
 async def run(session: ClientSession, step: dict) -> dict:
     op = step["op"]
+    if op == "notified":
+        for _ in range(100):
+            if "notifications/tools/list_changed" in notified:
+                break
+            await asyncio.sleep(0.1)
+        return {"notified": notified}
     if op == "list":
         result = await session.list_tools()
         return {"tools": [t.name for t in result.tools]}
@@ -55,7 +72,7 @@ async def main() -> None:
     env = {n: os.environ[n] for n in passed if n in os.environ}
     params = StdioServerParameters(command=command[0], args=command[1:], env=env)
     async with stdio_client(params) as (read, write):
-        async with ClientSession(read, write) as session:
+        async with ClientSession(read, write, message_handler=on_message) as session:
             await session.initialize()
             for step in steps:
                 try:

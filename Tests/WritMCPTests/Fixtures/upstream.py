@@ -3,13 +3,14 @@
 Its tools depend on NAME; `docs` and `tickets` both have a `lookup` tool, so the
 gateway must keep them apart. `drift WORDING` describes its `probe` tool with WORDING
 (a definition that changes between runs); `web` has `fetch` (untrusted output) and
-`send` (sends out) and `profile` (personal data). It prints what it sees of the WRIT_* environment on
+`send` (sends out), `profile` (personal data) and `announce` (notifies that its
+tools changed). It prints what it sees of the WRIT_* environment on
 `env_seen`, so a test can check the task credential never reaches it.
 """
 import os
 import sys
 
-from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver import Context, MCPServer
 
 name = sys.argv[1]
 server = MCPServer(name)
@@ -109,6 +110,12 @@ elif name == "web":
     def send(to: str, body: str) -> str:
         """Send a message out."""
         return f"sent to {to}"
+
+    @server.tool()
+    async def announce(ctx: Context) -> str:
+        """Tell the client this server's tools changed."""
+        await ctx.session.send_tool_list_changed()
+        return "announced"
 
     @server.tool()
     def profile(person: str) -> str:
