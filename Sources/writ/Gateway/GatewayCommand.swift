@@ -18,7 +18,9 @@ struct GatewayCommand: AsyncParsableCommand {
             the agent passes in $\(credentialVariable) (never passed on to upstreams). Decisions \
             are made in process on the data directory (--from DIR is loaded on first start, as \
             for `writ serve`) and recorded in its audit log. Stops when the agent closes standard \
-            input. Logs go to standard error.
+            input. Logs go to standard error. resources/read and prompts/get are decided as the \
+            `retrieve` and `prompt` checkpoints; tool definitions are pinned to the inventory (a \
+            changed one is quarantined until its owner approves it). docs/GATEWAY.md has the rest.
             """
     )
 
