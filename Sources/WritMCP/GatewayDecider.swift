@@ -1,4 +1,5 @@
 import Foundation
+import WritCore
 
 /// One `call` checkpoint a gateway asks about: an OpenID AuthZEN evaluation
 /// (docs/CHECKPOINTS.md, "call") and the task credential the agent presented.
@@ -65,4 +66,18 @@ public protocol GatewayDecider: Sendable {
     /// `credential` names, for a listing: decided without arguments and without
     /// charging the task (`TaskService.callable`). Empty when in doubt.
     func callable(_ tools: [String], credential: String) async -> Set<String>
+
+    /// The resources of `ids` (of Cedar type `resourceType`: `Writ::Document`,
+    /// `Writ::Prompt`) the agent might use with `action` (`retrieve`, `prompt`) inside
+    /// the task `credential` names, for a listing, as `callable` decides tools. Empty
+    /// when in doubt.
+    func usable(_ ids: [String], action: String, resourceType: String, credential: String) async -> Set<String>
+
+    /// Reports the definitions upstreams give now (keys `<server>___<tool>`) to the
+    /// inventory, and what it says of each (GatewayPinning.swift).
+    func observe(_ definitions: [String: ToolDefinition]) async -> [String: PinState]
+
+    /// The state of approval `id`, for a call waiting for it; nil when it cannot be
+    /// read (WritGateway+Approval.swift).
+    func approvalState(_ id: String) async -> ApprovalState?
 }

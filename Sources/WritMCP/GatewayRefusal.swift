@@ -12,11 +12,16 @@ enum GatewayRefusal {
     /// the approval to wait for. The gateway's own fail-closed denials (no decision:
     /// `decision_timeout`, `no_task` without a credential …) carry no decision id.
     static func denied(_ outcome: GatewayOutcome, tool: String) -> MCPError {
+        denied(outcome, subject: "the call to `\(tool)`")
+    }
+
+    /// A deny or an ask of `subject` (`the call to `x``, `the read of `uri``, `the prompt `p``).
+    static func denied(_ outcome: GatewayOutcome, subject: String) -> MCPError {
         if let reason = outcome.reason, unavailable.contains(reason) {
             // COAZ-MCP: a PDP that cannot answer is -32603.
-            return .internalError("Authorization service unavailable: \(reason); the call to `\(tool)` is denied")
+            return .internalError("Authorization service unavailable: \(reason); \(subject) is denied")
         }
-        var message = "Writ denied the call to `\(tool)`: \(outcome.reason ?? "policy_denied")"
+        var message = "Writ denied \(subject): \(outcome.reason ?? "policy_denied")"
         if let approval = outcome.approvalID { message += "; a person must approve it: approval \(approval)" }
         if let decision = outcome.decisionID { message += " (decision \(decision))" }
         return .serverError(code: deniedCode, message: message)

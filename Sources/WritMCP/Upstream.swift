@@ -61,13 +61,13 @@ actor Upstream {
         if process.isRunning { process.terminate() }
     }
 
-    private func failure(_ what: String, _ error: any Error) -> UpstreamFailure {
+    func failure(_ what: String, _ error: any Error) -> UpstreamFailure {
         let why = exit ?? (error as? MCPError).map { "\($0.code): \($0.localizedDescription)" } ?? "\(error)"
         return UpstreamFailure(message: "upstream `\(spec.name)` \(what): \(why)")
     }
 
     /// The connected client, starting the subprocess first when none runs.
-    private func started() async throws(UpstreamFailure) -> Client {
+    func started() async throws(UpstreamFailure) -> Client {
         if let running, running.process.isRunning { return running.client }
         if let running { await running.client.disconnect() }
         running = nil

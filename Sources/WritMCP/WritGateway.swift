@@ -21,14 +21,22 @@ public final class WritGateway: Sendable {
         public var upstreamTimeout: Duration
         /// The longest message read from the agent or an upstream, in bytes.
         public var maxMessageBytes: Int
+        /// How long a call a person must approve waits for the approval; nil answers
+        /// the ask at once with an error naming the approval.
+        public var approvalWait: Duration?
+        /// The `Writ::Destination` tool results are released to (the `release`
+        /// checkpoint, WritGateway+Release.swift); nil releases them unchecked.
+        public var releaseDestination: String?
 
         public init(
             decisionTimeout: Duration = .seconds(5), upstreamTimeout: Duration = .seconds(60),
-            maxMessageBytes: Int = 1 << 20
+            maxMessageBytes: Int = 1 << 20, approvalWait: Duration? = nil, releaseDestination: String? = nil
         ) {
             self.decisionTimeout = decisionTimeout
             self.upstreamTimeout = upstreamTimeout
             self.maxMessageBytes = maxMessageBytes
+            self.approvalWait = approvalWait
+            self.releaseDestination = releaseDestination
         }
     }
 
@@ -38,6 +46,12 @@ public final class WritGateway: Sendable {
     let upstreamOrder: [String]
     /// The agent's task credential, and the agent it names; nil when none was given.
     let credential: AgentCredential?
+    /// The inventory's say on each upstream tool's definition (GatewayPinning.swift).
+    let pins = PinLedger()
+    /// Which upstream lists each resource URI (WritGateway+Content.swift).
+    let contentRoutes = ContentRoutes()
+    /// Upstream `notifications/tools/list_changed`, relayed to the agent (ListChangedRelay.swift).
+    let relay = ListChangedRelay()
 
     public init(
         decider: any GatewayDecider, upstreams: [UpstreamSpec], credential: String?,
@@ -59,7 +73,12 @@ public final class WritGateway: Sendable {
             input: STDIN_FILENO, output: STDOUT_FILENO, maxLineBytes: configuration.maxMessageBytes,
             answersOversized: true, label: "writ.gateway.agent")
         let server = Server(
-            name: "writ-gateway", version: Self.version, capabilities: .init(tools: .init(listChanged: false)))
+            name: "writ-gateway", version: Self.version,
+            capabilities: .init(
+                prompts: .init(listChanged: false), resources: .init(subscribe: false, listChanged: false),
+                tools: .init(listChanged: true)))
+        await serveContent(on: server)
+        relay.attach(server)
         await server.withMethodHandler(ListTools.self) { [self] _ in
             ListTools.Result(tools: await listing())
         }
@@ -69,7 +88,8 @@ public final class WritGateway: Sendable {
         try await server.start(transport: transport)
         await server.waitUntilCompleted()
         // End of input: answer the calls in flight, then stop the upstreams.
-        await transport.settled(within: configuration.decisionTimeout + configuration.upstreamTimeout)
+        await transport.settled(
+            within: configuration.decisionTimeout + configuration.upstreamTimeout + (configuration.approvalWait ?? .zero))
         for name in upstreamOrder { await upstreams[name]?.stop() }
     }
 
@@ -81,14 +101,8 @@ public final class WritGateway: Sendable {
         var tools: [Tool] = []
         for name in upstreamOrder {
             guard let upstream = upstreams[name] else { continue }
-            let listed = await Deadline.run(
-                within: configuration.upstreamTimeout,
-                late: { Result<[Tool], UpstreamFailure>.failure(UpstreamFailure(message: "upstream `\(name)` did not list its tools in time")) }
-            ) {
-                do throws(UpstreamFailure) { return .success(try await upstream.tools()) } catch { return .failure(error) }
-            }
-            switch listed {
-            case .success(let found): tools += found.map { Self.namespaced($0, upstream: name) }
+            switch await listTools(of: upstream) {
+            case .success(let found): tools += await pinning(found.map { Self.namespaced($0, upstream: name) }, upstream: name)
             case .failure(let failure): Self.log("tools/list: \(failure.message); its tools are not listed")
             }
         }
@@ -107,17 +121,11 @@ public final class WritGateway: Sendable {
 
     func call(_ parameters: CallTool.Parameters) async throws -> CallTool.Result {
         let name = parameters.name
-        let outcome = await decide(name, arguments: parameters.arguments)
-        switch outcome.decision {
-        case .deny, .ask: throw GatewayRefusal.denied(outcome, tool: name)
-        case .allow: break
-        }
-        guard outcome.obligations == nil else {
-            // The call checkpoint has no output to redact; an obligation the gateway
-            // cannot apply makes the allow a deny (AuthZEN Obligations Profile).
-            throw GatewayRefusal.denied(
-                GatewayOutcome(decision: .deny, reason: "obligations_unsupported", decisionID: outcome.decisionID), tool: name)
-        }
+        if credential?.agent != nil, let refusal = await pinRefusal(name) { throw GatewayRefusal.denied(refusal, tool: name) }
+        let outcome = await waitingForApproval(
+            await decide(name, arguments: parameters.arguments), tool: name, arguments: parameters.arguments)
+        // The call checkpoint has no output to redact: an allow with obligations is refused.
+        try Self.enforce(outcome, what: "the call to `\(name)`")
         guard let (upstream, tool) = route(name) else {
             throw GatewayRefusal.unknownTool(name)
         }
@@ -136,18 +144,24 @@ public final class WritGateway: Sendable {
             }
         }
         switch result {
-        case .success(let answer): return answer
+        case .success(let answer): return try await released(answer, tool: name)
         case .failure(let failure): throw GatewayRefusal.upstream(failure)
         }
     }
 
     /// The decision on calling `name` with `arguments`, within the decision timeout.
     func decide(_ name: String, arguments: [String: Value]?) async -> GatewayOutcome {
+        await decide { agent in try Self.evaluation(agent: agent, tool: name, arguments: arguments ?? [:]) }
+    }
+
+    /// The decision on the AuthZEN evaluation `evaluation` writes for the agent, within
+    /// the decision timeout.
+    func decide(_ evaluation: (String) throws -> [UInt8]) async -> GatewayOutcome {
         guard let credential else { return .refused("no_task") }
         guard let agent = credential.agent else { return .refused("no_task") }
         let body: [UInt8]
         do {
-            body = try Self.evaluation(agent: agent, tool: name, arguments: arguments ?? [:])
+            body = try evaluation(agent)
         } catch {
             return .refused("invalid_request")
         }
@@ -161,13 +175,20 @@ public final class WritGateway: Sendable {
 
     /// The AuthZEN evaluation of the `call` checkpoint (docs/CHECKPOINTS.md).
     static func evaluation(agent: String, tool: String, arguments: [String: Value]) throws -> [UInt8] {
-        let request: Value = [
+        try evaluation(agent: agent, action: tool, resource: ("tool", tool), context: ["input": .object(arguments)])
+    }
+
+    /// An AuthZEN evaluation: subject the agent, `action`, `resource` (AuthZEN type and id), `context`.
+    static func evaluation(
+        agent: String, action: String, resource: (type: String, id: String), context: [String: Value]
+    ) throws -> [UInt8] {
+        var request: [String: Value] = [
             "subject": ["type": "agent", "id": .string(agent)],
-            "action": ["name": .string(tool)],
-            "resource": ["type": "tool", "id": .string(tool)],
-            "context": ["input": .object(arguments)],
+            "action": ["name": .string(action)],
+            "resource": ["type": .string(resource.type), "id": .string(resource.id)],
         ]
-        return Array(try JSONEncoder().encode(request))
+        if !context.isEmpty { request["context"] = .object(context) }
+        return Array(try JSONEncoder().encode(Value.object(request)))
     }
 
     /// The upstream and its own tool name for a namespaced tool name.

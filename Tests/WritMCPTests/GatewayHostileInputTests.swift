@@ -77,8 +77,53 @@ import Testing
         defer { harness.remove() }
         let gateway = try RawGateway(harness.gatewayCommand(["docs"]), credential: harness.credential)
         _ = try gateway.initialize()
-        try gateway.send(#"{"jsonrpc":"2.0","id":7,"method":"resources/read","params":{"uri":"file:///etc/passwd"}}"#)
+        try gateway.send(#"{"jsonrpc":"2.0","id":7,"method":"resources/subscribe","params":{"uri":"file:///etc/passwd"}}"#)
         #expect((gateway.next()?["error"] as? [String: Any])?["code"] as? Int == -32601)
+        #expect(try gateway.stop() == 0)
+    }
+
+    @Test func anOversizedResourceURIIsRefusedWithoutAsking() throws {
+        let harness = try GatewayHarness()
+        defer { harness.remove() }
+        let gateway = try RawGateway(harness.gatewayCommand(["docs"]), credential: harness.credential)
+        _ = try gateway.initialize()
+        let uri = "file:///" + String(repeating: "x", count: 9000)
+        try gateway.send(#"{"jsonrpc":"2.0","id":9,"method":"resources/read","params":{"uri":"\#(uri)"}}"#)
+        let error = gateway.next()?["error"] as? [String: Any]
+        #expect(error?["code"] as? Int == -32602)
+        #expect(error?["message"] as? String
+            == "Invalid params: the resource URI is empty, longer than 8192 bytes, or holds control characters")
+        #expect(try gateway.stop() == 0)
+    }
+
+    @Test func aResourceURIWithControlCharactersIsRefused() throws {
+        let harness = try GatewayHarness()
+        defer { harness.remove() }
+        let gateway = try RawGateway(harness.gatewayCommand(["docs"]), credential: harness.credential)
+        _ = try gateway.initialize()
+        try gateway.send(#"{"jsonrpc":"2.0","id":10,"method":"resources/read","params":{"uri":"file:///kb/refunds.md\n"}}"#)
+        #expect((gateway.next()?["error"] as? [String: Any])?["code"] as? Int == -32602)
+        try gateway.send(#"{"jsonrpc":"2.0","id":11,"method":"resources/read","params":{"uri":42}}"#)
+        let malformed = gateway.next()
+        #expect(malformed?["id"] as? Int == 11)
+        #expect(malformed?["error"] != nil)
+        #expect(try gateway.stop() == 0)
+    }
+
+    @Test func aPromptGetWithTooManyArgumentsIsRefused() throws {
+        let harness = try GatewayHarness()
+        defer { harness.remove() }
+        let gateway = try RawGateway(harness.gatewayCommand(["docs"]), credential: harness.credential)
+        _ = try gateway.initialize()
+        let arguments = (0..<65).map { #""a\#($0)":"v""# }.joined(separator: ",")
+        try gateway.send(#"{"jsonrpc":"2.0","id":12,"method":"prompts/get","params":{"name":"docs___greet","arguments":{\#(arguments)}}}"#)
+        let error = gateway.next()?["error"] as? [String: Any]
+        #expect(error?["code"] as? Int == -32602)
+        #expect(error?["message"] as? String == "Invalid params: prompt `docs___greet` has 65 arguments; at most 64")
+        try gateway.send(#"{"jsonrpc":"2.0","id":13,"method":"prompts/get","params":{"name":"docs___greet","arguments":{"customer":1}}}"#)
+        let wrong = gateway.next()
+        #expect(wrong?["id"] as? Int == 13)
+        #expect(wrong?["error"] != nil)
         #expect(try gateway.stop() == 0)
     }
 }

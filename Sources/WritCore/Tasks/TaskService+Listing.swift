@@ -17,9 +17,32 @@ extension TaskService {
     /// taken as not applying, since other arguments may not meet it. Budgets are not
     /// checked. The call itself is always decided in full, with its arguments.
     ///
+    /// A tool the inventory refuses (unregistered, or quarantined because its
+    /// definition changed: docs/INVENTORY.md) is not listed.
+    ///
     /// An unverified credential, or a task that is closed, expired or not held (after
     /// reading it from the store once, as a decision would), lists nothing.
     public func callable(_ tools: [String], credential: String) async -> [String] {
+        await listable(tools, credential: credential) { tool in
+            (EntityUID(type: BaseSchema.callAction.type, id: tool), EntityUID(type: Self.toolType, id: tool))
+        }
+    }
+
+    /// The resources, of `ids` (entities of type `resourceType`), that the agent of the
+    /// task `credential` names might be allowed to use with `action` inside its task,
+    /// for a listing: `retrieve` on `Writ::Document`s (`resources/list` at a gateway),
+    /// `prompt` on `Writ::Prompt`s (`prompts/list`). Decided as `callable` decides
+    /// tools, without context beyond the task; nothing is charged, learned or recorded.
+    public func usable(_ ids: [String], action: String, resourceType: String, credential: String) async -> [String] {
+        let action = EntityUID(type: BaseSchema.callAction.type, id: action)
+        let type = EntityType(resourceType)
+        return await listable(ids, credential: credential) { id in (action, EntityUID(type: type, id: id)) }
+    }
+
+    /// The ids whose request (`request(id)`: action and resource) `callable` would list.
+    private func listable(
+        _ ids: [String], credential: String, request: (String) -> (action: EntityUID, resource: EntityUID)
+    ) async -> [String] {
         guard case .success(let identity) = identify(credential: credential) else { return [] }
         let first = now()
         if case .failure(let denial) = registry.withLock({ $0.chain(of: identity.taskID, agent: identity.agent, now: first) }),
@@ -33,9 +56,11 @@ extension TaskService {
         else { return [] }
         let entities = engine.entities(layering: chain.map { TaskContext.history(of: $0.record) })
         let agent = EntityUID(type: BaseSchema.agentType, id: identity.agent)
-        return tools.filter { tool in
-            let action = EntityUID(type: BaseSchema.callAction.type, id: tool)
-            var request = Request(principal: agent, action: action, resource: EntityUID(type: Self.toolType, id: tool))
+        return ids.filter { id in
+            let (action, resource) = request(id)
+            var request = Request(principal: agent, action: action, resource: resource)
+            // An unregistered resource or a quarantined tool is denied before any policy is read.
+            guard engine.inventoryDenial(request, entities: entities) == nil else { return false }
             request.context = TaskContext.context(
                 Record(), task: Self.shown(chain, 0), action: action, now: instant, schema: engine.schema)
             guard Self.mightAllow(request, entities: entities, policies: engine.compiled, approvable: true) else {

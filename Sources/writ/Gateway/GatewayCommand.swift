@@ -18,7 +18,9 @@ struct GatewayCommand: AsyncParsableCommand {
             the agent passes in $\(credentialVariable) (never passed on to upstreams). Decisions \
             are made in process on the data directory (--from DIR is loaded on first start, as \
             for `writ serve`) and recorded in its audit log. Stops when the agent closes standard \
-            input. Logs go to standard error.
+            input. Logs go to standard error. resources/read and prompts/get are decided as the \
+            `retrieve` and `prompt` checkpoints; tool definitions are pinned to the inventory (a \
+            changed one is quarantined until its owner approves it). docs/GATEWAY.md has the rest.
             """
     )
 
@@ -49,9 +51,16 @@ struct GatewayCommand: AsyncParsableCommand {
     @Option(help: "The longest MCP message read from the agent or an upstream, in bytes.")
     var maxMessageBytes = 1 << 20
 
+    @Option(help: "Seconds a call a person must approve waits for the approval (0: answer at once with an error naming the approval).")
+    var approvalWait = 0
+
+    @Option(help: "Release every tool result to this Writ::Destination first (the release checkpoint, with its redactions applied).")
+    var releaseTo: String?
+
     func validate() throws {
         guard !upstreams.isEmpty else { throw ValidationError("give at least one --upstream NAME=COMMAND") }
         guard (1...600_000).contains(decisionTimeout) else { throw ValidationError("--decision-timeout must be 1 to 600000 ms") }
+        guard (0...3600).contains(approvalWait) else { throw ValidationError("--approval-wait must be 0 to 3600 s") }
         guard (1...3600).contains(upstreamTimeout) else { throw ValidationError("--upstream-timeout must be 1 to 3600 s") }
         guard (1024...(64 << 20)).contains(maxMessageBytes) else {
             throw ValidationError("--max-message-bytes must be 1024 to 67108864")
@@ -95,7 +104,8 @@ struct GatewayCommand: AsyncParsableCommand {
             decider: decider, upstreams: specs, credential: credential,
             configuration: .init(
                 decisionTimeout: .milliseconds(decisionTimeout), upstreamTimeout: .seconds(upstreamTimeout),
-                maxMessageBytes: maxMessageBytes))
+                maxMessageBytes: maxMessageBytes, approvalWait: approvalWait > 0 ? .seconds(approvalWait) : nil,
+                releaseDestination: releaseTo))
         try await ServiceOptions.running("the gateway", closing: auditLog) { try await gateway.runOnStandardIO() }
         await (decider as? RemoteDecider)?.shutdown()
     }

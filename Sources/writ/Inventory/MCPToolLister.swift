@@ -3,6 +3,7 @@ import Synchronization
 import MCP
 import SystemPackage
 import WritCore
+import WritMCP
 
 /// Lists the tools of an MCP server started as a child process, over stdio, with the
 /// MCP Swift SDK: initialize, then `tools/list` page by page.
@@ -80,10 +81,8 @@ struct MCPToolLister {
 
     /// A tool as the inventory pins it.
     static func definition(_ tool: Tool) throws -> ToolDefinition {
-        let schema = try JSONEncoder().encode(tool.inputSchema)
-        do {
-            return try ToolDefinition(
-                name: tool.name, description: tool.description, inputSchema: String(decoding: schema, as: UTF8.self))
+        do throws(WritError) {
+            return try ToolDefinition(mcp: tool)
         } catch {
             throw InputError("tool `\(tool.name)`: \(error.message)")
         }

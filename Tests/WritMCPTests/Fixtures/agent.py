@@ -6,7 +6,14 @@ step and prints one JSON line per step:
 
 - {"op": "list"} -> {"tools": [names]}
 - {"op": "call", "name": N, "arguments": {...}} -> {"text": [...], "structured": ..., "isError": bool}
-  or {"error": {"code": C, "message": M}}
+- {"op": "resources"} -> {"resources": [uris]}
+- {"op": "read", "uri": U} -> {"text": [...]}
+- {"op": "prompts"} -> {"prompts": [names]}
+- {"op": "prompt", "name": N, "arguments": {...}} -> {"text": [message texts]}
+- {"op": "notified"} -> {"notified": [methods]}: the notifications received so far, after
+  waiting up to 10 s for a notifications/tools/list_changed
+
+A request the gateway refuses gives {"error": {"code": C, "message": M}}.
 """
 import asyncio
 import json
@@ -18,6 +25,46 @@ from mcp.client.stdio import stdio_client
 from mcp.shared.exceptions import MCPError
 
 
+notified: list = []
+
+
+async def on_message(message) -> None:
+    method = getattr(getattr(message, "root", message), "method", None)
+    if method is not None:
+        notified.append(method)
+
+
+async def run(session: ClientSession, step: dict) -> dict:
+    op = step["op"]
+    if op == "notified":
+        for _ in range(100):
+            if "notifications/tools/list_changed" in notified:
+                break
+            await asyncio.sleep(0.1)
+        return {"notified": notified}
+    if op == "list":
+        result = await session.list_tools()
+        return {"tools": [t.name for t in result.tools]}
+    if op == "resources":
+        result = await session.list_resources()
+        return {"resources": [str(r.uri) for r in result.resources]}
+    if op == "read":
+        result = await session.read_resource(step["uri"])
+        return {"text": [c.text for c in result.contents if hasattr(c, "text")]}
+    if op == "prompts":
+        result = await session.list_prompts()
+        return {"prompts": [p.name for p in result.prompts]}
+    if op == "prompt":
+        result = await session.get_prompt(step["name"], step.get("arguments"))
+        return {"text": [m.content.text for m in result.messages if getattr(m.content, "type", "") == "text"]}
+    result = await session.call_tool(step["name"], step.get("arguments", {}))
+    return {
+        "text": [c.text for c in result.content if getattr(c, "type", "") == "text"],
+        "structured": result.structured_content,
+        "isError": bool(result.is_error),
+    }
+
+
 async def main() -> None:
     steps = json.loads(sys.argv[1])
     command = sys.argv[sys.argv.index("--") + 1 :]
@@ -25,22 +72,13 @@ async def main() -> None:
     env = {n: os.environ[n] for n in passed if n in os.environ}
     params = StdioServerParameters(command=command[0], args=command[1:], env=env)
     async with stdio_client(params) as (read, write):
-        async with ClientSession(read, write) as session:
+        async with ClientSession(read, write, message_handler=on_message) as session:
             await session.initialize()
             for step in steps:
-                if step["op"] == "list":
-                    result = await session.list_tools()
-                    out = {"tools": [t.name for t in result.tools]}
-                else:
-                    try:
-                        result = await session.call_tool(step["name"], step.get("arguments", {}))
-                        out = {
-                            "text": [c.text for c in result.content if getattr(c, "type", "") == "text"],
-                            "structured": result.structured_content,
-                            "isError": bool(result.is_error),
-                        }
-                    except MCPError as error:
-                        out = {"error": {"code": error.error.code, "message": error.error.message}}
+                try:
+                    out = await run(session, step)
+                except MCPError as error:
+                    out = {"error": {"code": error.error.code, "message": error.error.message}}
                 print(json.dumps(out), flush=True)
 
 
