@@ -5,43 +5,43 @@ import Testing
 /// checkpoint, `prompts/get` the `prompt` checkpoint, and the listings show only what
 /// the task might use (docs/GATEWAY.md, "Resources and prompts").
 @Suite(.serialized) struct GatewayContentTests {
-    @Test func theResourceListingShowsOnlyTheDocumentsTheTaskMightRead() throws {
-        let harness = try GatewayHarness()
+    @Test func theResourceListingShowsOnlyTheDocumentsTheTaskMightRead() async throws {
+        let harness = try await GatewayHarness()
         defer { harness.remove() }
-        let results = try harness.agent([["op": "resources"]], upstreams: ["docs", "tickets"])
+        let results = try await harness.agent([["op": "resources"]], upstreams: ["docs", "tickets"])
         // Hidden: salaries.md (a forbid on secret documents) and unregistered.md (in no dataset).
         #expect(results[0]["resources"] as? [String] == ["file:///kb/refunds.md"])
     }
 
-    @Test func anAllowedReadPassesTheUpstreamContentsThrough() throws {
-        let harness = try GatewayHarness()
+    @Test func anAllowedReadPassesTheUpstreamContentsThrough() async throws {
+        let harness = try await GatewayHarness()
         defer { harness.remove() }
-        let results = try harness.agent([["op": "read", "uri": "file:///kb/refunds.md"]], upstreams: ["docs"])
+        let results = try await harness.agent([["op": "read", "uri": "file:///kb/refunds.md"]], upstreams: ["docs"])
         #expect(results[0].text == ["Refunds within 30 days."])
     }
 
-    @Test func aReadThePoliciesForbidIsDeniedWithItsReasonCode() throws {
-        let harness = try GatewayHarness()
+    @Test func aReadThePoliciesForbidIsDeniedWithItsReasonCode() async throws {
+        let harness = try await GatewayHarness()
         defer { harness.remove() }
-        let results = try harness.agent([["op": "read", "uri": "file:///kb/salaries.md"]], upstreams: ["docs"])
+        let results = try await harness.agent([["op": "read", "uri": "file:///kb/salaries.md"]], upstreams: ["docs"])
         #expect(results[0].errorCode == -32001)
         #expect(results[0].errorMessage?.hasPrefix(
             "Server error: Writ denied the read of `file:///kb/salaries.md`: policy_denied (decision dec_") == true)
     }
 
-    @Test func aReadOfADocumentInNoRegisteredDatasetIsDeniedUnregistered() throws {
-        let harness = try GatewayHarness()
+    @Test func aReadOfADocumentInNoRegisteredDatasetIsDeniedUnregistered() async throws {
+        let harness = try await GatewayHarness()
         defer { harness.remove() }
-        let results = try harness.agent([["op": "read", "uri": "file:///kb/unregistered.md"]], upstreams: ["docs"])
+        let results = try await harness.agent([["op": "read", "uri": "file:///kb/unregistered.md"]], upstreams: ["docs"])
         #expect(results[0].errorMessage?.hasPrefix(
             "Server error: Writ denied the read of `file:///kb/unregistered.md`: unregistered (decision dec_") == true)
     }
 
-    @Test func theSameURIListedByTwoUpstreamsIsNotRead() throws {
-        let harness = try GatewayHarness()
+    @Test func theSameURIListedByTwoUpstreamsIsNotRead() async throws {
+        let harness = try await GatewayHarness()
         defer { harness.remove() }
         let script = GatewayHarness.fixtures.appendingPathComponent("upstream.py").path
-        let results = try GatewayHarness.agent(
+        let results = try await GatewayHarness.agent(
             [["op": "read", "uri": "file:///kb/refunds.md"]],
             command: harness.gatewayCommand(["docs"], extra: ["--upstream", "mirror=python3 '\(script)' docs"]),
             credential: harness.credential)
@@ -49,34 +49,34 @@ import Testing
         #expect(results[0].errorMessage == "Invalid params: resource `file:///kb/refunds.md` is listed by more than one upstream (docs, mirror); it is not read")
     }
 
-    @Test func thePromptListingShowsOnlyThePromptsTheTaskMightUse() throws {
-        let harness = try GatewayHarness()
+    @Test func thePromptListingShowsOnlyThePromptsTheTaskMightUse() async throws {
+        let harness = try await GatewayHarness()
         defer { harness.remove() }
-        let results = try harness.agent([["op": "prompts"]], upstreams: ["docs", "tickets"])
+        let results = try await harness.agent([["op": "prompts"]], upstreams: ["docs", "tickets"])
         #expect(results[0]["prompts"] as? [String] == ["docs___greet"])
     }
 
-    @Test func anAllowedPromptGetPassesTheUpstreamMessagesThrough() throws {
-        let harness = try GatewayHarness()
+    @Test func anAllowedPromptGetPassesTheUpstreamMessagesThrough() async throws {
+        let harness = try await GatewayHarness()
         defer { harness.remove() }
-        let results = try harness.agent(
+        let results = try await harness.agent(
             [["op": "prompt", "name": "docs___greet", "arguments": ["customer": "Bob"]]], upstreams: ["docs"])
         #expect(results[0].text == ["Greet Bob politely."])
     }
 
-    @Test func aPromptThePoliciesDoNotAllowIsDenied() throws {
-        let harness = try GatewayHarness()
+    @Test func aPromptThePoliciesDoNotAllowIsDenied() async throws {
+        let harness = try await GatewayHarness()
         defer { harness.remove() }
-        let results = try harness.agent([["op": "prompt", "name": "docs___draft"]], upstreams: ["docs"])
+        let results = try await harness.agent([["op": "prompt", "name": "docs___draft"]], upstreams: ["docs"])
         #expect(results[0].errorCode == -32001)
         #expect(results[0].errorMessage?.hasPrefix(
             "Server error: Writ denied the prompt `docs___draft`: policy_denied (decision dec_") == true)
     }
 
-    @Test func withoutATaskCredentialResourcesAndPromptsAreNeitherListedNorServed() throws {
-        let harness = try GatewayHarness()
+    @Test func withoutATaskCredentialResourcesAndPromptsAreNeitherListedNorServed() async throws {
+        let harness = try await GatewayHarness()
         defer { harness.remove() }
-        let results = try GatewayHarness.agent(
+        let results = try await GatewayHarness.agent(
             [["op": "resources"], ["op": "prompts"], ["op": "read", "uri": "file:///kb/refunds.md"],
              ["op": "prompt", "name": "docs___greet", "arguments": ["customer": "x"]]],
             command: harness.gatewayCommand(["docs"]), credential: nil)

@@ -4,10 +4,10 @@ import Testing
 /// `writ gateway` end to end: the built binary, Python MCPServer upstreams and the
 /// official Python MCP client as the agent (docs/GATEWAY.md).
 @Suite(.serialized) struct GatewayEndToEndTests {
-    @Test func listingShowsOnlyTheToolsTheTaskMightAllow() throws {
-        let harness = try GatewayHarness()
+    @Test func listingShowsOnlyTheToolsTheTaskMightAllow() async throws {
+        let harness = try await GatewayHarness()
         defer { harness.remove() }
-        let results = try harness.agent([["op": "list"]])
+        let results = try await harness.agent([["op": "list"]])
         // Hidden: docs___admin (the mandate does not allow it), tickets___delete (an
         // organisation forbid), and the tools the policy set does not declare
         // (tickets___env_seen, flaky___lookup, flaky___env_seen). tickets___read is
@@ -19,45 +19,45 @@ import Testing
         ])
     }
 
-    @Test func anAllowedCallPassesTheUpstreamResultThroughUnchanged() throws {
-        let harness = try GatewayHarness()
+    @Test func anAllowedCallPassesTheUpstreamResultThroughUnchanged() async throws {
+        let harness = try await GatewayHarness()
         defer { harness.remove() }
         let step: [String: Any] = ["op": "call", "name": "docs___search", "arguments": ["query": "refunds"]]
-        let through = try harness.agent([step])
+        let through = try await harness.agent([step])
         var direct = step
         direct["name"] = "search"
         let script = GatewayHarness.fixtures.appendingPathComponent("upstream.py").path
-        let straight = try GatewayHarness.agent([direct], command: ["python3", script, "docs"], credential: nil)
+        let straight = try await GatewayHarness.agent([direct], command: ["python3", script, "docs"], credential: nil)
         #expect(through[0].text == ["docs found refunds"])
         #expect(NSDictionary(dictionary: through[0]) == NSDictionary(dictionary: straight[0]))
     }
 
-    @Test func aCallThePoliciesForbidIsDeniedWithItsReasonCodeAndDecisionID() throws {
-        let harness = try GatewayHarness()
+    @Test func aCallThePoliciesForbidIsDeniedWithItsReasonCodeAndDecisionID() async throws {
+        let harness = try await GatewayHarness()
         defer { harness.remove() }
-        let results = try harness.agent([["op": "call", "name": "tickets___delete", "arguments": ["ticket": 42]]])
+        let results = try await harness.agent([["op": "call", "name": "tickets___delete", "arguments": ["ticket": 42]]])
         #expect(results[0].errorCode == -32001)
         let message = try #require(results[0].errorMessage)
         #expect(message.hasPrefix("Server error: Writ denied the call to `tickets___delete`: policy_denied (decision dec_"))
         #expect(!message.contains("no-ticket-deletion"))
     }
 
-    @Test func aDeniedCallIsRecordedInTheAuditLogUnderItsDecisionID() throws {
-        let harness = try GatewayHarness()
+    @Test func aDeniedCallIsRecordedInTheAuditLogUnderItsDecisionID() async throws {
+        let harness = try await GatewayHarness()
         defer { harness.remove() }
-        let results = try harness.agent([["op": "call", "name": "docs___admin", "arguments": ["command": "drop"]]])
+        let results = try await harness.agent([["op": "call", "name": "docs___admin", "arguments": ["command": "drop"]]])
         let message = try #require(results[0].errorMessage)
         #expect(message.hasPrefix("Server error: Writ denied the call to `docs___admin`: mandate_denied (decision dec_"))
         let id = String(try #require(message.split(separator: " ").last?.dropLast()))
-        let records = try harness.auditRecords(decision: id)
+        let records = try await harness.auditRecords(decision: id)
         #expect(records.contains("\"decision_id\":\"\(id)\""))
         #expect(records.contains("\"actor\":\"gateway\""))
     }
 
-    @Test func aCallAPersonMustApproveIsAnErrorNamingTheApproval() throws {
-        let harness = try GatewayHarness()
+    @Test func aCallAPersonMustApproveIsAnErrorNamingTheApproval() async throws {
+        let harness = try await GatewayHarness()
         defer { harness.remove() }
-        let results = try harness.agent([["op": "call", "name": "flaky___echo", "arguments": ["text": "secret"]]])
+        let results = try await harness.agent([["op": "call", "name": "flaky___echo", "arguments": ["text": "secret"]]])
         #expect(results[0].errorCode == -32001)
         let message = try #require(results[0].errorMessage)
         #expect(message.range(
@@ -65,31 +65,31 @@ import Testing
             options: .regularExpression) != nil)
     }
 
-    @Test func anAllowedCallIsRecordedInTheAuditLogAsTheGatewaysDecision() throws {
-        let harness = try GatewayHarness()
+    @Test func anAllowedCallIsRecordedInTheAuditLogAsTheGatewaysDecision() async throws {
+        let harness = try await GatewayHarness()
         defer { harness.remove() }
-        _ = try harness.agent([["op": "call", "name": "docs___search", "arguments": ["query": "audited"]]])
-        let records = try harness.auditQuery(["--kind", "decision", "--outcome", "allow"])
+        _ = try await harness.agent([["op": "call", "name": "docs___search", "arguments": ["query": "audited"]]])
+        let records = try await harness.auditQuery(["--kind", "decision", "--outcome", "allow"])
         #expect(records.contains(#"\"docs___search\""#))
         #expect(records.contains("\"actor\":\"gateway\""))
     }
 
-    @Test func theAuditLogTheGatewayWroteVerifies() throws {
-        let harness = try GatewayHarness()
+    @Test func theAuditLogTheGatewayWroteVerifies() async throws {
+        let harness = try await GatewayHarness()
         defer { harness.remove() }
-        _ = try harness.agent([
+        _ = try await harness.agent([
             ["op": "call", "name": "docs___search", "arguments": ["query": "a"]],
             ["op": "call", "name": "docs___admin", "arguments": ["command": "b"]],
         ])
-        let verified = try harness.auditVerify()
+        let verified = try await harness.auditVerify()
         #expect(verified.status == 0)
         #expect(verified.stdout.hasPrefix("ok: "))
     }
 
-    @Test func anArgumentConditionedCallIsAllowedForOneValueAndDeniedForAnother() throws {
-        let harness = try GatewayHarness()
+    @Test func anArgumentConditionedCallIsAllowedForOneValueAndDeniedForAnother() async throws {
+        let harness = try await GatewayHarness()
         defer { harness.remove() }
-        let results = try harness.agent([
+        let results = try await harness.agent([
             ["op": "call", "name": "tickets___read", "arguments": ["ticket": 42]],
             ["op": "call", "name": "tickets___read", "arguments": ["ticket": 7]],
         ])
@@ -98,10 +98,10 @@ import Testing
         #expect(results[1].errorMessage?.hasPrefix("Server error: Writ denied the call to `tickets___read`: mandate_denied (decision dec_") == true)
     }
 
-    @Test func twoUpstreamsWithTheSameToolNameAreBothReachable() throws {
-        let harness = try GatewayHarness()
+    @Test func twoUpstreamsWithTheSameToolNameAreBothReachable() async throws {
+        let harness = try await GatewayHarness()
         defer { harness.remove() }
-        let results = try harness.agent([
+        let results = try await harness.agent([
             ["op": "call", "name": "docs___lookup", "arguments": ["key": "k"]],
             ["op": "call", "name": "tickets___lookup", "arguments": ["key": "k"]],
         ])
@@ -109,10 +109,10 @@ import Testing
         #expect(results[1].text == ["tickets lookup k"])
     }
 
-    @Test func anUpstreamCrashingMidCallIsAClearErrorAndTheGatewayKeepsServing() throws {
-        let harness = try GatewayHarness()
+    @Test func anUpstreamCrashingMidCallIsAClearErrorAndTheGatewayKeepsServing() async throws {
+        let harness = try await GatewayHarness()
         defer { harness.remove() }
-        let results = try harness.agent([
+        let results = try await harness.agent([
             ["op": "call", "name": "flaky___crash", "arguments": [:] as [String: Any]],
             ["op": "call", "name": "docs___search", "arguments": ["query": "after"]],
             ["op": "call", "name": "flaky___echo", "arguments": ["text": "again"]],
@@ -123,10 +123,10 @@ import Testing
         #expect(results[2].text == ["echo again"])
     }
 
-    @Test func withoutATaskCredentialTheListingIsEmptyAndEveryCallDenied() throws {
-        let harness = try GatewayHarness()
+    @Test func withoutATaskCredentialTheListingIsEmptyAndEveryCallDenied() async throws {
+        let harness = try await GatewayHarness()
         defer { harness.remove() }
-        let results = try GatewayHarness.agent(
+        let results = try await GatewayHarness.agent(
             [["op": "list"], ["op": "call", "name": "docs___search", "arguments": ["query": "x"]]],
             command: harness.gatewayCommand(), credential: nil)
         #expect(results[0].tools == [])
@@ -134,10 +134,10 @@ import Testing
         #expect(results[1].errorMessage == "Server error: Writ denied the call to `docs___search`: no_task")
     }
 
-    @Test func upstreamsNeverSeeTheTaskCredential() throws {
-        let harness = try GatewayHarness()
+    @Test func upstreamsNeverSeeTheTaskCredential() async throws {
+        let harness = try await GatewayHarness()
         defer { harness.remove() }
-        let results = try harness.agent([["op": "call", "name": "docs___env_seen", "arguments": [:] as [String: Any]]])
+        let results = try await harness.agent([["op": "call", "name": "docs___env_seen", "arguments": [:] as [String: Any]]])
         #expect(results[0].text == ["none"])
     }
 }

@@ -33,7 +33,7 @@ private struct SilentDecider: GatewayDecider {
             == "Internal error: Authorization service unavailable: decision_timeout; the call to `docs___search` is denied")
     }
 
-    @Test func theCallIsAskedAboutAsTheCallCheckpoint() throws {
+    @Test func theCallIsAskedAboutAsTheCallCheckpoint() async throws {
         let body = try WritGateway.evaluation(agent: "bot", tool: "docs___search", arguments: ["query": "q", "n": 2])
         let object = try #require(try JSONSerialization.jsonObject(with: Data(body)) as? NSDictionary)
         #expect(object == [

@@ -25,16 +25,16 @@ struct GatewayHarness {
     let credential: String
 
     /// A fresh data directory with the fixture policies loaded and a task opened.
-    init() throws {
+    init() async throws {
         writ = try Self.executable()
         data = FileManager.default.temporaryDirectory.appendingPathComponent("writ-gateway-\(UUID().uuidString)").path
         // A gateway whose agent closes its input at once: loads the policies and
         // records the credential issuer, then exits.
-        let boot = try Self.run(
+        let boot = try await Self.run(
             writ, ["gateway", "--from", Self.fixtures.appendingPathComponent("policies").path, "--data", data,
                    "--public-url", "http://writ.test", "--upstream", "none=true"])
         guard boot.status == 0 else { throw HarnessError("bootstrap failed: \(boot.stderr)") }
-        let opened = try Self.run(
+        let opened = try await Self.run(
             writ, ["task", "open", "--data", data, "--agent", "bot", "--on-behalf-of", "alice", "--purpose", "gateway test",
                    "--mandate", Self.fixtures.appendingPathComponent("mandate.cedar").path])
         guard opened.status == 0 else { throw HarnessError("task open failed: \(opened.stderr)") }
@@ -59,15 +59,31 @@ struct GatewayHarness {
 
     /// Runs `steps` with the Python MCP client against `command`; one JSON object per step.
     /// - Parameter credential: the task credential the agent passes; nil passes none.
-    static func agent(_ steps: [[String: Any]], command: [String], credential: String?) throws -> [[String: Any]] {
+    static func agent(_ steps: [[String: Any]], command: [String], credential: String?) async throws -> [[String: Any]] {
+        let (executable, arguments, environment) = try agentCommand(steps, command: command, credential: credential)
+        return try agentResults(try await run(executable, arguments, environment: environment))
+    }
+
+    /// `agent(_:command:credential:)` blocking its thread: for a thread of the test's own.
+    static func agentBlocking(_ steps: [[String: Any]], command: [String], credential: String?) throws -> [[String: Any]] {
+        let (executable, arguments, environment) = try agentCommand(steps, command: command, credential: credential)
+        return try agentResults(try runBlocking(executable, arguments, environment: environment))
+    }
+
+    private static func agentCommand(
+        _ steps: [[String: Any]], command: [String], credential: String?
+    ) throws -> (URL, [String], [String: String]) {
         let stepsJSON = String(decoding: try JSONSerialization.data(withJSONObject: steps), as: UTF8.self)
         var environment = ProcessInfo.processInfo.environment
         environment["AGENT_PASS_ENV"] = "WRIT_TASK_TOKEN"
         environment["WRIT_TASK_TOKEN"] = credential
-        let run = try run(
+        return (
             URL(fileURLWithPath: "/usr/bin/env"),
-            ["python3", fixtures.appendingPathComponent("agent.py").path, stepsJSON, "--"] + command,
-            environment: environment)
+            ["python3", fixtures.appendingPathComponent("agent.py").path, stepsJSON, "--"] + command, environment
+        )
+    }
+
+    private static func agentResults(_ run: Run) throws -> [[String: Any]] {
         guard run.status == 0 else { throw HarnessError("the Python agent failed (\(run.status)): \(run.stderr)") }
         return try run.stdout.split(separator: "\n").map { line in
             guard let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
@@ -77,33 +93,40 @@ struct GatewayHarness {
         }
     }
 
-    func agent(_ steps: [[String: Any]], upstreams: [String] = ["docs", "tickets", "flaky"]) throws -> [[String: Any]] {
-        try Self.agent(steps, command: gatewayCommand(upstreams), credential: credential)
+    func agent(_ steps: [[String: Any]], upstreams: [String] = ["docs", "tickets", "flaky"]) async throws -> [[String: Any]] {
+        try await Self.agent(steps, command: gatewayCommand(upstreams), credential: credential)
     }
 
     /// The audit records of decision `id`, as `writ audit query --json` prints them.
-    func auditRecords(decision id: String) throws -> String {
-        try auditQuery(["--decision", id])
+    func auditRecords(decision id: String) async throws -> String {
+        try await auditQuery(["--decision", id])
     }
 
     /// `writ audit query --json` with `filters`, on the data directory.
-    func auditQuery(_ filters: [String]) throws -> String {
-        try Self.run(writ, ["audit", "query", "--data", data, "--json"] + filters).stdout
+    func auditQuery(_ filters: [String]) async throws -> String {
+        try await Self.run(writ, ["audit", "query", "--data", data, "--json"] + filters).stdout
     }
 
     /// `writ audit verify` on the data directory.
-    func auditVerify() throws -> Run {
-        try Self.run(writ, ["audit", "verify", "--data", data])
+    func auditVerify() async throws -> Run {
+        try await Self.run(writ, ["audit", "verify", "--data", data])
     }
 
-    struct Run {
+    struct Run: Sendable {
         let status: Int32
         let stdout: String
         let stderr: String
     }
 
-    /// Runs a process to its end with standard input closed.
-    static func run(_ executable: URL, _ arguments: [String], environment: [String: String]? = nil) throws -> Run {
+    /// Runs a process to its end with standard input closed, waiting on a thread of its
+    /// own: a test that blocked a thread of the shared pool for the seconds a gateway
+    /// run takes would stall every other test's tasks (two threads on two cores).
+    static func run(_ executable: URL, _ arguments: [String], environment: [String: String]? = nil) async throws -> Run {
+        try await offThePool { try runBlocking(executable, arguments, environment: environment) }
+    }
+
+    /// `run(_:_:environment:)` blocking the calling thread.
+    static func runBlocking(_ executable: URL, _ arguments: [String], environment: [String: String]? = nil) throws -> Run {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -123,6 +146,13 @@ struct GatewayHarness {
         return Run(
             status: process.terminationStatus, stdout: String(decoding: output, as: UTF8.self),
             stderr: String(decoding: errorData, as: UTF8.self))
+    }
+}
+
+/// Runs `body`, which blocks, on a thread of its own and returns what it returns.
+func offThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try body() }) }.start()
     }
 }
 

@@ -35,12 +35,12 @@ import Testing
         }
     }
 
-    @Test func aRemoteDecisionServiceListsAndDecidesAsTheEmbeddedOne() throws {
-        let harness = try GatewayHarness()
+    @Test func aRemoteDecisionServiceListsAndDecidesAsTheEmbeddedOne() async throws {
+        let harness = try await GatewayHarness()
         defer { harness.remove() }
         let serve = try Serve(harness)
         defer { serve.stop() }
-        let results = try GatewayHarness.agent(
+        let results = try await GatewayHarness.agent(
             [
                 ["op": "list"],
                 ["op": "call", "name": "tickets___read", "arguments": ["ticket": 42]],
@@ -56,12 +56,12 @@ import Testing
             "Server error: Writ denied the call to `tickets___read`: mandate_denied (decision dec_") == true)
     }
 
-    @Test func withTheDecisionServiceDownTheListingIsEmptyAndEveryCallDenied() throws {
-        let harness = try GatewayHarness()
+    @Test func withTheDecisionServiceDownTheListingIsEmptyAndEveryCallDenied() async throws {
+        let harness = try await GatewayHarness()
         defer { harness.remove() }
         let serve = try Serve(harness)
         serve.stop()
-        let results = try GatewayHarness.agent(
+        let results = try await GatewayHarness.agent(
             [["op": "list"], ["op": "call", "name": "docs___search", "arguments": ["query": "q"]]],
             command: harness.gatewayCommand(["docs"], extra: ["--server", serve.url]), credential: harness.credential)
         #expect(results[0].tools == [])

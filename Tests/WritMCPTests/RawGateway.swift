@@ -49,8 +49,14 @@ final class RawGateway: @unchecked Sendable {
         try input.fileHandleForWriting.write(contentsOf: Data((text + "\n").utf8))
     }
 
-    /// The next line the gateway writes, as a JSON object; nil when none comes within `timeout`.
-    func next(timeout: TimeInterval = 30) -> [String: Any]? {
+    /// The next line the gateway writes, as a JSON object; nil when none comes within
+    /// `timeout`. Waits on a thread of its own, not one of the shared pool.
+    func next(timeout: TimeInterval = 30) async -> [String: Any]? {
+        guard let line = try? await offThePool({ [self] in nextLine(timeout: timeout) }) else { return nil }
+        return (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any]
+    }
+
+    private func nextLine(timeout: TimeInterval) -> String? {
         let deadline = Date().addingTimeInterval(timeout)
         lock.lock()
         defer { lock.unlock() }
@@ -58,14 +64,13 @@ final class RawGateway: @unchecked Sendable {
             guard lock.wait(until: deadline) else { return nil }
         }
         guard !lines.isEmpty else { return nil }
-        let line = lines.removeFirst()
-        return (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any]
+        return lines.removeFirst()
     }
 
     /// The MCP handshake.
-    func initialize() throws -> [String: Any]? {
+    func initialize() async throws -> [String: Any]? {
         try send(#"{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}"#)
-        let answer = next()
+        let answer = await next()
         try send(#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#)
         return answer
     }
@@ -76,9 +81,11 @@ final class RawGateway: @unchecked Sendable {
     }
 
     /// Closes its input and waits for it to exit; its exit status.
-    func stop() throws -> Int32 {
+    func stop() async throws -> Int32 {
         try? input.fileHandleForWriting.close()
-        process.waitUntilExit()
-        return process.terminationStatus
+        return try await offThePool { [self] in
+            process.waitUntilExit()
+            return process.terminationStatus
+        }
     }
 }

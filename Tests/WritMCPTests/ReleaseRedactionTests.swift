@@ -11,7 +11,7 @@ struct ReleaseRedactionTests {
         Array(try JSONSerialization.data(withJSONObject: [["id": "redact-1", "type": "custom", "properties": properties]]))
     }
 
-    @Test func aWritRedactionIsRead() throws {
+    @Test func aWritRedactionIsRead() async throws {
         let read = try WritGateway.redactions(try Self.obligations([
             "vendor": "writ", "action": "redact", "policy": "p", "replacement": "[REDACTED]",
             "fields": ["customer.email"], "text_pattern": "\\d+",
@@ -21,12 +21,12 @@ struct ReleaseRedactionTests {
         #expect(read[0].pattern?.source == "\\d+")
     }
 
-    @Test func anObligationOfAnotherVendorCannotBeApplied() throws {
+    @Test func anObligationOfAnotherVendorCannotBeApplied() async throws {
         let obligations = try Self.obligations(["vendor": "acme", "action": "redact"])
         #expect(throws: WritError.self) { try WritGateway.redactions(obligations) }
     }
 
-    @Test func fieldsAndPatternsAreAppliedToStructuredContent() throws {
+    @Test func fieldsAndPatternsAreAppliedToStructuredContent() async throws {
         let redactions = try WritGateway.redactions(try Self.obligations([
             "vendor": "writ", "action": "redact", "fields": ["email"], "text_pattern": "\\d{3}",
         ]))
@@ -38,13 +38,13 @@ struct ReleaseRedactionTests {
         #expect(redacted.structuredContent == ["email": "[REDACTED]", "note": "room [REDACTED]"])
     }
 
-    @Test func contentOtherThanTextCannotBeRedacted() throws {
+    @Test func contentOtherThanTextCannotBeRedacted() async throws {
         let redactions = try WritGateway.redactions(try Self.obligations(["vendor": "writ", "action": "redact", "text_pattern": "x"]))
         let result = CallTool.Result(content: [.image(data: "AAAA", mimeType: "image/png", annotations: nil, _meta: nil)])
         #expect(throws: WritError.self) { try WritGateway.redacting(result, with: redactions) }
     }
 
-    @Test func fieldsCannotBeRedactedFromTextAlone() throws {
+    @Test func fieldsCannotBeRedactedFromTextAlone() async throws {
         let redactions = try WritGateway.redactions(try Self.obligations(["vendor": "writ", "action": "redact", "fields": ["email"]]))
         let result = CallTool.Result(content: [.text(text: #"{"email": "a@b.example"}"#, annotations: nil, _meta: nil)])
         #expect(throws: WritError.self) { try WritGateway.redacting(result, with: redactions) }
