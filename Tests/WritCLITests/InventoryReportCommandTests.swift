@@ -162,6 +162,21 @@ import Testing
         #expect(!run.stdout.contains("<script>alert"))
     }
 
+    @Test func aDescriptionsNewlineDoesNotBreakTheTextBlock() throws {
+        let data = try TaskCommand.dataDirectory()
+        let yaml = """
+            version: 1
+            items:
+              - uid: 'Writ::McpServer::"x"'
+                owner: 'Writ::User::"ops"'
+                description: "one\\ntwo"
+            """
+        #expect(try CLI.run(["inventory", "apply", try CLI.temporaryFile(yaml, suffix: ".yaml"), "--data", data]).status == 0)
+        let run = try CLI.run(["inventory", "report", "--data", data])
+        #expect(run.status == 0)
+        #expect(run.stdout.contains("\n  description: one two\n"))
+    }
+
     @Test func anEmptyInventoryReportsNoResources() throws {
         let data = try TaskCommand.dataDirectory()
         let empty = try CLI.temporaryFile("version: 1\nitems: []\n", suffix: ".yaml")

@@ -3,6 +3,8 @@ import Foundation
 import WritCore
 
 /// `writ inventory report --format text`: a summary line, then one block per resource.
+/// Text from the inventory and the audit log is printed with its control characters
+/// (newlines, escape sequences) replaced (`TaskOutput.printable`).
 enum InventoryReportText {
     static func render(_ report: InventoryReport) -> String {
         let decisions = report.entries.reduce(0) { $0 + $1.decisions.count }
@@ -19,10 +21,10 @@ enum InventoryReportText {
         text += "  owner: \(ReachReport.display(item.ownerUID))\n"
         let labels = item.labels.sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }
         text += "  labels: \(labels.isEmpty ? "-" : labels.joined(separator: ", "))\n"
-        if let description = item.description { text += "  description: \(description)\n" }
+        if let description = item.description { text += "  description: \(TaskOutput.printable(description))\n" }
         text += "  policies: "
         text += entry.policies.isEmpty ? "none name it\n" : entry.policies.map { p in
-            "\(p.id) (\(p.effect.rawValue); \(p.places.map(\.words).joined(separator: ", ")) via "
+            "\(TaskOutput.printable(p.id)) (\(p.effect.rawValue); \(p.places.map(\.words).joined(separator: ", ")) via "
                 + p.via.map(ReachReport.display).joined(separator: ", ") + ")"
         }.joined(separator: "; ") + "\n"
         text += "  agents: "
@@ -41,11 +43,11 @@ enum InventoryReportText {
         }
         text += "  decisions:\n"
         let rows = [["TIME", "AGENT", "ACTION", "DECISION", "REASON", "DECISION ID"]] + entry.decisions.map { d in
-            [
+            [String]([
                 AuditTime.format(micros: AuditCanonical.microseconds(d.time)), d.agent ?? "-",
                 d.action.map { $0.hasPrefix("Writ::") ? String($0.dropFirst(6)) : $0 } ?? "-", d.outcome?.rawValue ?? "-",
                 d.reasonText, d.decisionID ?? "-",
-            ]
+            ]).map(TaskOutput.printable)
         }
         for line in TextTable.render(rows).split(separator: "\n", omittingEmptySubsequences: false).dropLast() {
             text += "    \(line)\n"
