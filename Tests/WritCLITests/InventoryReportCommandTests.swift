@@ -145,34 +145,31 @@ import Testing
         #expect(!page.contains("http://") && !page.contains("https://"))
     }
 
-    @Test func aHostileDescriptionIsEscapedInHTML() throws {
+    /// The report on the demo's data directory after applying an inventory of one
+    /// server `x` described by `description` (a YAML scalar).
+    static func reportOnServer(described description: String, format: String) throws -> CLIRun {
         let data = try TaskCommand.dataDirectory()
         let yaml = """
             version: 1
             items:
               - uid: 'Writ::McpServer::"x"'
                 owner: 'Writ::User::"ops"'
-                description: '<script>alert("x")</script>'
+                description: \(description)
                 parents: ['Writ::Gateway::"desk"']
             """
         #expect(try CLI.run(["inventory", "apply", try CLI.temporaryFile(yaml, suffix: ".yaml"), "--data", data]).status == 0)
-        let run = try CLI.run(["inventory", "report", "--data", data, "--format", "html"])
+        return try CLI.run(["inventory", "report", "--data", data, "--format", format])
+    }
+
+    @Test func aHostileDescriptionIsEscapedInHTML() throws {
+        let run = try Self.reportOnServer(described: #"'<script>alert("x")</script>'"#, format: "html")
         #expect(run.status == 0)
         #expect(run.stdout.contains("<div>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;</div>"))
         #expect(!run.stdout.contains("<script>alert"))
     }
 
     @Test func aDescriptionsNewlineDoesNotBreakTheTextBlock() throws {
-        let data = try TaskCommand.dataDirectory()
-        let yaml = """
-            version: 1
-            items:
-              - uid: 'Writ::McpServer::"x"'
-                owner: 'Writ::User::"ops"'
-                description: "one\\ntwo"
-            """
-        #expect(try CLI.run(["inventory", "apply", try CLI.temporaryFile(yaml, suffix: ".yaml"), "--data", data]).status == 0)
-        let run = try CLI.run(["inventory", "report", "--data", data])
+        let run = try Self.reportOnServer(described: #""one\ntwo""#, format: "text")
         #expect(run.status == 0)
         #expect(run.stdout.contains("\n  description: one two\n"))
     }
