@@ -4862,6 +4862,7 @@ enum OpenAPIDocument {
                 "policies",
                 "covers",
                 "reach",
+                "never",
                 "decisions"
               ],
               "properties": {
@@ -4956,7 +4957,7 @@ enum OpenAPIDocument {
                 },
                 "reach": {
                   "type": "array",
-                  "description": "Every agent's widest verdict and its triples (as in `writ-reach/1`).",
+                  "description": "The agents whose widest verdict is not `never`, each with its triples (as in `writ-reach/1`, without the agent and the conditions).",
                   "items": {
                     "type": "object",
                     "required": [
@@ -4993,6 +4994,13 @@ enum OpenAPIDocument {
                       }
                     }
                   }
+                },
+                "never": {
+                  "type": "array",
+                  "items": {
+                    "type": "string"
+                  },
+                  "description": "The agents that can never reach the resource (nor anything in it)."
                 },
                 "decisions": {
                   "type": "array",

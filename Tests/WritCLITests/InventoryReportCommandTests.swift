@@ -116,6 +116,7 @@ import Testing
         let reach = try #require(mail["reach"] as? [[String: Any]])
         #expect(reach.map { $0["agent"] as? String } == [#"Writ::Agent::"refund-helper""#, #"Writ::Agent::"support-bot""#])
         #expect(reach.map { $0["verdict"] as? String } == ["conditional", "conditional"])
+        #expect(mail["never"] as? [String] == [])
         let server = try #require(Self.resource(report, #"Writ::McpServer::"payments""#))
         #expect(server["covers"] as? [String] == [#"Writ::Tool::"payments___refund""#])
         #expect((server["reach"] as? [[String: Any]])?.map { $0["verdict"] as? String } == ["conditional", "conditional"])

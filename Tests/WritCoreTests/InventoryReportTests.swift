@@ -109,12 +109,25 @@ import WritCore
 
     @Test func theJSONOfAResourceWithoutDecisions() async throws {
         let json = try await Self.report().json(pretty: false)
-        #expect(json.contains(
-            #"{"uid":"Writ::Destination::\"chat\"","kind":"destination","owner":"Writ::User::\"bob\"","description":null,"#
-                + #""labels":[],"state":"active","policies":[],"covers":["Writ::Destination::\"chat\""],"reach":[{"agent":"#
-                + #""Writ::Agent::\"bot\"","owner":"Writ::User::\"ann\"","verdict":"never","triples":[{"agent":"#
-                + #""Writ::Agent::\"bot\"","resource":"Writ::Destination::\"chat\"","action":"Writ::Action::\"release\"","#
-                + #""checkpoint":"release","verdict":"never","permits":[],"forbids":[],"conditions":[]}]},"#))
+        let chat: [String] = [
+            #"{"uid":"Writ::Destination::\"chat\"","kind":"destination","owner":"Writ::User::\"bob\"","description":null,"#,
+            #""labels":[],"state":"active","policies":[],"covers":["Writ::Destination::\"chat\""],"reach":[],"#,
+            #""never":["Writ::Agent::\"bot\"","Writ::Agent::\"rogue\""],"decisions":[]}"#,
+        ]
+        #expect(json.contains(chat.joined()))
+    }
+
+    @Test func theJSONOfAReachableResourceGivesEachAgentsTriples() async throws {
+        let json = try await Self.report().json(pretty: false)
+        let docs: [String] = [
+            #"{"uid":"Writ::McpServer::\"docs\"","kind":"server","owner":"Writ::User::\"ann\"","description":null,"#,
+            #""labels":[],"state":"active","policies":[{"id":"docs-server","effect":"permit","places":["resource_scope"],"#,
+            #""via":["Writ::McpServer::\"docs\""]}],"covers":["Writ::Tool::\"docs___search\""],"reach":[{"agent":"#,
+            #""Writ::Agent::\"bot\"","owner":"Writ::User::\"ann\"","verdict":"always","triples":[{"#,
+            #""resource":"Writ::Tool::\"docs___search\"","action":"Writ::Action::\"docs___search\"","#,
+            #""checkpoint":"call","verdict":"always","permits":["any-tool","docs-server","search-tool"],"forbids":[]}]},"#,
+        ]
+        #expect(json.contains(docs.joined()))
     }
 }
 

@@ -50,14 +50,26 @@ extension InventoryReport.Entry {
             return .object(r)
         }))
         o.append("covers", .array(covers.map(uid)))
-        o.append("reach", .array(reach.map { r in
+        o.append("reach", .array(reach.filter { $0.verdict != .never }.map { r in
             var a = JSONObject()
             a.append("agent", uid(r.agent))
             a.append("owner", r.owner.map(uid) ?? .null)
             a.append("verdict", .string(r.verdict.rawValue))
-            a.append("triples", .array(r.triples.map(\.json)))
+            a.append("triples", .array(r.triples.map { t in
+                // As in writ-reach/1, without the agent (above) and the conditions
+                // (`writ analyze reach` names them): a server's entry repeats its tools'.
+                var o = JSONObject()
+                o.append("resource", uid(t.resource))
+                o.append("action", uid(t.action))
+                o.append("checkpoint", .string(t.checkpoint.rawValue))
+                o.append("verdict", .string(t.verdict.rawValue))
+                o.append("permits", .array(t.permits.map(JSON.string)))
+                o.append("forbids", .array(t.forbids.map(JSON.string)))
+                return .object(o)
+            }))
             return .object(a)
         }))
+        o.append("never", .array(reach.filter { $0.verdict == .never }.map { uid($0.agent) }))
         o.append("decisions", .array(decisions.map(\.json)))
         return .object(o)
     }
