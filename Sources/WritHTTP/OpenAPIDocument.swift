@@ -2633,6 +2633,90 @@ enum OpenAPIDocument {
         }
       }
     },
+    "/v1/inventory/report": {
+      "get": {
+        "operationId": "getInventoryReport",
+        "tags": [
+          "Inventory"
+        ],
+        "summary": "The inventory report",
+        "description": "Each registered resource (tool, prompt, dataset, MCP server, destination) with its owner, labels, the policies that name it (in their resource or action scope, or in a condition), every agent's reach by the reach analysis (`never`, `inside_task_only`, `conditional`, `always`; docs/ANALYSIS.md), and its last decisions from the audit log, newest first (docs/INVENTORY.md, \"The report\"). Reads the audit log, so it needs the `audit` scope. A parameter given twice, unknown or out of range is a 400 naming it; a universe over the analysis' triple limit is a 413.",
+        "security": [
+          {
+            "apiKey": []
+          },
+          {}
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/XRequestID"
+          },
+          {
+            "name": "last",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "integer",
+              "minimum": 0,
+              "maximum": 1000,
+              "default": 5
+            },
+            "description": "The last this many decisions of each resource."
+          },
+          {
+            "name": "format",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "string",
+              "enum": [
+                "json",
+                "html"
+              ],
+              "default": "json"
+            },
+            "description": "`json` (`writ-inventory-report/1`) or `html`: one self-contained page with a filterable table."
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The report.",
+            "headers": {
+              "X-Request-ID": {
+                "$ref": "#/components/headers/X-Request-ID"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/InventoryReport"
+                }
+              },
+              "text/html": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "413": {
+            "$ref": "#/components/responses/ContentTooLarge"
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailable"
+          }
+        }
+      }
+    },
     "/v1/inventory/{kind}/{id}": {
       "get": {
         "operationId": "getInventoryItem",
@@ -4697,6 +4781,304 @@ enum OpenAPIDocument {
             "type": "array",
             "items": {
               "$ref": "#/components/schemas/InventoryItem"
+            }
+          }
+        }
+      },
+      "InventoryReport": {
+        "type": "object",
+        "description": "`writ-inventory-report/1`: members in this order; `null` for an absent value.",
+        "required": [
+          "format",
+          "summary",
+          "agents",
+          "resources"
+        ],
+        "properties": {
+          "format": {
+            "type": "string",
+            "const": "writ-inventory-report/1"
+          },
+          "summary": {
+            "type": "object",
+            "required": [
+              "resources",
+              "agents",
+              "policies",
+              "last",
+              "decisions"
+            ],
+            "properties": {
+              "resources": {
+                "type": "integer"
+              },
+              "agents": {
+                "type": "integer"
+              },
+              "policies": {
+                "type": "integer"
+              },
+              "last": {
+                "type": "integer"
+              },
+              "decisions": {
+                "type": "integer"
+              }
+            }
+          },
+          "agents": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "required": [
+                "uid",
+                "owner"
+              ],
+              "properties": {
+                "uid": {
+                  "type": "string",
+                  "description": "A Cedar entity uid, `Writ::Tool::\"docs___search\"`."
+                },
+                "owner": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                }
+              }
+            }
+          },
+          "resources": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "required": [
+                "uid",
+                "kind",
+                "owner",
+                "description",
+                "labels",
+                "state",
+                "policies",
+                "covers",
+                "reach",
+                "never",
+                "decisions"
+              ],
+              "properties": {
+                "uid": {
+                  "type": "string",
+                  "description": "A Cedar entity uid, `Writ::Tool::\"docs___search\"`."
+                },
+                "kind": {
+                  "type": "string",
+                  "enum": [
+                    "server",
+                    "tool",
+                    "prompt",
+                    "dataset",
+                    "destination"
+                  ]
+                },
+                "owner": {
+                  "type": "string",
+                  "description": "A Cedar entity uid, `Writ::Tool::\"docs___search\"`."
+                },
+                "description": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "labels": {
+                  "type": "array",
+                  "items": {
+                    "type": "string"
+                  }
+                },
+                "state": {
+                  "type": "string",
+                  "enum": [
+                    "active",
+                    "quarantined"
+                  ]
+                },
+                "policies": {
+                  "type": "array",
+                  "description": "The policies that name the resource, by id.",
+                  "items": {
+                    "type": "object",
+                    "required": [
+                      "id",
+                      "effect",
+                      "places",
+                      "via"
+                    ],
+                    "properties": {
+                      "id": {
+                        "type": "string"
+                      },
+                      "effect": {
+                        "type": "string",
+                        "enum": [
+                          "permit",
+                          "forbid"
+                        ]
+                      },
+                      "places": {
+                        "type": "array",
+                        "items": {
+                          "type": "string",
+                          "enum": [
+                            "resource_scope",
+                            "action_scope",
+                            "condition"
+                          ]
+                        }
+                      },
+                      "via": {
+                        "type": "array",
+                        "items": {
+                          "type": "string",
+                          "description": "A Cedar entity uid, `Writ::Tool::\"docs___search\"`."
+                        },
+                        "description": "The entities the policy names that hold the resource."
+                      }
+                    }
+                  }
+                },
+                "covers": {
+                  "type": "array",
+                  "items": {
+                    "type": "string",
+                    "description": "A Cedar entity uid, `Writ::Tool::\"docs___search\"`."
+                  },
+                  "description": "The analysed resources the entry covers: itself and what is in it."
+                },
+                "reach": {
+                  "type": "array",
+                  "description": "The agents whose widest verdict is not `never`, each with its triples (as in `writ-reach/1`, without the agent and the conditions).",
+                  "items": {
+                    "type": "object",
+                    "required": [
+                      "agent",
+                      "owner",
+                      "verdict",
+                      "triples"
+                    ],
+                    "properties": {
+                      "agent": {
+                        "type": "string",
+                        "description": "A Cedar entity uid, `Writ::Tool::\"docs___search\"`."
+                      },
+                      "owner": {
+                        "type": [
+                          "string",
+                          "null"
+                        ]
+                      },
+                      "verdict": {
+                        "type": "string",
+                        "enum": [
+                          "never",
+                          "inside_task_only",
+                          "conditional",
+                          "always"
+                        ]
+                      },
+                      "triples": {
+                        "type": "array",
+                        "items": {
+                          "type": "object"
+                        }
+                      }
+                    }
+                  }
+                },
+                "never": {
+                  "type": "array",
+                  "items": {
+                    "type": "string"
+                  },
+                  "description": "The agents that can never reach the resource (nor anything in it)."
+                },
+                "decisions": {
+                  "type": "array",
+                  "description": "The last decisions, newest first.",
+                  "items": {
+                    "type": "object",
+                    "required": [
+                      "sequence",
+                      "time",
+                      "agent",
+                      "action",
+                      "decision",
+                      "reason",
+                      "policies",
+                      "decision_id",
+                      "task"
+                    ],
+                    "properties": {
+                      "sequence": {
+                        "type": "integer"
+                      },
+                      "time": {
+                        "type": "string",
+                        "format": "date-time"
+                      },
+                      "agent": {
+                        "type": [
+                          "string",
+                          "null"
+                        ]
+                      },
+                      "action": {
+                        "type": [
+                          "string",
+                          "null"
+                        ]
+                      },
+                      "decision": {
+                        "type": [
+                          "string",
+                          "null"
+                        ],
+                        "enum": [
+                          "allow",
+                          "deny",
+                          "ask",
+                          null
+                        ]
+                      },
+                      "reason": {
+                        "type": [
+                          "string",
+                          "null"
+                        ],
+                        "description": "The denial's reason code."
+                      },
+                      "policies": {
+                        "type": "array",
+                        "items": {
+                          "type": "string"
+                        }
+                      },
+                      "decision_id": {
+                        "type": [
+                          "string",
+                          "null"
+                        ]
+                      },
+                      "task": {
+                        "type": [
+                          "string",
+                          "null"
+                        ]
+                      }
+                    }
+                  }
+                }
+              }
             }
           }
         }

@@ -27,6 +27,9 @@ extension WritServer {
                     ("unchanged", .integer(applied.unchanged)),
                 ]))
             },
+            Route(.get, "/v1/inventory/report", scope: .audit) { request, _ in
+                try await inventoryReport(request)
+            },
             Route(.get, "/v1/inventory/:kind/:id", scope: .manage) { _, context in
                 let uid = try inventoryUID(context)
                 guard let item = try await inventory.item(uid) else {
@@ -45,6 +48,39 @@ extension WritServer {
                 return JSONResponse.make(item.json)
             },
         ]
+    }
+
+    /// `GET /v1/inventory/report?last=N&format=json|html`: each registered resource with
+    /// its owner, labels, the policies naming it, the agents reaching it and its last
+    /// `last` decisions (default 5). It reads the audit log, so it takes the `audit` scope.
+    private func inventoryReport(_ request: Request) async throws -> Response {
+        var last = 5
+        var html = false
+        var seen: Set<String> = []
+        for (name, value) in request.uri.queryParameters {
+            let name = String(name), value = String(value)
+            guard seen.insert(name).inserted else {
+                throw WritError(.invalidRequest, "the parameter `\(name.boundedForMessage)` is given more than once")
+            }
+            switch name {
+            case "last":
+                guard let n = Int(value), (0...InventoryReport.maxLast).contains(n) else {
+                    throw WritError(.invalidRequest, "`last` must be 0 to \(InventoryReport.maxLast), not `\(value.boundedForMessage)`")
+                }
+                last = n
+            case "format":
+                guard value == "json" || value == "html" else {
+                    throw WritError(.invalidRequest, "`format` must be json or html, not `\(value.boundedForMessage)`")
+                }
+                html = value == "html"
+            default:
+                throw WritError(.invalidRequest, "unknown parameter `\(name.boundedForMessage)`; the report takes last and format")
+            }
+        }
+        let report = try await InventoryReport.make(
+            items: try await inventory.items(), engine: try service.engine(), audit: service.store, last: last)
+        if html { return JSONResponse.text(report.html, contentType: "text/html; charset=utf-8") }
+        return JSONResponse.make(.object(report.jsonObject))
     }
 
     /// `{"by": "Writ::User::\"ops\"", "hash": "sha256:…"}`: the owner approving, and

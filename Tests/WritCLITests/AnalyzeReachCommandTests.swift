@@ -72,4 +72,31 @@ import WritCore
         #expect(run.status == 0)
         #expect(run.stdout.contains(#""triples": 135,"#))
     }
+
+    @Test func theInventoryOfThePolicyDirectoryGivesTheResourcesLabels() throws {
+        let run = try CLI.run(["analyze", "reach", "--from", "examples/agent-demo", "--format", "json"])
+        let report = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
+        let resources = report?["resources"] as? [[String: Any]] ?? []
+        #expect(resources.map { $0["labels"] as? [String] } == [[], ["can-send-out"], ["financial"], []])
+    }
+
+    @Test func aDestinationTheInventoryGivesAnOwnerIsNotAResourceWithoutOne() throws {
+        let directory = FileManagerHelpers.temporaryDirectory()
+        let demo = CLI.repository.appendingPathComponent("examples/agent-demo").path
+        for name in ["org.cedar", "support.cedarschema", "entities.json", "authzen.json"] {
+            try FileManager.default.copyItem(atPath: "\(demo)/\(name)", toPath: "\(directory)/\(name)")
+        }
+        let inventory = try String(contentsOfFile: "\(demo)/inventory.yaml", encoding: .utf8)
+        try FileManagerHelpers.write(inventory + """
+              - uid: 'Writ::Destination::"chat"'
+                owner: 'Writ::User::"ops"'
+                attributes: {kind: chat, internal: true}
+
+            """, to: directory + "/inventory.yaml")
+        let run = try CLI.run(["analyze", "reach", "--from", directory])
+        #expect(run.status == 0)
+        #expect(run.stdout.hasPrefix("2 agents, 5 resources, 7 actions, 3 policies: 10 triples "))
+        #expect(!run.stdout.contains("resource_without_owner"))
+        #expect(run.stdout.contains(#"unreachable_resource: no agent can reach Writ::Destination::"chat": no permit can apply to it"#))
+    }
 }

@@ -24,7 +24,13 @@ extension ReachReport {
         object.append("format", .string(Self.jsonFormat))
         object.append("summary", .object(summary))
         object.append("agents", .array(universe.agents.map { owned($0.uid, $0.owner) }))
-        object.append("resources", .array(universe.resources.map { owned($0.uid, $0.owner) }))
+        object.append("resources", .array(universe.resources.map { resource in
+            var o = JSONObject()
+            o.append("uid", uid(resource.uid))
+            o.append("owner", resource.owner.map(uid) ?? .null)
+            o.append("labels", .array(resource.labels.map(JSON.string)))
+            return .object(o)
+        }))
         object.append("actions", .array(universe.actions.map { action in
             var o = JSONObject()
             o.append("uid", uid(action.uid))

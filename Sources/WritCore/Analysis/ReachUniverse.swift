@@ -4,8 +4,9 @@ import Cedar
 /// with its owner), and the checkpoint actions that join them. `ReachAnalyzer` decides
 /// every agent × resource × action the universe pairs.
 ///
-/// `ReachUniverse(engine:)` takes it from an engine's entities and schema; an inventory
-/// can build one from what it registered.
+/// `ReachUniverse(engine:)` takes it from an engine's entities and schema;
+/// `ReachUniverse(engine:inventory:)` takes owners and labels from the inventory's
+/// registrations where it has them.
 public struct ReachUniverse: Sendable, Equatable {
     /// The four points where an agent's work is checked (docs/CHECKPOINTS.md).
     public enum Checkpoint: String, Sendable, Equatable, CaseIterable, Comparable {
@@ -30,13 +31,16 @@ public struct ReachUniverse: Sendable, Equatable {
         }
     }
 
-    /// A tool, prompt, document or destination, and the user who owns it.
+    /// A tool, prompt, document or destination, the user who owns it, and its labels.
     public struct Resource: Sendable, Equatable {
         public var uid: EntityUID
         public var owner: EntityUID?
-        public init(uid: EntityUID, owner: EntityUID?) {
+        /// Sorted by Unicode scalars.
+        public var labels: [String]
+        public init(uid: EntityUID, owner: EntityUID?, labels: [String] = []) {
             self.uid = uid
             self.owner = owner
+            self.labels = labels.sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }
         }
     }
 
@@ -98,8 +102,18 @@ extension ReachUniverse {
         self.init(entities: engine.entities, schema: engine.schema)
     }
 
-    /// The universe of `entities` under `schema`, as `init(engine:)` describes.
-    public init(entities: Entities, schema: Schema?) {
+    /// The universe of an engine, as `init(engine:)` describes, with the owners and
+    /// labels of what `inventory` registers taken from its items: an item's owner and
+    /// labels are the registration's, whether or not the schema gives its type those
+    /// attributes (a `Writ::Destination` has no `owner` attribute in the base schema,
+    /// but its inventory item has an owner). Entities the inventory does not register
+    /// keep their `owner` and `labels` attributes.
+    public init(engine: PolicyEngine, inventory: [InventoryItem]) {
+        self.init(entities: engine.entities, schema: engine.schema, inventory: inventory)
+    }
+
+    /// The universe of `entities` under `schema`, as `init(engine:inventory:)` describes.
+    public init(entities: Entities, schema: Schema?, inventory: [InventoryItem] = []) {
         let toolType = EntityType("Writ::Tool")
         var candidates: [(uid: EntityUID, principals: [EntityType], resources: [EntityType])] = []
         let effective = schema ?? Self.baseSchema
@@ -123,12 +137,24 @@ extension ReachUniverse {
             let only = checkpoint == .call && candidate.resources.contains(toolType) && tools.contains(paired) ? paired : nil
             actions.append(Action(uid: candidate.uid, checkpoint: checkpoint, resourceTypes: candidate.resources, only: only))
         }
+        var registered: [EntityUID: InventoryItem] = [:]
+        for item in inventory { registered[item.uid] = item }
+        func owner(_ uid: EntityUID) -> EntityUID? { registered[uid]?.ownerUID ?? Self.owner(of: uid, in: entities) }
         let resourceTypes = Set(actions.flatMap(\.resourceTypes))
-        let resources = resourceTypes.flatMap { entities.uids(ofType: $0) }.map {
-            Resource(uid: $0, owner: Self.owner(of: $0, in: entities))
+        let resources = resourceTypes.flatMap { entities.uids(ofType: $0) }.map { uid in
+            Resource(uid: uid, owner: owner(uid), labels: registered[uid].map { Array($0.labels) } ?? Self.labels(of: uid, in: entities))
         }
-        let agents = entities.uids(ofType: BaseSchema.agentType).map { Agent(uid: $0, owner: Self.owner(of: $0, in: entities)) }
+        let agents = entities.uids(ofType: BaseSchema.agentType).map { Agent(uid: $0, owner: owner($0)) }
         self.init(agents: agents, resources: resources, actions: actions)
+    }
+
+    /// The attribute of resources that holds their labels.
+    public static let labelsAttribute = "labels"
+
+    /// The strings of the `labels` attribute of `uid`; none when it has no such set.
+    static func labels(of uid: EntityUID, in entities: Entities) -> [String] {
+        guard case .set(let values)?? = entities.attribute(labelsAttribute, of: uid) else { return [] }
+        return values.compactMap { if case .string(let s) = $0 { String(s) } else { nil } }
     }
 
     /// The entity the `owner` attribute of `uid` names, if it names one.

@@ -23,10 +23,6 @@ struct AnalyzeReach: AsyncParsableCommand {
             """
     )
 
-    enum Format: String, ExpressibleByArgument, CaseIterable {
-        case text, json, html
-    }
-
     @Option(help: "A policy directory: *.cedar files, a schema, entities.json (as `writ serve --from` takes).")
     var from: String?
 
@@ -34,7 +30,7 @@ struct AnalyzeReach: AsyncParsableCommand {
     var data: String?
 
     @Option(help: "text (a table), json (docs/ANALYSIS.md) or html (one self-contained page with filters).")
-    var format: Format = .text
+    var format: ReportFormat = .text
 
     @Option(help: "Write to this file instead of standard output.")
     var output: String?
@@ -48,50 +44,40 @@ struct AnalyzeReach: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let engine = try await loadEngine()
+        let (engine, inventory) = try await loadEngine()
         let report: ReachReport
         do {
             report = try ReachAnalyzer(engine: engine, limits: .init(maxTriples: maxTriples))
-                .analyze(ReachUniverse(engine: engine))
+                .analyze(ReachUniverse(engine: engine, inventory: inventory))
         } catch {
             printError("cannot analyze \(source): \(error.message)")
             throw WritExit.badInput
         }
-        let text: String
-        switch format {
-        case .text: text = ReachText.render(report)
-        case .json: text = report.json() + "\n"
-        case .html: text = report.html
-        }
-        guard let output else {
-            FileHandle.standardOutput.write(Data(text.utf8))
-            return
-        }
-        do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
-        } catch {
-            printError("cannot write `\(output)`: \(error.localizedDescription)")
-            throw WritExit.badInput
-        }
+        try ReportOutput.write(
+            format, to: output, text: { ReachText.render(report) }, json: { report.json() }, html: { report.html })
     }
 
     private var source: String { from.map { "`\($0)`" } ?? "the store in `\(data ?? "")`" }
 
-    /// The engine over the policy directory (loaded into a store in memory) or the data
-    /// directory's store.
-    private func loadEngine() async throws -> PolicyEngine {
+    /// The engine over the policy directory (loaded into a store in memory, its
+    /// inventory applied, as `writ serve --from` loads it) or the data directory's
+    /// store, and the inventory's items.
+    private func loadEngine() async throws -> (PolicyEngine, [InventoryItem]) {
         do {
             if let from {
                 let directory = try PolicyDirectory.read(from)
                 let service = DecisionService(store: MemoryStore())
                 try await service.bootstrap(directory.draft, entities: directory.entities)
-                return try service.engine()
+                if let inventory = directory.inventory {
+                    _ = try await InventoryService(decisions: service).apply(inventory, actor: "analyze")
+                }
+                return (try service.engine(), try await service.store.inventoryItems())
             }
             let store = try DataOptions.parse(["--data", data ?? DataOptions.defaultDirectory]).existingStore()
             defer { try? store.close() }
             let service = DecisionService(store: store)
             try await service.reload()
-            return try service.engine()
+            return (try service.engine(), try await store.inventoryItems())
         } catch let error as InputError {
             printError(error.description)
             throw WritExit.badInput

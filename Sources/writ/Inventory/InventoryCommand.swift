@@ -12,7 +12,7 @@ struct InventoryCommand: AsyncParsableCommand {
             These work on the data directory (--data). A running server reads the \
             inventory when it starts; to change it while it runs, use PUT /v1/inventory.
             """,
-        subcommands: [InventoryApply.self, InventoryImport.self, InventoryList.self, InventoryApprove.self]
+        subcommands: [InventoryApply.self, InventoryImport.self, InventoryList.self, InventoryApprove.self, InventoryReportCommand.self]
     )
 }
 
