@@ -60,10 +60,15 @@ struct GatewayHarness {
     /// Runs `steps` with the Python MCP client against `command`; one JSON object per step.
     /// - Parameter credential: the task credential the agent passes; nil passes none.
     static func agent(_ steps: [[String: Any]], command: [String], credential: String?) throws -> [[String: Any]] {
-        let stepsJSON = String(decoding: try JSONSerialization.data(withJSONObject: steps), as: UTF8.self)
         var environment = ProcessInfo.processInfo.environment
         environment["AGENT_PASS_ENV"] = "WRIT_TASK_TOKEN"
         environment["WRIT_TASK_TOKEN"] = credential
+        return try agent(steps, command: command, environment: environment)
+    }
+
+    /// Runs `steps` with the Python MCP client (agent.py) against `command`, in `environment`.
+    static func agent(_ steps: [[String: Any]], command: [String], environment: [String: String]) throws -> [[String: Any]] {
+        let stepsJSON = String(decoding: try JSONSerialization.data(withJSONObject: steps), as: UTF8.self)
         let run = try run(
             URL(fileURLWithPath: "/usr/bin/env"),
             ["python3", fixtures.appendingPathComponent("agent.py").path, stepsJSON, "--"] + command,
