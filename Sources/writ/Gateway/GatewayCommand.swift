@@ -50,7 +50,7 @@ struct GatewayCommand: AsyncParsableCommand {
     @Option(help: "The longest MCP message read from the agent or an upstream, in bytes.")
     var maxMessageBytes = 1 << 20
 
-    @Option(help: "Serve MCP over Streamable HTTP at http://HOST:PORT/mcp instead of standard input and output (port 0 picks a free one); each agent's task credential comes in `Authorization: Bearer`.")
+    @Option(help: "Serve MCP over Streamable HTTP at http://HOST:PORT/mcp instead of standard input and output (a bare PORT listens on 127.0.0.1; port 0 picks a free one); each agent's task credential comes in `Authorization: Bearer`.")
     var listen: String?
 
     @Option(name: .customLong("allowed-origin"), help: "An Origin accepted over HTTP (repeatable); requests with any other Origin are refused (403).")
@@ -103,7 +103,13 @@ struct GatewayCommand: AsyncParsableCommand {
                 throw InputError("--upstream `\(duplicate)` is given twice")
             }
             try Self.setAudiences(upstreamAudiences, of: &specs)
-            if let listen { address = try ServeCommand.parseListen(listen) }
+            if let listen {
+                // A bare port listens on loopback.
+                address = try ServeCommand.parseListen(listen.allSatisfy(\.isNumber) ? "127.0.0.1:" + listen : listen)
+                if let host = address?.host, !["127.0.0.1", "::1", "localhost"].contains(host) {
+                    logger.warning("listening on \(host), not loopback: credentials cross the network in clear unless TLS fronts the gateway")
+                }
+            }
             if let server {
                 do throws(UpstreamFailure) {
                     decider = try RemoteDecider(server: server, key: key, timeout: .milliseconds(decisionTimeout))
