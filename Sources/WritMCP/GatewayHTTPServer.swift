@@ -293,6 +293,12 @@ actor GatewaySessions {
         } catch {
             return nil
         }
+        // Other sessions may have opened while this one started (the actor is reentrant).
+        guard sessions.count < maxSessions else {
+            await transport.disconnect()
+            await server.stop()
+            return nil
+        }
         sessions[id] = Session(transport: transport, server: server, credential: credential, lastUsed: .now)
         return (id, transport)
     }
