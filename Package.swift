@@ -96,7 +96,10 @@ let package = Package(
                 "WritCore",
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Logging", package: "swift-log"),
-                // The remote decider's client of `writ serve`.
+                // The agent's Streamable HTTP endpoint (`writ gateway --listen`).
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                // The remote decider's client of `writ serve`, and HTTP upstreams.
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -165,7 +168,13 @@ let package = Package(
         ),
         .testTarget(
             name: "WritMCPTests",
-            dependencies: ["WritMCP", "WritCore", .product(name: "MCP", package: "swift-sdk")],
+            dependencies: [
+                "WritMCP", "WritCore", .product(name: "MCP", package: "swift-sdk"),
+                // Raw requests to the gateway's HTTP endpoint (hostile input).
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             exclude: ["Fixtures"],
             swiftSettings: strictSettings
         ),

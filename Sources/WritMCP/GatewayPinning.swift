@@ -116,7 +116,10 @@ extension WritGateway {
     /// upstream's changes to them (`ListChangedRelay`).
     func listTools(of upstream: Upstream) async -> Result<[Tool], UpstreamFailure> {
         let name = upstream.spec.name
-        let listed = await withinUpstreamTimeout(upstream, what: "list its tools") { try await $0.tools() }
+        let agentCredential = credential?.token
+        let listed = await withinUpstreamTimeout(upstream, what: "list its tools") { [self] upstream in
+            try await upstream.tools(credential: try await upstreamCredential(for: upstream, agentCredential: agentCredential))
+        }
         if case .success = listed, let client = try? await upstream.started() {
             await relay.hook(client, upstream: name, pins: pins)
         }

@@ -7,26 +7,38 @@ public struct UpstreamFailure: Error, Sendable, Equatable, CustomStringConvertib
     public var description: String { message }
 }
 
-/// One upstream MCP server in a subprocess, reached with the SDK's client over its
-/// pipes. It is started on first use and, after it exits (a crash), started again on
-/// the next use; a call in flight when it exits fails with an `UpstreamFailure`.
+/// One upstream MCP server, reached with the SDK's client: in a subprocess over its
+/// pipes, or at an HTTP endpoint over Streamable HTTP (`StreamableHTTPClientTransport`).
+/// It is started (connected) on first use and, after it exits (a crash) or ends its
+/// session, started again on the next use; a call in flight when it exits fails with
+/// an `UpstreamFailure`.
 ///
 /// The subprocess gets the gateway's environment without any `WRIT_*` variable, so
-/// it never sees the agent's task credential.
+/// it never sees the agent's task credential; an HTTP upstream is sent only the
+/// credential issued for its audience (`credential`), and none without one.
 actor Upstream {
     let spec: UpstreamSpec
     private let maxMessageBytes: Int
-    private var running: (process: Process, client: Client)?
+    private let timeout: Duration
+    private var running: (process: Process?, client: Client, http: StreamableHTTPClientTransport?)?
     /// What happened to the last process, for the next error message.
     private var exit: String?
 
-    init(spec: UpstreamSpec, maxMessageBytes: Int) {
+    init(spec: UpstreamSpec, maxMessageBytes: Int, timeout: Duration = .seconds(60)) {
         self.spec = spec
         self.maxMessageBytes = maxMessageBytes
+        self.timeout = timeout
     }
 
     /// The upstream's tools, every page.
-    func tools() async throws(UpstreamFailure) -> [Tool] {
+    /// - Parameter credential: sent to an HTTP upstream as `Authorization: Bearer`.
+    func tools(credential: String? = nil) async throws(UpstreamFailure) -> [Tool] {
+        try await UpstreamRequest.$credential.withValue(credential) { () async -> Result<[Tool], UpstreamFailure> in
+            do throws(UpstreamFailure) { return .success(try await listTools()) } catch { return .failure(error) }
+        }.get()
+    }
+
+    private func listTools() async throws(UpstreamFailure) -> [Tool] {
         let client = try await started()
         var tools: [Tool] = []
         var cursor: String?
@@ -44,7 +56,20 @@ actor Upstream {
     }
 
     /// Calls `tool` with `arguments`; the result as the upstream gave it.
-    func call(_ tool: String, arguments: [String: Value]?) async throws(UpstreamFailure) -> CallTool.Result {
+    /// - Parameter credential: sent to an HTTP upstream as `Authorization: Bearer`.
+    func call(
+        _ tool: String, arguments: [String: Value]?, credential: String? = nil
+    ) async throws(UpstreamFailure) -> CallTool.Result {
+        try await UpstreamRequest.$credential.withValue(credential) { () async -> Result<CallTool.Result, UpstreamFailure> in
+            do throws(UpstreamFailure) {
+                return .success(try await callTool(tool, arguments: arguments))
+            } catch {
+                return .failure(error)
+            }
+        }.get()
+    }
+
+    private func callTool(_ tool: String, arguments: [String: Value]?) async throws(UpstreamFailure) -> CallTool.Result {
         let client = try await started()
         do {
             return try await client.send(CallTool.request(.init(name: tool, arguments: arguments))).value
@@ -55,10 +80,11 @@ actor Upstream {
 
     /// Stops the subprocess (when the gateway shuts down).
     func stop() async {
-        guard let (process, client) = running else { return }
+        guard let (process, client, http) = running else { return }
         running = nil
         await client.disconnect()
-        if process.isRunning { process.terminate() }
+        await http?.disconnect()
+        if let process, process.isRunning { process.terminate() }
     }
 
     func failure(_ what: String, _ error: any Error) -> UpstreamFailure {
@@ -68,9 +94,13 @@ actor Upstream {
 
     /// The connected client, starting the subprocess first when none runs.
     func started() async throws(UpstreamFailure) -> Client {
-        if let running, running.process.isRunning { return running.client }
-        if let running { await running.client.disconnect() }
+        if let running, running.process?.isRunning ?? !(running.http?.isClosed ?? true) { return running.client }
+        if let running {
+            await running.client.disconnect()
+            await running.http?.disconnect()
+        }
         running = nil
+        if let url = spec.url { return try await connected(to: url) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: spec.command.contains("/") ? spec.command : "/usr/bin/env")
         process.arguments = spec.command.contains("/") ? spec.arguments : [spec.command] + spec.arguments
@@ -94,14 +124,28 @@ actor Upstream {
             input: fromChild.fileHandleForReading.fileDescriptor, output: toChild.fileHandleForWriting.fileDescriptor,
             maxLineBytes: maxMessageBytes, answersOversized: false, label: "writ.upstream.\(name)",
             owner: PipePair(toChild: toChild, fromChild: fromChild))
+        return try await connected(over: transport, process: process, what: "did not start MCP")
+    }
+
+    /// The connected client of an HTTP upstream.
+    private func connected(to url: String) async throws(UpstreamFailure) -> Client {
+        let transport = StreamableHTTPClientTransport(
+            url: url, maxMessageBytes: maxMessageBytes, timeout: timeout, label: "writ.upstream.\(spec.name)")
+        return try await connected(over: transport, http: transport, what: "did not start MCP at \(url)")
+    }
+
+    /// A client connected (MCP `initialize`) over `transport`, kept as the running one.
+    private func connected(
+        over transport: any Transport, process: Process? = nil, http: StreamableHTTPClientTransport? = nil, what: String
+    ) async throws(UpstreamFailure) -> Client {
         let client = Client(name: "writ-gateway", version: WritGateway.version)
-        running = (process, client)
+        running = (process, client, http)
         exit = nil
         do {
             _ = try await client.connect(transport: transport)
         } catch {
             await stop()
-            throw failure("did not start MCP", error)
+            throw failure(what, error)
         }
         return client
     }

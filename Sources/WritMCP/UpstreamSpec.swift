@@ -1,21 +1,41 @@
+import Foundation
 import WritCore
 
-/// One upstream MCP server, as `--upstream NAME=COMMAND [ARGS…]` gives it: started as
-/// a subprocess speaking MCP over its standard input and output.
+/// One upstream MCP server, as `--upstream NAME=COMMAND [ARGS…]` gives it (started as a
+/// subprocess speaking MCP over its standard input and output) or `--upstream NAME=URL`
+/// (an `http://` or `https://` MCP endpoint, reached over Streamable HTTP).
 public struct UpstreamSpec: Sendable, Equatable {
     /// The name tools are namespaced by: `<name>___<tool>`.
     public var name: String
-    /// The program (looked up on `PATH` when it has no `/`).
+    /// The program (looked up on `PATH` when it has no `/`); empty for a URL upstream.
     public var command: String
     public var arguments: [String]
+    /// The MCP endpoint of an HTTP upstream; nil for a subprocess.
+    public var url: String?
+    /// The audience of the credentials the gateway sends this upstream
+    /// (`--upstream-audience NAME=AUDIENCE`); nil sends none.
+    public var audience: String?
 
     /// The separator between an upstream's name and its tool's name.
     public static let separator = "___"
 
-    public init(name: String, command: String, arguments: [String]) {
+    public init(name: String, command: String, arguments: [String], url: String? = nil, audience: String? = nil) {
         self.name = name
         self.command = command
         self.arguments = arguments
+        self.url = url
+        self.audience = audience
+    }
+
+    /// Reads `NAME=URL`, `http://` or `https://` without user, query or fragment.
+    static func parseURL(name: String, _ text: String) throws(WritError) -> UpstreamSpec {
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
+            let host = url.host, !host.isEmpty, url.user == nil, url.password == nil, url.fragment == nil,
+            !text.contains(" ")
+        else {
+            throw WritError(.invalidRequest, "--upstream `\(name)` URL `\(text)` is not an http:// or https:// URL")
+        }
+        return UpstreamSpec(name: name, command: "", arguments: [], url: text)
     }
 
     /// Reads `NAME=COMMAND ARGS…`. NAME is 1 to 64 ASCII letters, digits, `-` and `_`,
@@ -34,7 +54,11 @@ public struct UpstreamSpec: Sendable, Equatable {
                 .invalidRequest,
                 "--upstream name `\(name)` must be 1 to 64 ASCII letters, digits, `-` and `_`, without `\(separator)`")
         }
-        let words = try split(String(text[text.index(after: equals)...]))
+        let rest = String(text[text.index(after: equals)...])
+        if rest.lowercased().hasPrefix("http://") || rest.lowercased().hasPrefix("https://") {
+            return try parseURL(name: name, rest)
+        }
+        let words = try split(rest)
         guard let command = words.first else { throw WritError(.invalidRequest, "--upstream `\(name)` has no command") }
         return UpstreamSpec(name: name, command: command, arguments: Array(words.dropFirst()))
     }

@@ -46,23 +46,51 @@ public final class WritGateway: Sendable {
     let upstreamOrder: [String]
     /// The agent's task credential, and the agent it names; nil when none was given.
     let credential: AgentCredential?
-    /// The inventory's say on each upstream tool's definition (GatewayPinning.swift).
-    let pins = PinLedger()
+    /// The inventory's say on each upstream tool's definition (GatewayPinning.swift);
+    /// one for the gateway, shared by its HTTP sessions.
+    let pins: PinLedger
     /// Which upstream lists each resource URI (WritGateway+Content.swift).
-    let contentRoutes = ContentRoutes()
+    let contentRoutes: ContentRoutes
     /// Upstream `notifications/tools/list_changed`, relayed to the agent (ListChangedRelay.swift).
-    let relay = ListChangedRelay()
+    let relay: ListChangedRelay
+    /// Issues the credentials upstreams with an audience are sent; nil when none can be issued.
+    let upstreamCredentials: (any UpstreamCredentialIssuer)?
 
+    /// - Parameters:
+    ///   - credential: the agent's task credential on standard input and output; nil for
+    ///     none (and for a gateway serving HTTP, where each session brings its own).
+    ///   - upstreamCredentials: issues the credentials of upstreams with an audience.
     public init(
         decider: any GatewayDecider, upstreams: [UpstreamSpec], credential: String?,
-        configuration: Configuration = Configuration()
+        configuration: Configuration = Configuration(), upstreamCredentials: (any UpstreamCredentialIssuer)? = nil
     ) {
         self.decider = decider
         self.configuration = configuration
         self.upstreamOrder = upstreams.map(\.name)
         self.upstreams = Dictionary(
-            upstreams.map { ($0.name, Upstream(spec: $0, maxMessageBytes: configuration.maxMessageBytes)) },
+            upstreams.map {
+                ($0.name, Upstream(
+                    spec: $0, maxMessageBytes: configuration.maxMessageBytes, timeout: configuration.upstreamTimeout))
+            },
             uniquingKeysWith: { first, _ in first })
+        self.credential = credential.map(AgentCredential.init)
+        self.upstreamCredentials = upstreamCredentials
+        pins = PinLedger()
+        contentRoutes = ContentRoutes()
+        relay = ListChangedRelay()
+    }
+
+    /// The same gateway (decider, upstreams, configuration) acting for another agent
+    /// credential: one per HTTP session.
+    init(sharing gateway: WritGateway, credential: String?) {
+        decider = gateway.decider
+        configuration = gateway.configuration
+        upstreams = gateway.upstreams
+        upstreamOrder = gateway.upstreamOrder
+        upstreamCredentials = gateway.upstreamCredentials
+        pins = gateway.pins
+        contentRoutes = gateway.contentRoutes
+        relay = gateway.relay
         self.credential = credential.map(AgentCredential.init)
     }
 
@@ -72,6 +100,17 @@ public final class WritGateway: Sendable {
         let transport = LineTransport(
             input: STDIN_FILENO, output: STDOUT_FILENO, maxLineBytes: configuration.maxMessageBytes,
             answersOversized: true, label: "writ.gateway.agent")
+        let server = await makeServer()
+        try await server.start(transport: transport)
+        await server.waitUntilCompleted()
+        // End of input: answer the calls in flight, then stop the upstreams.
+        await transport.settled(
+            within: configuration.decisionTimeout + configuration.upstreamTimeout + (configuration.approvalWait ?? .zero))
+        await stopUpstreams()
+    }
+
+    /// The MCP server the agent talks to, its handlers bound to this gateway's credential.
+    func makeServer() async -> Server {
         let server = Server(
             name: "writ-gateway", version: Self.version,
             capabilities: .init(
@@ -85,11 +124,11 @@ public final class WritGateway: Sendable {
         await server.withMethodHandler(CallTool.self) { [self] parameters in
             try await call(parameters)
         }
-        try await server.start(transport: transport)
-        await server.waitUntilCompleted()
-        // End of input: answer the calls in flight, then stop the upstreams.
-        await transport.settled(
-            within: configuration.decisionTimeout + configuration.upstreamTimeout + (configuration.approvalWait ?? .zero))
+        return server
+    }
+
+    /// Stops every upstream (when the gateway shuts down).
+    func stopUpstreams() async {
         for name in upstreamOrder { await upstreams[name]?.stop() }
     }
 
@@ -130,6 +169,14 @@ public final class WritGateway: Sendable {
             throw GatewayRefusal.unknownTool(name)
         }
         let arguments = parameters.arguments
+        let issued: String?
+        do throws(UpstreamFailure) {
+            issued = try await upstreamCredential(for: upstream, agentCredential: credential?.token)
+        } catch {
+            throw GatewayRefusal.denied(
+                GatewayOutcome(decision: .deny, reason: "upstream_credential_unavailable", decisionID: outcome.decisionID),
+                tool: name)
+        }
         let result = await Deadline.run(
             within: configuration.upstreamTimeout,
             late: {
@@ -138,7 +185,7 @@ public final class WritGateway: Sendable {
             }
         ) {
             do throws(UpstreamFailure) {
-                return .success(try await upstream.call(tool, arguments: arguments))
+                return .success(try await upstream.call(tool, arguments: arguments, credential: issued))
             } catch {
                 return .failure(error)
             }
@@ -189,6 +236,16 @@ public final class WritGateway: Sendable {
         ]
         if !context.isEmpty { request["context"] = .object(context) }
         return Array(try JSONEncoder().encode(Value.object(request)))
+    }
+
+    /// The credential to send `upstream`: nil when it has no audience; otherwise one
+    /// issued for its audience inside the agent's task (never the agent's own).
+    func upstreamCredential(for upstream: Upstream, agentCredential: String?) async throws(UpstreamFailure) -> String? {
+        guard let audience = upstream.spec.audience else { return nil }
+        guard let upstreamCredentials, let agentCredential else {
+            throw UpstreamFailure(message: "no credential can be issued for upstream `\(upstream.spec.name)`")
+        }
+        return try await upstreamCredentials.credential(audience: audience, agentCredential: agentCredential)
     }
 
     /// The upstream and its own tool name for a namespaced tool name.

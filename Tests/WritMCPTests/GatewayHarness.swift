@@ -60,26 +60,34 @@ struct GatewayHarness {
     /// Runs `steps` with the Python MCP client against `command`; one JSON object per step.
     /// - Parameter credential: the task credential the agent passes; nil passes none.
     static func agent(_ steps: [[String: Any]], command: [String], credential: String?) async throws -> [[String: Any]] {
-        let (executable, arguments, environment) = try agentCommand(steps, command: command, credential: credential)
+        try await agent(steps, command: command, environment: agentEnvironment(credential))
+    }
+
+    /// Runs `steps` with the Python MCP client (agent.py) against `command`, in `environment`.
+    static func agent(_ steps: [[String: Any]], command: [String], environment: [String: String]) async throws -> [[String: Any]] {
+        let (executable, arguments) = try agentCommand(steps, command: command)
         return try agentResults(try await run(executable, arguments, environment: environment))
     }
 
     /// `agent(_:command:credential:)` blocking its thread: for a thread of the test's own.
     static func agentBlocking(_ steps: [[String: Any]], command: [String], credential: String?) throws -> [[String: Any]] {
-        let (executable, arguments, environment) = try agentCommand(steps, command: command, credential: credential)
-        return try agentResults(try runBlocking(executable, arguments, environment: environment))
+        let (executable, arguments) = try agentCommand(steps, command: command)
+        return try agentResults(try runBlocking(executable, arguments, environment: agentEnvironment(credential)))
     }
 
-    private static func agentCommand(
-        _ steps: [[String: Any]], command: [String], credential: String?
-    ) throws -> (URL, [String], [String: String]) {
-        let stepsJSON = String(decoding: try JSONSerialization.data(withJSONObject: steps), as: UTF8.self)
+    /// This process's environment, with the credential for agent.py to pass on.
+    private static func agentEnvironment(_ credential: String?) -> [String: String] {
         var environment = ProcessInfo.processInfo.environment
         environment["AGENT_PASS_ENV"] = "WRIT_TASK_TOKEN"
         environment["WRIT_TASK_TOKEN"] = credential
+        return environment
+    }
+
+    private static func agentCommand(_ steps: [[String: Any]], command: [String]) throws -> (URL, [String]) {
+        let stepsJSON = String(decoding: try JSONSerialization.data(withJSONObject: steps), as: UTF8.self)
         return (
             URL(fileURLWithPath: "/usr/bin/env"),
-            ["python3", fixtures.appendingPathComponent("agent.py").path, stepsJSON, "--"] + command, environment
+            ["python3", fixtures.appendingPathComponent("agent.py").path, stepsJSON, "--"] + command
         )
     }
 

@@ -1,7 +1,9 @@
 """The agent side of the gateway tests: the official Python MCP client.
 
 `python3 agent.py STEPS_JSON -- COMMAND ARGS...` starts COMMAND (the gateway) over
-stdio with the environment variables named in $AGENT_PASS_ENV passed on, runs each
+stdio with the environment variables named in $AGENT_PASS_ENV passed on;
+`python3 agent.py STEPS_JSON -- http://HOST:PORT/mcp` connects to it over Streamable
+HTTP instead, with `Authorization: Bearer $AGENT_BEARER` when that is set. It runs each
 step and prints one JSON line per step:
 
 - {"op": "list"} -> {"tools": [names]}
@@ -22,6 +24,8 @@ import sys
 
 from mcp import ClientSession, StdioServerParameters
 from mcp.client.stdio import stdio_client
+from mcp.client.streamable_http import streamable_http_client
+from mcp.shared._httpx_utils import create_mcp_http_client
 from mcp.shared.exceptions import MCPError
 
 
@@ -68,18 +72,29 @@ async def run(session: ClientSession, step: dict) -> dict:
 async def main() -> None:
     steps = json.loads(sys.argv[1])
     command = sys.argv[sys.argv.index("--") + 1 :]
+    if command[0].startswith("http"):
+        bearer = os.environ.get("AGENT_BEARER")
+        headers = {"Authorization": f"Bearer {bearer}"} if bearer else None
+        async with create_mcp_http_client(headers=headers) as client:
+            async with streamable_http_client(command[0], http_client=client) as (read, write):
+                await run_steps(steps, read, write)
+        return
     passed = [n for n in os.environ.get("AGENT_PASS_ENV", "").split(",") if n]
     env = {n: os.environ[n] for n in passed if n in os.environ}
     params = StdioServerParameters(command=command[0], args=command[1:], env=env)
     async with stdio_client(params) as (read, write):
-        async with ClientSession(read, write, message_handler=on_message) as session:
-            await session.initialize()
-            for step in steps:
-                try:
-                    out = await run(session, step)
-                except MCPError as error:
-                    out = {"error": {"code": error.error.code, "message": error.error.message}}
-                print(json.dumps(out), flush=True)
+        await run_steps(steps, read, write)
+
+
+async def run_steps(steps, read, write) -> None:
+    async with ClientSession(read, write, message_handler=on_message) as session:
+        await session.initialize()
+        for step in steps:
+            try:
+                out = await run(session, step)
+            except MCPError as error:
+                out = {"error": {"code": error.error.code, "message": error.error.message}}
+            print(json.dumps(out), flush=True)
 
 
 asyncio.run(main())

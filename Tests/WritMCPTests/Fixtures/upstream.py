@@ -1,5 +1,10 @@
 """A small upstream MCP server for the gateway tests: `python3 upstream.py NAME`.
 
+`python3 upstream.py NAME --http [--json] [--record PATH]` serves it over Streamable
+HTTP on a free loopback port instead (printing `port N` first), answering with SSE
+(or JSON with --json) and appending the Authorization header of every request it gets
+(`-` when there is none) as one line to PATH.
+
 Its tools depend on NAME; `docs` and `tickets` both have a `lookup` tool, so the
 gateway must keep them apart. `drift WORDING` describes its `probe` tool with WORDING
 (a definition that changes between runs); `web` has `fetch` (untrusted output) and
@@ -123,5 +128,32 @@ elif name == "web":
         return f"{person}: SSN 123-45-6789"
 
 
+
+def serve_http() -> None:
+    import socket
+
+    import uvicorn
+
+    record = sys.argv[sys.argv.index("--record") + 1] if "--record" in sys.argv else None
+    app = server.streamable_http_app(json_response="--json" in sys.argv)
+
+    async def recording(scope, receive, send):
+        if record and scope["type"] == "http":
+            headers = dict(scope["headers"])
+            with open(record, "a") as out:
+                out.write(headers.get(b"authorization", b"-").decode() + "\n")
+        await app(scope, receive, send)
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    print(f"port {sock.getsockname()[1]}", flush=True)
+    config = uvicorn.Config(recording, log_level="warning", lifespan="on")
+    uvicorn.Server(config).run(sockets=[sock])
+
+
 if __name__ == "__main__":
-    server.run("stdio")
+    if "--http" in sys.argv:
+        serve_http()
+    else:
+        server.run("stdio")
