@@ -3,12 +3,13 @@ import Cedar
 import Foundation
 import WritCore
 
-/// `writ inventory import --mcp --owner USER -- COMMAND ARGS…`: registers an MCP
-/// server's tools, reports changed definitions (which quarantines them), and writes
+/// `writ inventory import --mcp --owner USER -- COMMAND ARGS…` (or `--url URL`):
+/// registers an MCP server's tools, reports changed definitions (which quarantines them), and writes
 /// the Cedar schema actions of their input schemas.
 struct InventoryImport: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "import", abstract: "Register the tools an MCP server lists (started over stdio after --).",
+        commandName: "import",
+        abstract: "Register the tools an MCP server lists (started over stdio after --, or at --url).",
         discussion: """
             Each tool becomes Writ::Tool::"<server>___<tool>" in Writ::McpServer::"<server>", \
             owned by --owner, pinned by the hash of its definition. A tool already \
@@ -17,7 +18,7 @@ struct InventoryImport: AsyncParsableCommand {
             input schemas go to --schema-out, or to standard output.
             """)
 
-    @Flag(help: "The source is an MCP server (the only source for now).")
+    @Flag(help: "The source is an MCP server (over stdio or at --url; the only source for now).")
     var mcp = false
 
     @Option(help: "The owner of the tools registered, as a Cedar uid: 'Writ::User::\"ops\"'.")
@@ -29,6 +30,9 @@ struct InventoryImport: AsyncParsableCommand {
     @Option(name: .customLong("schema-out"), help: "Write the Cedar action declarations to this file.")
     var schemaOut: String?
 
+    @Option(help: "The server's Streamable HTTP endpoint (http:// or https://), instead of a command after --.")
+    var url: String?
+
     @Option(help: "Seconds the server has to start and list its tools (1 to 600).")
     var timeout: Int = 30
 
@@ -39,7 +43,7 @@ struct InventoryImport: AsyncParsableCommand {
 
     func run() async throws {
         guard mcp else {
-            printError("give --mcp: an MCP server over stdio is the only source")
+            printError("give --mcp: an MCP server (over stdio, or at --url) is the only source")
             throw WritExit.badInput
         }
         let ownerUID = try InventoryCommand.uid(owner, "--owner", type: BaseSchema.userType)
@@ -47,14 +51,21 @@ struct InventoryImport: AsyncParsableCommand {
             printError("--timeout is \(timeout); give 1 to 600 seconds")
             throw WritExit.badInput
         }
+        guard (url == nil) != command.isEmpty else {
+            printError(url == nil
+                ? "give the MCP server's command after `--`, or its endpoint with --url"
+                : "give either --url or a command after `--`, not both")
+            throw WritExit.badInput
+        }
+        let source = url ?? command.joined(separator: " ")
         let listing: MCPToolLister.Listing
         do {
-            listing = try await MCPToolLister(command: command, timeout: .seconds(timeout)).list()
+            listing = try await MCPToolLister(command: command, url: url, timeout: .seconds(timeout)).list()
         } catch let error as InputError {
             printError(error.description)
             throw WritExit.badInput
         } catch {
-            printError("cannot list the tools of `\(command.joined(separator: " "))`: \(error)")
+            printError("cannot list the tools of `\(source)`: \(error)")
             throw WritExit.badInput
         }
         let serverID = server ?? listing.serverName

@@ -5,8 +5,9 @@ import SystemPackage
 import WritCore
 import WritMCP
 
-/// Lists the tools of an MCP server started as a child process, over stdio, with the
-/// MCP Swift SDK: initialize, then `tools/list` page by page.
+/// Lists the tools of an MCP server with the MCP Swift SDK — started as a child
+/// process and reached over stdio, or at a Streamable HTTP endpoint (`url`):
+/// initialize, then `tools/list` page by page.
 struct MCPToolLister {
     /// What the server said about itself and its tools.
     struct Listing {
@@ -17,11 +18,14 @@ struct MCPToolLister {
     /// The most tools one server may list.
     static let maxTools = 10_000
     let command: [String]
+    /// The server's Streamable HTTP endpoint; when set, `command` is not used.
+    var url: String?
     /// How long the server has to start and list its tools.
     var timeout: Duration = .seconds(30)
 
-    /// Starts `command`, lists its tools and stops it.
+    /// Starts `command`, lists its tools and stops it; or lists the tools at `url`.
     func list() async throws -> Listing {
+        if let url { return try await list(at: url) }
         guard let executable = command.first else { throw InputError("give the MCP server's command after `--`") }
         // A server that exits early must be an error, not a SIGPIPE that ends `writ`.
         signal(SIGPIPE, SIG_IGN)
@@ -77,6 +81,20 @@ struct MCPToolLister {
             guard process.isRunning else { return }
             if step == 0 { process.terminate() } else { kill(process.processIdentifier, SIGKILL) }
         }
+    }
+
+    /// The tools of the MCP server at `url`.
+    private func list(at url: String) async throws -> Listing {
+        let timeout = self.timeout
+        let listed: MCPEndpoint.ToolListing
+        do {
+            listed = try await Self.withTimeout(timeout, what: "`\(url)` did not list its tools") {
+                try await MCPEndpoint.tools(at: url, timeout: timeout, maxTools: Self.maxTools)
+            }
+        } catch let error as WritError {
+            throw InputError(error.message)
+        }
+        return Listing(serverName: listed.serverName, tools: try listed.tools.map(Self.definition))
     }
 
     /// A tool as the inventory pins it.
