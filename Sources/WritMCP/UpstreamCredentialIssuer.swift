@@ -16,7 +16,8 @@ public protocol UpstreamCredentialIssuer: Sendable {
 /// agent (`sub`), task (`jti`) and `act` chain, with `aud` the upstream's audience
 /// alone and a lifetime of at most `lifetime` (never past the agent's credential or its
 /// task). Writ does not accept it as a task credential (its audience is not Writ's),
-/// so an upstream cannot use it to act in the task through Writ.
+/// so an upstream cannot use it to act in the task through Writ; an audience equal to
+/// Writ's own issuer is refused for that reason.
 public struct EmbeddedUpstreamCredentials: UpstreamCredentialIssuer {
     public let tasks: TaskService
     public let ring: CredentialKeyRing
@@ -34,6 +35,12 @@ public struct EmbeddedUpstreamCredentials: UpstreamCredentialIssuer {
     }
 
     public func credential(audience: String, agentCredential: String) async throws(UpstreamFailure) -> String {
+        // A credential for Writ's own audience would be a task credential, as strong as
+        // the agent's own: an upstream must never be given one.
+        guard audience != ring.issuer else {
+            throw UpstreamFailure(
+                message: "audience `\(audience)` is Writ's own issuer; a credential for it would be a task credential")
+        }
         let now = Date(timeIntervalSince1970: self.now().timeIntervalSince1970.rounded(.down))
         let claims: TaskCredentialClaims
         do {

@@ -40,7 +40,9 @@ import Testing
             [["op": "list"], ["op": "call", "name": "docs___search", "arguments": ["query": "q"]]],
             command: [harness.writ.path, "gateway", "--data", harness.data, "--upstream", "docs=\(url)"] + extra,
             credential: harness.credential)
-        let seen = try String(contentsOfFile: record, encoding: .utf8).split(separator: "\n").map(String.init)
+        // No file: the upstream received no request at all.
+        let text = FileManager.default.fileExists(atPath: record) ? try String(contentsOfFile: record, encoding: .utf8) : ""
+        let seen = text.split(separator: "\n").map(String.init)
         return (results, seen)
     }
 
@@ -68,6 +70,15 @@ import Testing
             #expect(claims["jti"] as? String == agent["jti"] as? String)
             #expect(claims["iss"] as? String == "http://writ.test")
         }
+    }
+
+    @Test func anUpstreamWhoseAudienceIsWritsOwnIssuerIsSentNothingAndTheCallDenied() async throws {
+        let harness = try await GatewayHarness()
+        defer { harness.remove() }
+        let (results, seen) = try await recorded(harness, extra: ["--upstream-audience", "docs=http://writ.test"])
+        #expect(results[1].errorCode == -32001)
+        #expect(results[1].errorMessage?.contains("upstream_credential_unavailable") == true)
+        #expect(seen.isEmpty)
     }
 
     @Test func anUpstreamAudienceWithADecisionServerIsRefusedAtStart() async throws {
