@@ -143,7 +143,7 @@ struct GatewayHarness {
         process.standardOutput = out
         process.standardError = err
         process.standardInput = input
-        try process.run()
+        try spawn(process)
         try input.fileHandleForWriting.close()
         // Both pipes are drained at once, so neither fills up and blocks the child; a
         // thread, not a task, so no thread of the shared pool waits on another.
@@ -156,6 +156,17 @@ struct GatewayHarness {
             stderr: String(decoding: errorData, as: UTF8.self))
     }
 }
+
+/// Starts `process`, one start at a time in this test process: Foundation's
+/// `Process.run()` crashed (a bad read in its argument and environment copying) when
+/// many threads started children at once.
+func spawn(_ process: Process) throws {
+    spawnLock.lock()
+    defer { spawnLock.unlock() }
+    try process.run()
+}
+
+private let spawnLock = NSLock()
 
 /// Runs `body`, which blocks, on a thread of its own and returns what it returns.
 func offThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {

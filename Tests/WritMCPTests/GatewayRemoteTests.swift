@@ -16,7 +16,7 @@ import Testing
             let output = Pipe()
             process.standardOutput = output
             process.standardError = FileHandle.nullDevice
-            try process.run()
+            try spawn(process)
             var printed = ""
             while !printed.contains("\n") {
                 let data = output.fileHandleForReading.readAvailableRetryingInterrupts()

@@ -20,7 +20,7 @@ final class ListeningProcess: @unchecked Sendable {
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice
-        try process.run()
+        try spawn(process)
         var printed = ""
         while printed.range(of: pattern, options: .regularExpression) == nil {
             let data = output.fileHandleForReading.readAvailableRetryingInterrupts()

@@ -19,7 +19,7 @@ final class RawGateway: @unchecked Sendable {
         process.standardInput = input
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try spawn(process)
         let handle = output.fileHandleForReading
         let thread = Thread { [self] in
             var pending = Data()
