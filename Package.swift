@@ -39,13 +39,20 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-system.git", from: "1.6.0"),
     ],
     targets: [
+        // Starting child processes without Foundation's `Process` (see ChildProcess.swift).
+        .target(name: "CSpawn"),
+        .target(
+            name: "WritProcess",
+            dependencies: ["CSpawn"],
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "Cedar",
             swiftSettings: strictSettings
         ),
         .target(
             name: "CedarConformance",
-            dependencies: ["Cedar"],
+            dependencies: ["Cedar", "WritProcess"],
             swiftSettings: strictSettings
         ),
         .target(
@@ -94,6 +101,7 @@ let package = Package(
             dependencies: [
                 "Cedar",
                 "WritCore",
+                "WritProcess",
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Logging", package: "swift-log"),
                 // The agent's Streamable HTTP endpoint (`writ gateway --listen`).
@@ -112,6 +120,7 @@ let package = Package(
                 "Cedar",
                 "CedarConformance",
                 "WritCore",
+                "WritProcess",
                 "WritSQLite",
                 "WritHTTP",
                 "WritMCP",
@@ -130,8 +139,13 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "WritProcessTests",
+            dependencies: ["WritProcess"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "CedarTests",
-            dependencies: ["Cedar", "CedarConformance"],
+            dependencies: ["Cedar", "CedarConformance", "WritProcess"],
             exclude: ["Fixtures"],
             swiftSettings: strictSettings
         ),
@@ -169,7 +183,7 @@ let package = Package(
         .testTarget(
             name: "WritMCPTests",
             dependencies: [
-                "WritMCP", "WritCore", .product(name: "MCP", package: "swift-sdk"),
+                "WritMCP", "WritCore", "WritProcess", .product(name: "MCP", package: "swift-sdk"),
                 // Raw requests to the gateway's HTTP endpoint (hostile input).
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -180,7 +194,7 @@ let package = Package(
         ),
         .testTarget(
             name: "WritCLITests",
-            dependencies: ["writ", "WritCore", "WritSQLite", "ReachSamples", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["writ", "WritCore", "WritProcess", "WritSQLite", "ReachSamples", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings
         ),
     ],

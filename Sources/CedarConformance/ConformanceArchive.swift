@@ -1,4 +1,5 @@
 import Foundation
+import WritProcess
 
 /// Unpacking of the gzipped conformance corpus with the system `tar`.
 public enum ConformanceArchive {
@@ -9,12 +10,9 @@ public enum ConformanceArchive {
         let target = FileManager.default.temporaryDirectory
             .appendingPathComponent("writ-conformance-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: target, withIntermediateDirectories: true)
-        let tar = Process()
-        tar.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        tar.arguments = ["tar", "-xzf", path, "-C", target.path]
-        try tar.run()
-        tar.waitUntilExit()
-        guard tar.terminationStatus == 0 else {
+        let tar = try ChildProcess(
+            executable: "/usr/bin/env", arguments: ["tar", "-xzf", path, "-C", target.path], standardInput: .null)
+        guard tar.waitUntilExit() == .exited(0) else {
             throw CocoaError(.fileReadCorruptFile, userInfo: [NSFilePathErrorKey: path])
         }
         return target.path

@@ -1,5 +1,6 @@
 import Foundation
 import MCP
+import WritProcess
 
 /// Why an upstream could not answer.
 public struct UpstreamFailure: Error, Sendable, Equatable, CustomStringConvertible {
@@ -20,7 +21,7 @@ actor Upstream {
     let spec: UpstreamSpec
     private let maxMessageBytes: Int
     private let timeout: Duration
-    private var running: (process: Process?, client: Client, http: StreamableHTTPClientTransport?)?
+    private var running: (process: ChildProcess?, client: Client, http: StreamableHTTPClientTransport?)?
     /// What happened to the last process, for the next error message.
     private var exit: String?
 
@@ -84,7 +85,7 @@ actor Upstream {
         running = nil
         await client.disconnect()
         await http?.disconnect()
-        if let process, process.isRunning { process.terminate() }
+        process?.terminate()
     }
 
     func failure(_ what: String, _ error: any Error) -> UpstreamFailure {
@@ -101,24 +102,20 @@ actor Upstream {
         }
         running = nil
         if let url = spec.url { return try await connected(to: url) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: spec.command.contains("/") ? spec.command : "/usr/bin/env")
-        process.arguments = spec.command.contains("/") ? spec.arguments : [spec.command] + spec.arguments
-        process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("WRIT_") }
         let toChild = Pipe(), fromChild = Pipe()
-        process.standardInput = toChild
-        process.standardOutput = fromChild
-        process.standardError = FileHandle.standardError
         let name = spec.name
-        process.terminationHandler = { [weak self] ended in
-            let status = ended.terminationStatus
-            let reason = ended.terminationReason == .uncaughtSignal ? "signal \(status)" : "exit status \(status)"
-            Task { await self?.exited("its process ended (\(reason))", process: ended) }
-        }
+        let process: ChildProcess
         do {
-            try process.run()
+            process = try ChildProcess(
+                executable: spec.command.contains("/") ? spec.command : "/usr/bin/env",
+                arguments: spec.command.contains("/") ? spec.arguments : [spec.command] + spec.arguments,
+                environment: ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("WRIT_") },
+                standardInput: .pipe(toChild), standardOutput: .pipe(fromChild))
         } catch {
             throw UpstreamFailure(message: "upstream `\(name)` could not be started (`\(spec.command)`): \(error)")
+        }
+        process.onExit { [weak self] ended in
+            Task { await self?.exited("its process ended (\(ended))", process: process) }
         }
         let transport = LineTransport(
             input: fromChild.fileHandleForReading.fileDescriptor, output: toChild.fileHandleForWriting.fileDescriptor,
@@ -136,7 +133,7 @@ actor Upstream {
 
     /// A client connected (MCP `initialize`) over `transport`, kept as the running one.
     private func connected(
-        over transport: any Transport, process: Process? = nil, http: StreamableHTTPClientTransport? = nil, what: String
+        over transport: any Transport, process: ChildProcess? = nil, http: StreamableHTTPClientTransport? = nil, what: String
     ) async throws(UpstreamFailure) -> Client {
         let client = Client(name: "writ-gateway", version: WritGateway.version)
         running = (process, client, http)
@@ -151,7 +148,7 @@ actor Upstream {
     }
 
     /// The subprocess ended: its client is disconnected, failing the calls in flight.
-    private func exited(_ reason: String, process: Process) async {
+    private func exited(_ reason: String, process: ChildProcess) async {
         guard let running, running.process === process else { return }
         exit = reason
         self.running = nil

@@ -1,5 +1,6 @@
 import CedarConformance
 import Foundation
+import WritProcess
 import Testing
 
 /// Where the shared conformance data lives: `WRIT_SHARED`, else `../shared` beside the repository.
@@ -52,13 +53,10 @@ enum SharedData {
 /// answers, and checks that Writ gives the same decision, reasons and errors.
 @Suite struct DifferentialAgainstRustCedar {
     static let cedarpyAvailable: Bool = {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", "-c", "import cedarpy"]
-        p.standardError = FileHandle.nullDevice
-        do { try p.run() } catch { return false }
-        p.waitUntilExit()
-        return p.terminationStatus == 0
+        let python = try? ChildProcess(
+            executable: "/usr/bin/env", arguments: ["python3", "-c", "import cedarpy"],
+            standardInput: .null, standardError: .null)
+        return python?.waitUntilExit() == .exited(0)
     }()
 
     /// In CI a missing cedarpy is a failure; on a developer machine the test explains and skips.
@@ -69,16 +67,14 @@ enum SharedData {
         #expect(Self.cedarpyAvailable, "cedarpy is not installed")
         let seed = ProcessInfo.processInfo.environment["WRIT_DIFF_SEED"] ?? "1"
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("writ-diff-\(UUID().uuidString)")
-        let generator = Process()
-        generator.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        generator.arguments = [
-            "python3", SharedData.repository.appendingPathComponent("Tests/Differential/generate.py").path,
-            "--seed", seed, "--tests", "1000", "--requests-per-test", "12", "--out", out.path,
-        ]
-        generator.standardOutput = FileHandle.nullDevice
-        try generator.run()
-        generator.waitUntilExit()
-        #expect(generator.terminationStatus == 0)
+        let generator = try ChildProcess(
+            executable: "/usr/bin/env",
+            arguments: [
+                "python3", SharedData.repository.appendingPathComponent("Tests/Differential/generate.py").path,
+                "--seed", seed, "--tests", "1000", "--requests-per-test", "12", "--out", out.path,
+            ],
+            standardInput: .null, standardOutput: .null)
+        #expect(generator.waitUntilExit() == .exited(0))
         let report = ConformanceRunner(root: out).run()
         print("differential (seed \(seed)):\n\(report.rendered())")
         #expect(report.loadErrors.isEmpty)

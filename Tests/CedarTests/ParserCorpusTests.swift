@@ -1,4 +1,5 @@
 import Foundation
+import WritProcess
 import Testing
 
 @testable import Cedar
@@ -30,10 +31,11 @@ enum ConformancePolicies {
         guard (try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)) != nil else {
             return []
         }
-        let tar = Process()
-        tar.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        tar.arguments = ["tar", "-xzf", tarball.path, "-C", folder.path, "--wildcards", "*.cedar"]
-        guard (try? tar.run()) != nil else { return [] }
+        guard let tar = try? ChildProcess(
+            executable: "/usr/bin/env",
+            arguments: ["tar", "-xzf", tarball.path, "-C", folder.path, "--wildcards", "*.cedar"],
+            standardInput: .null
+        ) else { return [] }
         tar.waitUntilExit()
         return files(under: folder)
     }()

@@ -1,4 +1,5 @@
 import Foundation
+import WritProcess
 import Testing
 
 @testable import Cedar
@@ -30,10 +31,11 @@ enum ConformanceSchemas {
         guard (try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)) != nil else {
             return []
         }
-        let tar = Process()
-        tar.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        tar.arguments = ["tar", "-xzf", tarball.path, "-C", folder.path, "--wildcards", "*.cedarschema"]
-        guard (try? tar.run()) != nil else { return [] }
+        guard let tar = try? ChildProcess(
+            executable: "/usr/bin/env",
+            arguments: ["tar", "-xzf", tarball.path, "-C", folder.path, "--wildcards", "*.cedarschema"],
+            standardInput: .null
+        ) else { return [] }
         tar.waitUntilExit()
         return files(under: folder)
     }()

@@ -1,5 +1,6 @@
 @testable import Cedar
 import Foundation
+import WritProcess
 import Testing
 
 /// Generates random schemas and policies, asks Rust Cedar (cedarpy) whether they
@@ -12,16 +13,14 @@ import Testing
         let count = 5_000
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("writ-validate-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let generator = Process()
-        generator.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        generator.arguments = [
-            "python3", SharedData.repository.appendingPathComponent("Tests/Differential/validate_diff.py").path,
-            "--seed", seed, "--cases", "\(count)", "--emit", folder.path,
-        ]
-        generator.standardOutput = FileHandle.nullDevice
-        try generator.run()
-        generator.waitUntilExit()
-        try #require(generator.terminationStatus == 0)
+        let generator = try ChildProcess(
+            executable: "/usr/bin/env",
+            arguments: [
+                "python3", SharedData.repository.appendingPathComponent("Tests/Differential/validate_diff.py").path,
+                "--seed", seed, "--cases", "\(count)", "--emit", folder.path,
+            ],
+            standardInput: .null, standardOutput: .null)
+        try #require(generator.waitUntilExit() == .exited(0))
 
         var verdictsDiffer: [String] = []
         var kindsDiffer: [String] = []

@@ -1,4 +1,5 @@
 import Foundation
+import WritProcess
 
 /// Runs the `writ` executable built beside the tests and captures what it prints.
 struct CLIRun {
@@ -18,25 +19,19 @@ enum CLI {
     /// Runs `writ` with `arguments`, `stdin` on its standard input and `environment`
     /// added to this process's.
     static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> CLIRun {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        if !environment.isEmpty {
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, given in given }
-        }
-        process.currentDirectoryURL = repository
         let out = Pipe(), err = Pipe(), input = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = input
-        try process.run()
+        let process = try ChildProcess(
+            executable: executable.path, arguments: arguments,
+            environment: ProcessInfo.processInfo.environment.merging(environment) { _, given in given },
+            currentDirectory: repository.path,
+            standardInput: .pipe(input), standardOutput: .pipe(out), standardError: .pipe(err))
         if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
         try input.fileHandleForWriting.close()
         let stdoutData = out.fileHandleForReading.readAllRetryingInterrupts()
         let stderrData = err.fileHandleForReading.readAllRetryingInterrupts()
-        process.waitUntilExit()
+        let ended = process.waitUntilExit()
         return CLIRun(
-            status: process.terminationStatus,
+            status: ended.status,
             stdout: String(decoding: stdoutData, as: UTF8.self),
             stderr: String(decoding: stderrData, as: UTF8.self))
     }

@@ -1,4 +1,5 @@
 import Foundation
+import WritProcess
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -6,7 +7,7 @@ import FoundationNetworking
 /// A `writ serve` child process: started, waited for until it prints its address,
 /// asked over HTTP, and stopped with a signal.
 final class ServerProcess: @unchecked Sendable {
-    let process = Process()
+    let process: ChildProcess
     private let output = Pipe()
     private let errors = Pipe()
     /// `http://127.0.0.1:PORT`, once the server has printed it.
@@ -17,12 +18,9 @@ final class ServerProcess: @unchecked Sendable {
     /// Starts `writ serve` with `arguments` (plus `--listen 127.0.0.1:0`) and waits
     /// until it prints the address it listens on, or exits.
     init(_ arguments: [String]) throws {
-        process.executableURL = CLI.executable
-        process.arguments = ["serve", "--listen", "127.0.0.1:0"] + arguments
-        process.currentDirectoryURL = CLI.repository
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
+        process = try ChildProcess(
+            executable: CLI.executable.path, arguments: ["serve", "--listen", "127.0.0.1:0"] + arguments,
+            currentDirectory: CLI.repository.path, standardOutput: .pipe(output), standardError: .pipe(errors))
         let reader = output.fileHandleForReading
         while !printed.contains("\n") {
             let data = reader.readAvailableRetryingInterrupts()
@@ -53,22 +51,22 @@ final class ServerProcess: @unchecked Sendable {
     /// Sends `signal`, waits for the process to exit and returns its status and what
     /// it wrote to standard error.
     func stop(_ signal: Int32 = SIGTERM) -> (status: Int32, stderr: String) {
-        if process.isRunning { kill(process.processIdentifier, signal) }
-        process.waitUntilExit()
+        process.signal(signal)
+        let ended = process.waitUntilExit()
         let stderr = String(decoding: errors.fileHandleForReading.readAllRetryingInterrupts(), as: UTF8.self)
-        return (process.terminationStatus, stderr)
+        return (ended.status, stderr)
     }
 
     /// Sends `signal`, waits for the process to exit and returns everything it wrote
     /// after its address line on standard output, and on standard error.
     func stopCollecting(_ signal: Int32 = SIGTERM) -> (status: Int32, stdout: String, stderr: String) {
-        if process.isRunning { kill(process.processIdentifier, signal) }
+        process.signal(signal)
         let rest = String(decoding: output.fileHandleForReading.readAllRetryingInterrupts(), as: UTF8.self)
         let stopped = stop(signal)
         return (stopped.status, printed + rest, stopped.stderr)
     }
 
     deinit {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.signal(SIGKILL)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import WritProcess
 import Testing
 
 /// Runs the built `writ gateway` as a subprocess for end-to-end tests: a data
@@ -135,38 +136,21 @@ struct GatewayHarness {
 
     /// `run(_:_:environment:)` blocking the calling thread.
     static func runBlocking(_ executable: URL, _ arguments: [String], environment: [String: String]? = nil) throws -> Run {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        if let environment { process.environment = environment }
-        let out = Pipe(), err = Pipe(), input = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = input
-        try spawn(process)
-        try input.fileHandleForWriting.close()
+        let out = Pipe(), err = Pipe()
+        let process = try ChildProcess(
+            executable: executable.path, arguments: arguments, environment: environment,
+            standardInput: .null, standardOutput: .pipe(out), standardError: .pipe(err))
         // Both pipes are drained at once, so neither fills up and blocks the child; a
         // thread, not a task, so no thread of the shared pool waits on another.
         let errors = Drained(err.fileHandleForReading)
         let output = out.fileHandleForReading.readAllRetryingInterrupts()
-        process.waitUntilExit()
+        let ended = process.waitUntilExit()
         let errorData = errors.wait()
         return Run(
-            status: process.terminationStatus, stdout: String(decoding: output, as: UTF8.self),
+            status: ended.status, stdout: String(decoding: output, as: UTF8.self),
             stderr: String(decoding: errorData, as: UTF8.self))
     }
 }
-
-/// Starts `process`, one start at a time in this test process: Foundation's
-/// `Process.run()` crashed (a bad read in its argument and environment copying) when
-/// many threads started children at once.
-func spawn(_ process: Process) throws {
-    spawnLock.lock()
-    defer { spawnLock.unlock() }
-    try process.run()
-}
-
-private let spawnLock = NSLock()
 
 /// Runs `body`, which blocks, on a thread of its own and returns what it returns.
 func offThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {

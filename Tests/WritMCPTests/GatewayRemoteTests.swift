@@ -1,4 +1,5 @@
 import Foundation
+import WritProcess
 import Testing
 
 /// `writ gateway --server URL`: decisions from a running `writ serve` on the same data
@@ -7,16 +8,14 @@ import Testing
     /// `writ serve` on the harness's data directory, started and waited for until it
     /// prints its address.
     final class Serve: @unchecked Sendable {
-        let process = Process()
+        let process: ChildProcess
         let url: String
 
         init(_ harness: GatewayHarness) throws {
-            process.executableURL = harness.writ
-            process.arguments = ["serve", "--listen", "127.0.0.1:0", "--data", harness.data]
             let output = Pipe()
-            process.standardOutput = output
-            process.standardError = FileHandle.nullDevice
-            try spawn(process)
+            process = try ChildProcess(
+                executable: harness.writ.path, arguments: ["serve", "--listen", "127.0.0.1:0", "--data", harness.data],
+                standardOutput: .pipe(output), standardError: .null)
             var printed = ""
             while !printed.contains("\n") {
                 let data = output.fileHandleForReading.readAvailableRetryingInterrupts()
@@ -30,7 +29,7 @@ import Testing
         }
 
         func stop() {
-            if process.isRunning { kill(process.processIdentifier, SIGTERM) }
+            process.terminate()
             process.waitUntilExit()
         }
     }

@@ -32,11 +32,12 @@ import Testing
         defer { harness.remove() }
         let (upstream, url) = try GatewayHarness.httpUpstream("docs")
         defer { _ = upstream.stop() }
-        let overHTTP = try await Self.importing(harness, server: "viahttp", ["--url", url])
+        // A generous limit: this machine may be busy with other suites' processes.
+        let overHTTP = try await Self.importing(harness, server: "viahttp", ["--url", url, "--timeout", "120"])
         let script = GatewayHarness.fixtures.appendingPathComponent("upstream.py").path
         let overStdio = try await Self.importing(harness, server: "viastdio", ["--", "python3", script, "docs"])
-        #expect(overHTTP.status == 0)
-        #expect(overStdio.status == 0)
+        #expect(overHTTP.status == 0, "\(overHTTP.stderr)")
+        #expect(overStdio.status == 0, "\(overStdio.stderr)")
         let http = Self.registered(overHTTP.stdout, server: "viahttp")
         #expect(http.keys.sorted() == ["admin", "env_seen", "lookup", "search"])
         #expect(http == Self.registered(overStdio.stdout, server: "viastdio"))

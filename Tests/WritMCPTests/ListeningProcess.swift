@@ -1,11 +1,12 @@
 import Foundation
+import WritProcess
 import Testing
 
 /// A process that prints where it listens on its standard output (`writ gateway
 /// --listen`, an HTTP upstream), started and waited for until it does; stopped with
 /// SIGTERM.
 final class ListeningProcess: @unchecked Sendable {
-    let process = Process()
+    let process: ChildProcess
     /// The first match of the pattern in what it printed.
     let address: String
 
@@ -13,14 +14,10 @@ final class ListeningProcess: @unchecked Sendable {
     ///   - pattern: a regular expression the printed address matches.
     ///   - environment: its environment; nil inherits this process's.
     init(_ executable: URL, _ arguments: [String], printing pattern: String, environment: [String: String]? = nil) throws {
-        process.executableURL = executable
-        process.arguments = arguments
-        if let environment { process.environment = environment }
         let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        try spawn(process)
+        process = try ChildProcess(
+            executable: executable.path, arguments: arguments, environment: environment,
+            standardInput: .null, standardOutput: .pipe(output), standardError: .null)
         var printed = ""
         while printed.range(of: pattern, options: .regularExpression) == nil {
             let data = output.fileHandleForReading.readAvailableRetryingInterrupts()
@@ -28,7 +25,7 @@ final class ListeningProcess: @unchecked Sendable {
             printed += String(decoding: data, as: UTF8.self)
         }
         guard let range = printed.range(of: pattern, options: .regularExpression) else {
-            if process.isRunning { kill(process.processIdentifier, SIGTERM) }
+            process.terminate()
             process.waitUntilExit()
             throw HarnessError("\(executable.lastPathComponent) did not start: \(printed)")
         }
@@ -39,12 +36,11 @@ final class ListeningProcess: @unchecked Sendable {
     /// keep waiting for connections) and waits for it to exit; its exit status.
     @discardableResult
     func stop() -> Int32 {
-        if process.isRunning { kill(process.processIdentifier, SIGTERM) }
+        process.terminate()
         let deadline = Date().addingTimeInterval(10)
         while process.isRunning, Date() < deadline { usleep(50_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
-        return process.terminationStatus
+        process.signal(SIGKILL)
+        return process.waitUntilExit().status
     }
 }
 

@@ -1,9 +1,10 @@
 import Foundation
+import WritProcess
 
 /// A `writ gateway` driven byte by byte: lines written to its standard input, its
 /// answers read back one line at a time. For input no well-behaved MCP client sends.
 final class RawGateway: @unchecked Sendable {
-    private let process = Process()
+    private let process: ChildProcess
     private let input = Pipe()
     private let output = Pipe()
     private let lock = NSCondition()
@@ -11,15 +12,11 @@ final class RawGateway: @unchecked Sendable {
     private var ended = false
 
     init(_ command: [String], credential: String?) throws {
-        process.executableURL = URL(fileURLWithPath: command[0])
-        process.arguments = Array(command.dropFirst())
         var environment = ProcessInfo.processInfo.environment
         environment["WRIT_TASK_TOKEN"] = credential
-        process.environment = environment
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try spawn(process)
+        process = try ChildProcess(
+            executable: command[0], arguments: Array(command.dropFirst()), environment: environment,
+            standardInput: .pipe(input), standardOutput: .pipe(output), standardError: .null)
         let handle = output.fileHandleForReading
         let thread = Thread { [self] in
             var pending = Data()
@@ -83,9 +80,6 @@ final class RawGateway: @unchecked Sendable {
     /// Closes its input and waits for it to exit; its exit status.
     func stop() async throws -> Int32 {
         try? input.fileHandleForWriting.close()
-        return try await offThePool { [self] in
-            process.waitUntilExit()
-            return process.terminationStatus
-        }
+        return await process.exit().status
     }
 }

@@ -4,6 +4,7 @@ import MCP
 import SystemPackage
 import WritCore
 import WritMCP
+import WritProcess
 
 /// Lists the tools of an MCP server with the MCP Swift SDK — started as a child
 /// process and reached over stdio, or at a Streamable HTTP endpoint (`url`):
@@ -29,15 +30,12 @@ struct MCPToolLister {
         guard let executable = command.first else { throw InputError("give the MCP server's command after `--`") }
         // A server that exits early must be an error, not a SIGPIPE that ends `writ`.
         signal(SIGPIPE, SIG_IGN)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [executable] + command.dropFirst()
         let toServer = Pipe(), fromServer = Pipe()
-        process.standardInput = toServer
-        process.standardOutput = fromServer
-        process.standardError = FileHandle.standardError
+        let process: ChildProcess
         do {
-            try process.run()
+            process = try ChildProcess(
+                executable: "/usr/bin/env", arguments: [executable] + command.dropFirst(),
+                standardInput: .pipe(toServer), standardOutput: .pipe(fromServer))
         } catch {
             throw InputError("cannot start `\(executable)`: \(error)")
         }
@@ -73,13 +71,12 @@ struct MCPToolLister {
 
     /// Closes the server's standard input (an MCP stdio server exits then), and
     /// terminates it, then kills it, if it is still running after a second each.
-    /// (`Process.waitUntilExit` can hang in an async context on Linux: the exit is polled.)
-    static func stop(_ process: Process, input: Pipe) async {
+    static func stop(_ process: ChildProcess, input: Pipe) async {
         try? input.fileHandleForWriting.close()
         for step in 0..<3 {
             for _ in 0..<20 where process.isRunning { try? await Task.sleep(for: .milliseconds(50)) }
             guard process.isRunning else { return }
-            if step == 0 { process.terminate() } else { kill(process.processIdentifier, SIGKILL) }
+            process.signal(step == 0 ? SIGTERM : SIGKILL)
         }
     }
 
