@@ -88,7 +88,7 @@ extension WritGateway {
             throw MCPError.invalidParams("unknown resource `\(uri)`: no upstream lists it")
         }
         let contents = try Self.answer(await withinUpstreamTimeout(upstream, what: "read `\(uri)`") { try await $0.read(uri) })
-        return ReadResource.Result(contents: contents)
+        return ReadResource.Result(contents: try await released(contents, resource: uri))
     }
 
     // MARK: - prompts

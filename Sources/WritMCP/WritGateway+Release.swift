@@ -13,22 +13,37 @@ extension WritGateway {
     /// `result`, released to the configured destination: unchanged, redacted, or
     /// withheld with a -32001 error. Without a destination, `result` unchanged.
     func released(_ result: CallTool.Result, tool: String) async throws -> CallTool.Result {
-        guard let destination = configuration.releaseDestination else { return result }
-        let subject = "the release of the result of `\(tool)`"
-        var bytes = 0
-        for case .text(let text, _, _) in result.content { bytes += text.utf8.count }
-        if let structured = result.structuredContent { bytes += (try? JSONEncoder().encode(structured).count) ?? 0 }
-        let output: Value = ["labels": [], "bytes": .int(bytes)]
+        try await release(result, subject: "the release of the result of `\(tool)`") {
+            var bytes = 0
+            for case .text(let text, _, _) in result.content { bytes += text.utf8.count }
+            if let structured = result.structuredContent { bytes += (try? JSONEncoder().encode(structured).count) ?? 0 }
+            return bytes
+        } redacting: { redactions throws(WritError) in
+            try Self.redacting(result, with: redactions)
+        }
+    }
+
+    /// `output` released to the configured destination (`bytes` of it, for the
+    /// policy's `context.output.bytes`): unchanged when the allow carries no
+    /// obligation, as `redacting` makes it when it carries redactions. A deny or an
+    /// ask, an obligation that is not a Writ redaction, or redactions `redacting`
+    /// cannot apply withhold it: a -32001 error naming `subject`.
+    func release<Output>(
+        _ output: Output, subject: String, bytes: () -> Int,
+        redacting: ([Redaction]) throws(WritError) -> Output
+    ) async throws -> Output {
+        guard let destination = configuration.releaseDestination else { return output }
+        let described: Value = ["labels": [], "bytes": .int(bytes())]
         let outcome = await decide { agent in
-            try Self.evaluation(agent: agent, action: "release", resource: ("destination", destination), context: ["output": output])
+            try Self.evaluation(agent: agent, action: "release", resource: ("destination", destination), context: ["output": described])
         }
         switch outcome.decision {
         case .deny, .ask: throw GatewayRefusal.denied(outcome, subject: subject)
         case .allow: break
         }
-        guard let obligations = outcome.obligations else { return result }
+        guard let obligations = outcome.obligations else { return output }
         do throws(WritError) {
-            return try Self.redacting(result, with: try Self.redactions(obligations))
+            return try redacting(try Self.redactions(obligations))
         } catch {
             let reason = error.code == .redactionFailed ? "redaction_failed" : "obligations_unsupported"
             throw GatewayRefusal.denied(GatewayOutcome(decision: .deny, reason: reason, decisionID: outcome.decisionID), subject: subject)

@@ -24,8 +24,8 @@ public final class WritGateway: Sendable {
         /// How long a call a person must approve waits for the approval; nil answers
         /// the ask at once with an error naming the approval.
         public var approvalWait: Duration?
-        /// The `Writ::Destination` tool results are released to (the `release`
-        /// checkpoint, WritGateway+Release.swift); nil releases them unchecked.
+        /// The `Writ::Destination` tool results and resource contents are released to
+        /// (the `release` checkpoint, WritGateway+Release.swift); nil releases them unchecked.
         public var releaseDestination: String?
 
         public init(

@@ -10,7 +10,9 @@ import Testing
         defer { harness.remove() }
         let results = try await harness.agent([["op": "resources"]], upstreams: ["docs", "tickets"])
         // Hidden: salaries.md (a forbid on secret documents) and unregistered.md (in no dataset).
-        #expect(results[0]["resources"] as? [String] == ["file:///kb/refunds.md"])
+        #expect(results[0]["resources"] as? [String] == [
+            "file:///kb/refunds.md", "file:///kb/people.md", "file:///kb/people.json", "file:///kb/badge.png",
+        ])
     }
 
     @Test func anAllowedReadPassesTheUpstreamContentsThrough() async throws {

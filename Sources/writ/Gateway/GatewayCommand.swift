@@ -55,7 +55,7 @@ struct GatewayCommand: AsyncParsableCommand {
     @Option(help: "Seconds a call a person must approve waits for the approval (0: answer at once with an error naming the approval).")
     var approvalWait = 0
 
-    @Option(help: "Release every tool result to this Writ::Destination first (the release checkpoint, with its redactions applied).")
+    @Option(help: "Release every tool result and resource's contents to this Writ::Destination first (the release checkpoint, with its redactions applied).")
     var releaseTo: String?
 
     @Option(help: "Serve MCP over Streamable HTTP at http://HOST:PORT/mcp instead of standard input and output (a bare PORT listens on 127.0.0.1; port 0 picks a free one); each agent's task credential comes in `Authorization: Bearer`.")

@@ -55,6 +55,21 @@ if name == "docs":
         """Salaries (secret)."""
         return "alice: 100"
 
+    @server.resource("file:///kb/people.md")
+    def people() -> str:
+        """Who works here (personal data)."""
+        return "bob: SSN 987-65-4321"
+
+    @server.resource("file:///kb/people.json", mime_type="application/json")
+    def people_json() -> str:
+        """Who works here, as JSON (personal data)."""
+        return '{"name": "bob", "ssn": "987-65-4321"}'
+
+    @server.resource("file:///kb/badge.png", mime_type="image/png")
+    def badge() -> bytes:
+        """A badge photo (personal data)."""
+        return b"\x89PNG 987-65-4321"
+
     @server.resource("file:///kb/unregistered.md")
     def unregistered() -> str:
         """A document no dataset of the inventory holds."""
