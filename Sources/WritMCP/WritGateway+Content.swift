@@ -53,7 +53,9 @@ extension WritGateway {
         var found: [(upstream: String, resource: Resource)] = []
         for name in upstreamOrder {
             guard let upstream = upstreams[name] else { continue }
-            let listed = await withinUpstreamTimeout(upstream, what: "list its resources") { try await $0.resources() }
+            let listed = await withinUpstreamTimeout(upstream, what: "list its resources") { [self] upstream in
+                try await upstream.resources(credential: try await upstreamCredential(for: upstream, agentCredential: credential?.token))
+            }
             switch listed {
             case .success(let resources): found += resources.map { (name, $0) }
             case .failure(let failure): Self.log("resources/list: \(failure.message); its resources are not listed")
@@ -87,7 +89,10 @@ extension WritGateway {
         guard let upstreamName, let upstream = upstreams[upstreamName] else {
             throw MCPError.invalidParams("unknown resource `\(uri)`: no upstream lists it")
         }
-        let contents = try Self.answer(await withinUpstreamTimeout(upstream, what: "read `\(uri)`") { try await $0.read(uri) })
+        let issued = try await issuedCredential(for: upstream, subject: subject, decisionID: outcome.decisionID)
+        let contents = try Self.answer(await withinUpstreamTimeout(upstream, what: "read `\(uri)`") {
+            try await $0.read(uri, credential: issued)
+        })
         return ReadResource.Result(contents: try await released(contents, resource: uri))
     }
 
@@ -99,7 +104,10 @@ extension WritGateway {
         var found: [Prompt] = []
         for name in upstreamOrder {
             guard let upstream = upstreams[name] else { continue }
-            switch await withinUpstreamTimeout(upstream, what: "list its prompts", { try await $0.prompts() }) {
+            let listed = await withinUpstreamTimeout(upstream, what: "list its prompts") { [self] upstream in
+                try await upstream.prompts(credential: try await upstreamCredential(for: upstream, agentCredential: credential.token))
+            }
+            switch listed {
             case .success(let prompts):
                 found += prompts.map {
                     Prompt(
@@ -127,12 +135,26 @@ extension WritGateway {
         guard let (upstream, own) = route(name) else {
             throw MCPError.invalidParams("unknown prompt `\(name)`: prompts are named <upstream>___<prompt>")
         }
+        let issued = try await issuedCredential(for: upstream, subject: subject, decisionID: outcome.decisionID)
         return try Self.answer(await withinUpstreamTimeout(upstream, what: "get the prompt `\(own)`") {
-            try await $0.prompt(own, arguments: arguments)
+            try await $0.prompt(own, arguments: arguments, credential: issued)
         })
     }
 
     // MARK: - shared
+
+    /// The credential to send `upstream` for `subject`, nil when it has no audience;
+    /// when one cannot be issued, the denial of `subject` (`upstream_credential_unavailable`):
+    /// the upstream is sent nothing.
+    func issuedCredential(for upstream: Upstream, subject: String, decisionID: String?) async throws -> String? {
+        do throws(UpstreamFailure) {
+            return try await upstreamCredential(for: upstream, agentCredential: credential?.token)
+        } catch {
+            throw GatewayRefusal.denied(
+                GatewayOutcome(decision: .deny, reason: "upstream_credential_unavailable", decisionID: decisionID),
+                subject: subject)
+        }
+    }
 
     /// Throws the refusal of anything but a plain allow of `what`: an obligation the
     /// gateway cannot apply makes the allow a deny (AuthZEN Obligations Profile).

@@ -26,18 +26,19 @@ import Testing
         #expect(results[1].text == ["docs found remote"])
     }
 
-    /// Lists and calls `docs___search` through a gateway with the recording HTTP
-    /// upstream `docs` (and `extra` flags); the agent's results and the
-    /// `Authorization` headers the upstream received.
+    /// Runs `steps` (by default: list and call `docs___search`) through a gateway with
+    /// the recording HTTP upstream `docs` (and `extra` flags); the agent's results and
+    /// the `Authorization` headers the upstream received.
     private func recorded(
-        _ harness: GatewayHarness, extra: [String] = []
+        _ harness: GatewayHarness, extra: [String] = [],
+        steps: [[String: Any]] = [["op": "list"], ["op": "call", "name": "docs___search", "arguments": ["query": "q"]]]
     ) async throws -> (results: [[String: Any]], seen: [String]) {
         let record = harness.data + "-auth.txt"
         defer { try? FileManager.default.removeItem(atPath: record) }
         let (upstream, url) = try GatewayHarness.httpUpstream("docs", record: record)
         defer { upstream.stop() }
         let results = try await GatewayHarness.agent(
-            [["op": "list"], ["op": "call", "name": "docs___search", "arguments": ["query": "q"]]],
+            steps,
             command: [harness.writ.path, "gateway", "--data", harness.data, "--upstream", "docs=\(url)"] + extra,
             credential: harness.credential)
         // No file: the upstream received no request at all.
@@ -70,6 +71,39 @@ import Testing
             #expect(claims["jti"] as? String == agent["jti"] as? String)
             #expect(claims["iss"] as? String == "http://writ.test")
         }
+    }
+
+    @Test func resourcesAndPromptsAreRequestedWithTheCredentialForTheUpstreamsAudience() async throws {
+        let harness = try await GatewayHarness()
+        defer { harness.remove() }
+        let (results, seen) = try await recorded(
+            harness, extra: ["--upstream-audience", "docs=https://docs.example"],
+            steps: [
+                ["op": "resources"], ["op": "read", "uri": "file:///kb/refunds.md"],
+                ["op": "prompts"], ["op": "prompt", "name": "docs___greet", "arguments": ["customer": "Ann"]],
+            ])
+        #expect(results[1].text == ["Refunds within 30 days."])
+        #expect(results[3].text == ["Greet Ann politely."])
+        #expect(!seen.isEmpty)
+        for header in seen {
+            #expect(header.hasPrefix("Bearer "))
+            let claims = try Self.claims(String(header.dropFirst(7)))
+            #expect(claims["aud"] as? [String] == ["https://docs.example"])
+        }
+    }
+
+    /// Without a credential the upstream cannot even be asked what it lists, so the
+    /// gateway does not know the resource: the read is denied, and nothing is sent.
+    @Test func aReadFromAnUpstreamWhoseAudienceIsWritsOwnIssuerIsDeniedAndNothingSent() async throws {
+        let harness = try await GatewayHarness()
+        defer { harness.remove() }
+        let (results, seen) = try await recorded(
+            harness, extra: ["--upstream-audience", "docs=http://writ.test"],
+            steps: [["op": "resources"], ["op": "read", "uri": "file:///kb/refunds.md"]])
+        #expect(results[0]["resources"] as? [String] == [])
+        #expect(results[1].errorCode == -32001)
+        #expect(results[1].errorMessage?.hasPrefix("Server error: Writ denied the read of `file:///kb/refunds.md`: ") == true)
+        #expect(seen.isEmpty)
     }
 
     @Test func anUpstreamWhoseAudienceIsWritsOwnIssuerIsSentNothingAndTheCallDenied() async throws {
