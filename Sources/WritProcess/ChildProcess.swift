@@ -37,7 +37,9 @@ public final class ChildProcess: @unchecked Sendable {
         /// One end of `pipe`: its reading end for standard input, its writing end for
         /// output and error. The launch closes that end in this process, so reading the
         /// other end meets its end of file when the child closes its own, and the child
-        /// sees end of file when this process closes the writing end it kept.
+        /// sees end of file when this process closes the writing end it kept. The
+        /// `ChildProcess` keeps `pipe` while it exists, so the child does not write into
+        /// a pipe nobody holds (and die of SIGPIPE) because its caller let go of it.
         case pipe(Pipe)
         /// An open file of this process, which stays open here.
         case fileHandle(FileHandle)
@@ -70,6 +72,8 @@ public final class ChildProcess: @unchecked Sendable {
     /// The path of the program, as given.
     public let executable: String
 
+    /// The pipes and files given, kept open here while this object exists.
+    private let streams: [Stream]
     private let condition = NSCondition()
     private var termination: Termination?
     private var exitHandlers: [@Sendable (Termination) -> Void] = []
@@ -92,6 +96,7 @@ public final class ChildProcess: @unchecked Sendable {
     ) throws(LaunchError) {
         self.executable = executable
         let streams = [standardInput, standardOutput, standardError]
+        self.streams = streams
         processIdentifier = try Self.spawn(
             executable, arguments: arguments,
             environment: environment ?? ProcessInfo.processInfo.environment,

@@ -90,6 +90,20 @@ import Glibc
         #expect(fields.first == fields.last)
     }
 
+    /// The caller lets go of the pipe once it has read the first line; the child's
+    /// later writes must not meet a closed pipe.
+    @Test func aPipeTheCallerLetsGoOfStaysOpenWhileTheChildRuns() throws {
+        var child: ChildProcess?
+        do {
+            let output = Pipe()
+            child = try ChildProcess(
+                executable: "/bin/sh", arguments: ["-c", "echo first; sleep 0.2; echo second; echo third"],
+                standardInput: .null, standardOutput: .pipe(output))
+            _ = output.fileHandleForReading.availableData
+        }
+        #expect(child?.waitUntilExit() == .exited(0))
+    }
+
     @Test func terminateEndsARunningChildWithSIGTERM() throws {
         let child = try ChildProcess(executable: "/bin/sleep", arguments: ["30"], standardInput: .null)
         #expect(child.isRunning)

@@ -162,6 +162,9 @@ def serve_http() -> None:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
+    # Listening before the port is printed: a client that connects at once is queued
+    # until uvicorn accepts, not refused.
+    sock.listen(128)
     print(f"port {sock.getsockname()[1]}", flush=True)
     config = uvicorn.Config(recording, log_level="warning", lifespan="on")
     uvicorn.Server(config).run(sockets=[sock])
