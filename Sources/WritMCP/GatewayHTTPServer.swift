@@ -287,7 +287,9 @@ actor GatewaySessions {
         let id = "mcp_" + Data(bytes).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
         let transport = HTTPSessionTransport(label: "writ.gateway.session")
-        let server = await WritGateway(sharing: gateway, credential: credential).makeServer()
+        let sessionGateway = WritGateway(sharing: gateway, credential: credential)
+        await transport.offer { message, reply in sessionGateway.shortcut(message, reply: reply) }
+        let server = await sessionGateway.makeServer()
         do {
             try await server.start(transport: transport)
         } catch {

@@ -18,6 +18,8 @@ actor HTTPSessionTransport: Transport {
     /// The requests waiting for their response, by JSON-RPC id (`s:…` or `n:…`).
     private var waiting: [String: CheckedContinuation<Data?, Never>] = [:]
     private var closed = false
+    /// Offered each request before it is passed on (`WritGateway.shortcut`); nil passes all on.
+    private var shortcut: MessageShortcut?
 
     init(label: String) {
         logger = Logger(label: label, factory: { _ in SwiftLogNoOpLogHandler() })
@@ -27,6 +29,12 @@ actor HTTPSessionTransport: Transport {
     }
 
     func connect() async throws {}
+
+    /// Offers each request `exchange` is given to `take` first: a request it takes is
+    /// answered by it, through `send`, and not passed on.
+    func offer(to take: @escaping MessageShortcut) {
+        shortcut = take
+    }
 
     /// Ends the session: the requests still waiting get no response.
     func disconnect() async {
@@ -52,7 +60,8 @@ actor HTTPSessionTransport: Transport {
         guard !closed, waiting[id] == nil else { return nil }
         return await withCheckedContinuation { waiter in
             waiting[id] = waiter
-            continuation.yield(message)
+            let taken = shortcut?(message) { [weak self] answer in try? await self?.send(answer) } ?? false
+            if !taken { continuation.yield(message) }
         }
     }
 

@@ -31,6 +31,8 @@ public actor LineTransport: Transport {
     private let continuation: AsyncThrowingStream<Data, any Swift.Error>.Continuation
     private let writeLock = Mutex(())
     private var started = false
+    /// Offered each message before it is passed on (`WritGateway.shortcut`); nil passes all on.
+    private var shortcut: MessageShortcut?
     /// The ids of requests read and not yet answered (the agent side only).
     private let unanswered = Unanswered()
 
@@ -57,6 +59,12 @@ public actor LineTransport: Transport {
         continuation = made.continuation
     }
 
+    /// Offers each message read to `take` first (before `connect`): a message it
+    /// takes is answered by it, through `send`, and not passed on.
+    func offer(to take: @escaping MessageShortcut) {
+        shortcut = take
+    }
+
     public func connect() async throws {
         guard !started else { return }
         started = true
@@ -68,12 +76,19 @@ public actor LineTransport: Transport {
             }
         }
         let unanswered = answersOversized ? self.unanswered : nil
+        var take: (@Sendable (Data) -> Bool)?
+        if let shortcut {
+            take = { [weak self] message in
+                let transport = self
+                return shortcut(message) { answer in try? await transport?.send(answer) }
+            }
+        }
         let reader = LineReader(
             descriptor: input, maxLineBytes: maxLineBytes, continuation: continuation, onClose: onClose,
             oversized: oversized, observe: { message in
                 guard let unanswered, let id = Self.requestID(of: message, answer: false) else { return }
                 unanswered.ids.withLock { _ = $0.insert(id) }
-            })
+            }, take: take)
         let owner = self.owner
         let thread = Thread {
             reader.run()
@@ -155,11 +170,13 @@ final class LineReader: @unchecked Sendable {
     let oversized: (@Sendable (_ id: String, _ size: Int) -> Void)?
     /// Called with each message before it is passed on.
     let observe: @Sendable (Data) -> Void
+    /// Offered each message after `observe`: true when it took it (it is not passed on).
+    let take: (@Sendable (Data) -> Bool)?
 
     init(
         descriptor: Int32, maxLineBytes: Int, continuation: AsyncThrowingStream<Data, any Swift.Error>.Continuation,
         onClose: @escaping @Sendable () -> Void, oversized: (@Sendable (String, Int) -> Void)?,
-        observe: @escaping @Sendable (Data) -> Void = { _ in }
+        observe: @escaping @Sendable (Data) -> Void = { _ in }, take: (@Sendable (Data) -> Bool)? = nil
     ) {
         self.descriptor = descriptor
         self.maxLineBytes = maxLineBytes
@@ -167,6 +184,7 @@ final class LineReader: @unchecked Sendable {
         self.onClose = onClose
         self.oversized = oversized
         self.observe = observe
+        self.take = take
     }
 
     func run() {
@@ -207,6 +225,7 @@ final class LineReader: @unchecked Sendable {
         if !line.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\t") }) {
             let message = Data(line)
             observe(message)
+            if let take, take(message) { return }
             continuation.yield(message)
         }
     }

@@ -24,6 +24,8 @@ actor Upstream {
     private var running: (process: ChildProcess?, client: Client, http: StreamableHTTPClientTransport?)?
     /// What happened to the last process, for the next error message.
     private var exit: String?
+    /// The running subprocess's transport, and the calls passing through it (UpstreamPassThrough.swift).
+    private(set) var passThrough: (transport: LineTransport, calls: UpstreamPassThrough)?
 
     init(spec: UpstreamSpec, maxMessageBytes: Int, timeout: Duration = .seconds(60)) {
         self.spec = spec
@@ -83,6 +85,7 @@ actor Upstream {
     func stop() async {
         guard let (process, client, http) = running else { return }
         running = nil
+        endPassThrough()
         await client.disconnect()
         await http?.disconnect()
         process?.terminate()
@@ -101,6 +104,7 @@ actor Upstream {
             await running.http?.disconnect()
         }
         running = nil
+        endPassThrough()
         if let url = spec.url { return try await connected(to: url) }
         let toChild = Pipe(), fromChild = Pipe()
         let name = spec.name
@@ -121,7 +125,11 @@ actor Upstream {
             input: fromChild.fileHandleForReading.fileDescriptor, output: toChild.fileHandleForWriting.fileDescriptor,
             maxLineBytes: maxMessageBytes, answersOversized: false, label: "writ.upstream.\(name)",
             owner: PipePair(toChild: toChild, fromChild: fromChild))
-        return try await connected(over: transport, process: process, what: "did not start MCP")
+        let calls = UpstreamPassThrough()
+        await transport.offer { message, _ in calls.take(message) }
+        let client = try await connected(over: transport, process: process, what: "did not start MCP")
+        passThrough = (transport, calls)
+        return client
     }
 
     /// The connected client of an HTTP upstream.
@@ -152,7 +160,16 @@ actor Upstream {
         guard let running, running.process === process else { return }
         exit = reason
         self.running = nil
+        endPassThrough()
         await running.client.disconnect()
+    }
+}
+
+extension Upstream {
+    /// Fails the calls passing through the transport that ends (as its client fails its own).
+    fileprivate func endPassThrough() {
+        passThrough?.calls.failAll(MCPError.internalError("Client disconnected"))
+        passThrough = nil
     }
 }
 

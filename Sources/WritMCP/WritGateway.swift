@@ -100,6 +100,7 @@ public final class WritGateway: Sendable {
         let transport = LineTransport(
             input: STDIN_FILENO, output: STDOUT_FILENO, maxLineBytes: configuration.maxMessageBytes,
             answersOversized: true, label: "writ.gateway.agent")
+        await transport.offer { [self] message, reply in shortcut(message, reply: reply) }
         let server = await makeServer()
         try await server.start(transport: transport)
         await server.waitUntilCompleted()
@@ -159,6 +160,17 @@ public final class WritGateway: Sendable {
     // MARK: - tools/call
 
     func call(_ parameters: CallTool.Parameters) async throws -> CallTool.Result {
+        let (upstream, tool, issued) = try await authorized(parameters)
+        let arguments = parameters.arguments
+        let answer = try await forwarded(tool, to: upstream) { () async throws(UpstreamFailure) in
+            try await upstream.call(tool, arguments: arguments, credential: issued)
+        }
+        return try await released(answer, tool: parameters.name)
+    }
+
+    /// The upstream, its own name of the tool and the credential to send it, once the
+    /// call `parameters` asks for is allowed; throws the refusal otherwise.
+    func authorized(_ parameters: CallTool.Parameters) async throws -> (Upstream, String, String?) {
         let name = parameters.name
         if credential?.agent != nil, let refusal = await pinRefusal(name) { throw GatewayRefusal.denied(refusal, tool: name) }
         let outcome = await waitingForApproval(
@@ -168,30 +180,35 @@ public final class WritGateway: Sendable {
         guard let (upstream, tool) = route(name) else {
             throw GatewayRefusal.unknownTool(name)
         }
-        let arguments = parameters.arguments
-        let issued: String?
         do throws(UpstreamFailure) {
-            issued = try await upstreamCredential(for: upstream, agentCredential: credential?.token)
+            return (upstream, tool, try await upstreamCredential(for: upstream, agentCredential: credential?.token))
         } catch {
             throw GatewayRefusal.denied(
                 GatewayOutcome(decision: .deny, reason: "upstream_credential_unavailable", decisionID: outcome.decisionID),
                 tool: name)
         }
+    }
+
+    /// What `work` (a call of `tool` at `upstream`) answers within the upstream timeout;
+    /// throws the -32010 refusal when it fails or is late.
+    func forwarded<T: Sendable>(
+        _ tool: String, to upstream: Upstream, _ work: @escaping @Sendable () async throws(UpstreamFailure) -> T
+    ) async throws -> T {
         let result = await Deadline.run(
             within: configuration.upstreamTimeout,
             late: {
-                Result<CallTool.Result, UpstreamFailure>.failure(UpstreamFailure(
+                Result<T, UpstreamFailure>.failure(UpstreamFailure(
                     message: "upstream `\(upstream.spec.name)` did not answer the call to `\(tool)` in time"))
             }
         ) {
             do throws(UpstreamFailure) {
-                return .success(try await upstream.call(tool, arguments: arguments, credential: issued))
+                return .success(try await work())
             } catch {
                 return .failure(error)
             }
         }
         switch result {
-        case .success(let answer): return try await released(answer, tool: name)
+        case .success(let answer): return answer
         case .failure(let failure): throw GatewayRefusal.upstream(failure)
         }
     }
