@@ -157,4 +157,29 @@ private func decide(_ policies: String, _ request: Request) throws -> Response {
         }
         #expect(checked == 45)
     }
+
+    /// Narrowed to one principal and action, an authorizer answers every request with
+    /// them as the whole one does — errors and reasons included — whatever the resource.
+    @Test func aNarrowedAuthorizerDecidesItsPrincipalAndActionAsTheWholeOneDoes() throws {
+        var text = ""
+        for i in 0..<40 {
+            switch i % 6 {
+            case 0: text += "permit(principal == User::\"alice\", action == Action::\"view\", resource == Photo::\"p\(i)\");\n"
+            case 1: text += "permit(principal in Group::\"staff\", action in Action::\"read\", resource);\n"
+            case 2: text += "forbid(principal, action in [Action::\"edit\", Action::\"read\"], resource is Photo) when { resource has secret };\n"
+            case 3: text += "permit(principal == User::\"bob\", action, resource);\n"
+            case 4: text += "forbid(principal is Group, action == Action::\"view\", resource);\n"
+            default: text += "permit(principal, action, resource) when { principal.missing };\n"
+            }
+        }
+        let whole = Authorizer(try PolicySet(PolicyParser.parsePolicies(text)))
+        let narrowed = whole.narrowed(principal: alice, action: view, in: entities)
+        #expect(narrowed.policyCount == 7 + 7 + 7 + 6)
+        let secret = Entities([Entity(uid: EntityUID("Photo", "s"), attributes: Record([("secret", .bool(true))]))])
+        for resource in [photo, EntityUID("Photo", "p6"), EntityUID("Photo", "s"), EntityUID("Doc", "d")] {
+            let request = Request(principal: alice, action: view, resource: resource)
+            let over = entities.layering(secret.all)
+            #expect(narrowed.authorize(request, entities: over) == whole.authorize(request, entities: over))
+        }
+    }
 }

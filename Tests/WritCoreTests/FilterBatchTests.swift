@@ -4,10 +4,11 @@ import Testing
 import WritCore
 
 /// A filter decides its candidates together in the agent's task (one pass, the
-/// request's shape validated once, `context.task` patched between candidates); an
-/// AuthZEN `evaluations` batch decides the same candidates one by one. On seeded,
-/// randomized candidate sets, tasks and budgets, both must give every candidate the
-/// same decision, reason, message and obligations, and leave the task the same.
+/// request's shape validated once, `context.task` patched between candidates), and so
+/// does an AuthZEN `evaluations` batch about one agent. On seeded, randomized candidate
+/// sets, tasks and budgets, each must give every candidate the same decision, reason,
+/// message, obligations and errors as one `evaluation` request per candidate, in order,
+/// and leave the task the same.
 @Suite struct FilterBatchTests {
     /// Documents carry labels that policies read, that budgets and history make depend
     /// on the order of the candidates, and that the task learns.
@@ -102,8 +103,8 @@ import WritCore
         return (child.record.id, try #require(child.credential), [child.record.id, parent.record.id])
     }
 
-    /// Each candidate's `(type/id, allowed, reason, message, obligations)` in a reply,
-    /// with the ids of the task and the task above it replaced by `T` and `P` in messages.
+    /// Each candidate's `(type/id, allowed, reason, message, obligations, errors)` in a
+    /// reply, with the ids of the task and the task above it replaced by `T` and `P` in messages.
     static func outcomes(filter body: [UInt8], chain: [String]) throws -> [String: String] {
         let reply = try #require(try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any])
         var outcomes: [String: String] = [:]
@@ -116,31 +117,35 @@ import WritCore
         return outcomes
     }
 
-    static func outcomes(evaluations body: [UInt8], candidates: [String], chain: [String]) throws -> [String: String] {
+    /// The outcome of each item of an evaluations batch, in order.
+    static func outcomes(evaluations body: [UInt8], chain: [String]) throws -> [String] {
         let reply = try #require(try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any])
         let items = try #require(reply["evaluations"] as? [[String: Any]])
-        try #require(items.count == candidates.count)
-        var outcomes: [String: String] = [:]
-        for (candidate, item) in zip(candidates, items) {
-            let named = try #require(try JSONSerialization.jsonObject(with: Data(candidate.utf8)) as? [String: Any])
-            var entry = item["context"] as? [String: Any] ?? [:]
-            entry["obligations"] = item["obligations"] ?? entry["obligations"]
-            outcomes["\(named["type"] ?? "")/\(named["id"] ?? "")"] = try describe(item["decision"] as? Bool == true, entry, chain: chain)
+        return try items.map { item in
+            try describe(item["decision"] as? Bool == true, item["context"] as? [String: Any] ?? [:], chain: chain)
         }
-        return outcomes
+    }
+
+    /// The outcome of one evaluation.
+    static func outcome(evaluation body: [UInt8], chain: [String]) throws -> String {
+        let reply = try #require(try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any])
+        return try describe(reply["decision"] as? Bool == true, reply["context"] as? [String: Any] ?? [:], chain: chain)
     }
 
     static func describe(_ allowed: Bool, _ entry: [String: Any], chain: [String]) throws -> String {
-        let obligations = try entry["obligations"].map {
-            String(decoding: try JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys]), as: UTF8.self)
-        } ?? "-"
+        func json(_ member: String) throws -> String {
+            try entry[member].map {
+                String(decoding: try JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys]), as: UTF8.self)
+            } ?? "-"
+        }
         var message = entry["message"] as? String ?? "-"
         for (id, name) in zip(chain, ["T", "P"]) { message = message.replacingOccurrences(of: id, with: name) }
-        return "\(allowed) \(entry["reason"] as? String ?? (allowed ? "-" : "policy_denied")) \(message) \(obligations)"
+        let reason = entry["reason"] as? String ?? (allowed ? "-" : "policy_denied")
+        return "\(allowed) \(reason) \(message) \(try json("obligations")) \(try json("errors")) \(try json("failed_guardrails"))"
     }
 
-    @Test func aFilterDecidesEveryCandidateAsTheSameEvaluationsBatchDoes() async throws {
-        var random = SeededRandom(seed: 2026)
+    /// The service on the seeded documents, and its task service.
+    static func services(_ random: inout SeededRandom) async throws -> (DecisionService, TaskService, [String]) {
         let (json, documents) = Self.entities(&random)
         let decisions = DecisionService(store: MemoryStore(), configuration: DecisionService.Configuration(authzen: Self.mapping))
         let loaded = try await decisions.bootstrap(
@@ -149,6 +154,39 @@ import WritCore
         try #require(loaded)
         let tasks = try await TaskFixtures.service(
             clock: TestClock(), configuration: TaskService.Configuration(maxTaskLabels: 3), decisions: decisions)
+        return (decisions, tasks, documents)
+    }
+
+    static let subject = #""subject": {"type": "agent", "id": "support-bot"}, "action": {"name": "retrieve"}"#
+
+    /// Each candidate decided by its own `evaluation` request, in order, in the task
+    /// `credential` names; after the first a batch with `semantic` stops after, none.
+    static func oneByOne(
+        _ candidates: [String], semantic: String, decisions: DecisionService, tasks: TaskService, credential: String,
+        chain: [String]
+    ) async throws -> [String] {
+        var outcomes: [String] = []
+        for candidate in candidates {
+            let answer = try await decisions.authzen(
+                .evaluation, body: Array(#"{\#(subject), "resource": \#(candidate)}"#.utf8), taskCredential: credential,
+                tasks: tasks)
+            outcomes.append(try outcome(evaluation: answer.body, chain: chain))
+            let allowed = answer.decisions == [true]
+            if semantic == "deny_on_first_deny" && !allowed || semantic == "permit_on_first_permit" && allowed { break }
+        }
+        return outcomes
+    }
+
+    /// Whether two tasks have the same counters and labels.
+    static func sameUse(_ tasks: TaskService, _ one: String, _ other: String) async throws -> Bool {
+        let a = try #require(try await tasks.task(id: one))
+        let b = try #require(try await tasks.task(id: other))
+        return a.counters == b.counters && a.labels == b.labels
+    }
+
+    @Test func aFilterDecidesEveryCandidateAsItsOwnEvaluationDoes() async throws {
+        var random = SeededRandom(seed: 2026)
+        let (decisions, tasks, documents) = try await Self.services(&random)
         var allowedSeen = 0
         var reasons: Set<String> = []
         for round in 0..<60 {
@@ -157,24 +195,22 @@ import WritCore
             let delegated = random.next(3) == 0
             let candidates = Self.candidates(documents, &random)
             let batched = try await Self.open(tasks, budgets: budgets, labels: labels, delegated: delegated)
-            let oneByOne = try await Self.open(tasks, budgets: budgets, labels: labels, delegated: delegated)
-            let subject = #""subject": {"type": "agent", "id": "support-bot"}, "action": {"name": "retrieve"}"#
+            let single = try await Self.open(tasks, budgets: budgets, labels: labels, delegated: delegated)
             let filtered = try await decisions.filter(
-                body: Array(#"{\#(subject), "resources": [\#(candidates.joined(separator: ", "))]}"#.utf8),
+                body: Array(#"{\#(Self.subject), "resources": [\#(candidates.joined(separator: ", "))]}"#.utf8),
                 taskCredential: batched.credential, tasks: tasks)
-            let items = candidates.map { #"{"resource": \#($0)}"# }.joined(separator: ", ")
-            let evaluated = try await decisions.authzen(
-                .evaluations, body: Array(#"{\#(subject), "evaluations": [\#(items)]}"#.utf8),
-                taskCredential: oneByOne.credential, tasks: tasks)
+            let expected = try await Self.oneByOne(
+                candidates, semantic: "execute_all", decisions: decisions, tasks: tasks, credential: single.credential,
+                chain: single.chain)
 
-            let expected = try Self.outcomes(evaluations: evaluated.body, candidates: candidates, chain: oneByOne.chain)
             let got = try Self.outcomes(filter: filtered.body, chain: batched.chain)
-            #expect(got == expected, "round \(round)")
-            #expect(filtered.decisions == evaluated.decisions, "round \(round)")
-            let batchedTask = try #require(try await tasks.task(id: batched.id))
-            let oneByOneTask = try #require(try await tasks.task(id: oneByOne.id))
-            #expect(batchedTask.counters == oneByOneTask.counters, "round \(round)")
-            #expect(batchedTask.labels == oneByOneTask.labels, "round \(round)")
+            let keys = try candidates.map { candidate in
+                let named = try #require(try JSONSerialization.jsonObject(with: Data(candidate.utf8)) as? [String: Any])
+                return "\(named["type"] ?? "")/\(named["id"] ?? "")"
+            }
+            #expect(got == Dictionary(uniqueKeysWithValues: zip(keys, expected)), "round \(round)")
+            #expect(filtered.decisions == expected.map { $0.hasPrefix("true") }, "round \(round)")
+            #expect(try await Self.sameUse(tasks, batched.id, single.id), "round \(round)")
             allowedSeen += filtered.decisions.filter { $0 }.count
             reasons.formUnion(got.values.map { String($0.split(separator: " ")[1]) })
         }
@@ -184,6 +220,38 @@ import WritCore
             "-", "policy_denied", "invalid_request", "approval_required", "mandate_denied", "budget_exhausted:decisions", "unregistered",
             "labels_refused",
         ])
+    }
+
+    @Test(arguments: ["execute_all", "deny_on_first_deny", "permit_on_first_permit"])
+    func anEvaluationsBatchAboutOneAgentDecidesEachItemAsItsOwnEvaluationDoes(semantic: String) async throws {
+        var random = SeededRandom(seed: 2027)
+        let (decisions, tasks, documents) = try await Self.services(&random)
+        var stoppedEarly = 0
+        for round in 0..<60 {
+            let budgets = random.next(3) == 0 ? TaskBudgets(maxDecisions: 2 + random.next(20)) : TaskBudgets()
+            let labels: Set<String> = random.next(5) == 0 ? ["pii"] : []
+            let delegated = random.next(3) == 0
+            var candidates = Self.candidates(documents, &random)
+            // A batch may name an item twice.
+            if random.next(3) == 0 { candidates.insert(candidates[random.next(candidates.count)], at: random.next(candidates.count)) }
+            let batched = try await Self.open(tasks, budgets: budgets, labels: labels, delegated: delegated)
+            let single = try await Self.open(tasks, budgets: budgets, labels: labels, delegated: delegated)
+            let items = candidates.map { #"{"resource": \#($0)}"# }.joined(separator: ", ")
+            let evaluated = try await decisions.authzen(
+                .evaluations,
+                body: Array(#"{\#(Self.subject), "options": {"evaluations_semantic": "\#(semantic)"}, "evaluations": [\#(items)]}"#.utf8),
+                taskCredential: batched.credential, tasks: tasks)
+            let expected = try await Self.oneByOne(
+                candidates, semantic: semantic, decisions: decisions, tasks: tasks, credential: single.credential,
+                chain: single.chain)
+
+            #expect(try Self.outcomes(evaluations: evaluated.body, chain: batched.chain) == expected, "round \(round)")
+            #expect(evaluated.decisions == expected.map { $0.hasPrefix("true") }, "round \(round)")
+            #expect(try await Self.sameUse(tasks, batched.id, single.id), "round \(round)")
+            if expected.count < candidates.count { stoppedEarly += 1 }
+        }
+        // The semantics that stop did stop, in many rounds.
+        #expect(semantic == "execute_all" ? stoppedEarly == 0 : stoppedEarly > 10)
     }
 }
 

@@ -48,6 +48,22 @@ public struct Authorizer: Sendable {
         self.index = configuration.scopeIndex ? PolicyIndex(compiled) : nil
     }
 
+    private init(policies: [CompiledPolicy], indexed: Bool) {
+        self.policies = policies
+        self.index = indexed ? PolicyIndex(policies) : nil
+    }
+
+    /// This authorizer without the policies whose principal or action scope
+    /// `principal` or `action` does not satisfy in `entities`: for many requests that
+    /// share the principal and the action (the candidates of one retrieval), decided
+    /// over entity sets in which both have the ancestors they have in `entities`.
+    /// Such a request is decided exactly as this authorizer decides it: the policies
+    /// left out could never apply to it.
+    public func narrowed(principal: EntityUID, action: EntityUID, in entities: Entities) -> Authorizer {
+        let kept = policies.filter { $0.principal.matches(principal, entities) && $0.action.matches(action, entities) }
+        return Authorizer(policies: kept, indexed: index != nil)
+    }
+
     /// The number of static and linked policies this authorizer decides with.
     public var policyCount: Int { policies.count }
 

@@ -140,6 +140,17 @@ public struct Entities: Sendable {
         return copy
     }
 
+    /// Puts `entity` in place of the entity with its uid that `layering(_:)` layered
+    /// here, when it has the same parents (so no closure changes), without copying the
+    /// layer when this set holds it alone: for a request's own entities updated between
+    /// requests that differ only in them. Returns false, changing nothing, when no
+    /// layered entity has that uid or its parents differ.
+    public mutating func replaceLayered(_ entity: Entity) -> Bool {
+        guard let index = layer.index(forKey: entity.uid), layer.values[index].parents == entity.parents else { return false }
+        layer.values[index] = entity
+        return true
+    }
+
     /// The uids of every entity of `type`, in uid order.
     public func uids(ofType type: EntityType) -> [EntityUID] {
         all.lazy.map(\.uid).filter { $0.type == type }.sorted()

@@ -24,11 +24,14 @@ extension AuthZENEvaluator {
         }
 
         /// Whether a batch stops after an item with `result`.
-        func stops(after result: Result) -> Bool {
+        func stops(after result: Result) -> Bool { stops(allowed: result.allowed) }
+
+        /// Whether a batch stops after an item allowed or not.
+        func stops(allowed: Bool) -> Bool {
             switch self {
             case .executeAll: false
-            case .denyOnFirstDeny: !result.allowed
-            case .permitOnFirstPermit: result.allowed
+            case .denyOnFirstDeny: !allowed
+            case .permitOnFirstPermit: allowed
             }
         }
     }
@@ -68,6 +71,11 @@ extension AuthZENEvaluator {
         for item in objects {
             prepared.append(try prepare(try defaults.input(for: item, mapping: mapping)))
         }
+        if prepared.count > 1, Self.aboutOneAgentTask(prepared) {
+            // Decided in one pass through the task, exactly as one by one (FilterBatchTests).
+            let results = tasks.decide(batch: prepared, engine: engine, semantic: semantic)
+            return Answer(results: zip(results, prepared).map { named($0, $1) }, semantic: semantic)
+        }
         var results: [Result] = []
         for request in prepared {
             let result = decide(request)
@@ -75,6 +83,24 @@ extension AuthZENEvaluator {
             if semantic.stops(after: result) { break }
         }
         return Answer(results: results, semantic: semantic)
+    }
+
+    /// Whether `prepared` are about one agent, with one task credential, and differ
+    /// only in their resources (and the entities they describe): then they are decided
+    /// together in the agent's task, as a filter's candidates are.
+    private static func aboutOneAgentTask(_ prepared: [Prepared]) -> Bool {
+        guard let first = prepared.first, first.request.principal.type == BaseSchema.agentType else { return false }
+        func sameToken(_ a: String?, _ b: String?) -> Bool {
+            switch (a, b) {
+            case (nil, nil): true
+            case (let a?, let b?): a.utf8.elementsEqual(b.utf8)
+            default: false
+            }
+        }
+        return prepared.dropFirst().allSatisfy { item in
+            item.request.principal == first.request.principal && item.request.action == first.request.action
+                && item.request.context == first.request.context && sameToken(item.taskToken, first.taskToken)
+        }
     }
 
     /// The response to `answer`. A batch ends at the first item its semantic stops

@@ -38,10 +38,20 @@ extension AuthZENEvaluator {
         var seen: [EntityUID: Int] = [:]
         candidates.reserveCapacity(items.count)
         prepared.reserveCapacity(items.count)
+        let resources = body.path.appending("resources")
+        // Candidates mostly share one type: its Cedar type is looked up once per run.
+        var lastType: (name: String, cedar: EntityType)?
         for (index, item) in items.enumerated() {
-            let path = body.path.appending("resources").appending(index: index)
+            let path = resources.appending(index: index)
             let candidate = try AuthZENEntity.read(item, at: path, mapping: mapping)
-            let resource = try uid(candidate)
+            let type: EntityType
+            if let last = lastType, last.name.scalarsEqual(candidate.type) {
+                type = last.cedar
+            } else {
+                type = try cedarType(candidate)
+                lastType = (candidate.type, type)
+            }
+            let resource = EntityUID(type: type, id: candidate.id ?? "")
             if let first = seen.updateValue(index, forKey: resource) {
                 throw WritError(
                     .invalidRequest,

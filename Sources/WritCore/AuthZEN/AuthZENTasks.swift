@@ -76,9 +76,14 @@ final class AuthZENTasks: Sendable {
     }
 
     /// Decides requests about one agent that differ only in their resources (a
-    /// filter's candidates), in order, as `decide(_:engine:)` decides each — with one
-    /// pass through the task service (`TaskService.evaluate(taskID:batch:…)`).
-    func decide(batch prepared: [AuthZENEvaluator.Prepared], engine: PolicyEngine) -> [AuthZENEvaluator.Result] {
+    /// filter's candidates, or an evaluations batch's items), in order, as
+    /// `decide(_:engine:)` decides each — with one pass through the task service
+    /// (`TaskService.evaluate(taskID:batch:…)`). Deciding ends after the first result
+    /// `semantic` stops after, which is the last returned.
+    func decide(
+        batch prepared: [AuthZENEvaluator.Prepared], engine: PolicyEngine,
+        semantic: AuthZENEvaluator.Semantic = .executeAll
+    ) -> [AuthZENEvaluator.Result] {
         guard let first = prepared.first else { return [] }
         let service: TaskService
         let identity: TaskCredentialIdentity
@@ -86,12 +91,15 @@ final class AuthZENTasks: Sendable {
         case .success(let found):
             service = found.service
             identity = found.identity
-        case .failure(let denial): return Array(repeating: denied(denial), count: prepared.count)
+        case .failure(let denial):
+            let result = denied(denial)
+            return Array(repeating: result, count: semantic.stops(after: result) ? 1 : prepared.count)
         }
         let granted = grants.isEmpty ? [] : prepared.map { grant(for: $0.request, taskID: identity.taskID) }
         let evaluations = service.evaluate(
             taskID: identity.taskID, batch: prepared.map(\.request), requestEntities: prepared.map(\.entities),
-            engine: engine, reserve: reserving, approved: { granted.isEmpty ? false : granted[$0] != nil })
+            engine: engine, reserve: reserving, approved: { granted.isEmpty ? false : granted[$0] != nil },
+            stops: { semantic.stops(allowed: $0.decision.denial == nil && ($0.decision.policies?.allowed ?? false)) })
         let start = record(evaluations, taskID: identity.taskID)
         return evaluations.indices.map { index in
             result(

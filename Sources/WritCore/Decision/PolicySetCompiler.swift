@@ -19,6 +19,16 @@ public struct CompiledPolicySet: Sendable {
     let authorizer: Authorizer
     /// The set without its approvable forbids: what decides once a person approved.
     let waived: Authorizer?
+
+    /// This set deciding only with the policies whose principal and action scopes
+    /// `principal` and `action` satisfy in `entities` (`Authorizer.narrowed`): for
+    /// many requests that share them, each decided exactly as by the whole set.
+    func narrowed(principal: EntityUID, action: EntityUID, in entities: Entities) -> CompiledPolicySet {
+        CompiledPolicySet(
+            policies: policies, schema: schema, fileOfPolicy: fileOfPolicy, warnings: warnings, redactions: redactions,
+            approvable: approvable, authorizer: authorizer.narrowed(principal: principal, action: action, in: entities),
+            waived: waived?.narrowed(principal: principal, action: action, in: entities))
+    }
 }
 
 /// Turns policy files and a schema into a `CompiledPolicySet`, or explains, with

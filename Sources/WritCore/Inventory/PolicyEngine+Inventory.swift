@@ -10,23 +10,43 @@ extension PolicyEngine {
     ///   `unregistered`;
     /// - its resource is a quarantined tool: `tool_changed`.
     func inventoryDenial(_ request: Request, entities: Entities) -> TaskDenial? {
-        for uid in [request.principal, request.resource] where InventoryItem.Kind(entityType: uid.type.name) != nil {
-            let key = StoredEntityKey(type: uid.type.name, id: uid.id)
-            guard storedEntities[key] != nil else {
-                return TaskDenial(.unregistered, "\(uid) is not registered in the inventory")
+        inventoryDenial(principal: request.principal) ?? inventoryDenial(resource: request.resource, entities: entities)
+    }
+
+    /// The part of `inventoryDenial(_:entities:)` about the principal, which comes first:
+    /// the same for every request of that principal.
+    func inventoryDenial(principal: EntityUID) -> TaskDenial? {
+        unregistered(principal)
+    }
+
+    /// The part of `inventoryDenial(_:entities:)` about the resource, once the principal passed.
+    func inventoryDenial(resource: EntityUID, entities: Entities) -> TaskDenial? {
+        if let denial = unregistered(resource) { return denial }
+        if resource.type.name == Self.documentType {
+            // In a registered dataset: at least one dataset parent, and every one registered.
+            var inDataset = false
+            let parents = (self.entities[resource] ?? entities[resource])?.parents ?? []
+            for parent in parents where parent.type.name == InventoryItem.Kind.dataset.entityType {
+                inDataset = storedEntities[StoredEntityKey(type: parent.type.name, id: parent.id)] != nil
+                if !inDataset { break }
             }
-            if quarantined.contains(key) {
-                return TaskDenial(
-                    .toolChanged, "\(uid) changed its definition and is quarantined until its owner approves the change")
+            guard inDataset else {
+                return TaskDenial(.unregistered, "\(resource) is not in a registered `Writ::Dataset`")
             }
         }
-        if request.resource.type.name == Self.documentType {
-            let parents = (self.entities[request.resource] ?? entities[request.resource])?.parents ?? []
-            let datasets = parents.filter { $0.type.name == InventoryItem.Kind.dataset.entityType }
-            guard !datasets.isEmpty, datasets.allSatisfy({ storedEntities[StoredEntityKey(type: $0.type.name, id: $0.id)] != nil })
-            else {
-                return TaskDenial(.unregistered, "\(request.resource) is not in a registered `Writ::Dataset`")
-            }
+        return nil
+    }
+
+    /// `uid`, of an inventoried type, not registered or quarantined: why, else nil.
+    private func unregistered(_ uid: EntityUID) -> TaskDenial? {
+        guard InventoryItem.Kind(entityType: uid.type.name) != nil else { return nil }
+        let key = StoredEntityKey(type: uid.type.name, id: uid.id)
+        guard storedEntities[key] != nil else {
+            return TaskDenial(.unregistered, "\(uid) is not registered in the inventory")
+        }
+        if quarantined.contains(key) {
+            return TaskDenial(
+                .toolChanged, "\(uid) changed its definition and is quarantined until its owner approves the change")
         }
         return nil
     }

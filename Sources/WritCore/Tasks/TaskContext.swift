@@ -64,12 +64,32 @@ enum TaskContext {
     /// in place, and the labels when they changed, without building the record again.
     static func update(_ context: inout Record, from was: TaskRecord, to task: TaskRecord, action: String) {
         guard case .record(var value)? = context["task"] else { return }
+        // Each record is taken out of the one holding it before it is changed, so that
+        // it is changed in place rather than copied.
+        context.replaceValue(.bool(false), forKey: "task")
         if case .record(var counters)? = value["counters"] {
+            value.replaceValue(.bool(false), forKey: "counters")
             for (key, field) in counterFields(of: task, action: action) { counters.replaceValue(field, forKey: key) }
             value.replaceValue(.record(counters), forKey: "counters")
         }
         if was.labels != task.labels { value.replaceValue(labels(of: task), forKey: "labels") }
         context.replaceValue(.record(value), forKey: "task")
+    }
+
+    /// Makes `history`, built by `history(of:)` for a task whose record was then
+    /// another, what `history(of: task)` builds: the tags replaced in place when the
+    /// task has decided the same actions, built again otherwise.
+    static func update(history: inout Entity, to task: TaskRecord) {
+        let actions = task.counters.actions
+        var tags = history.tags
+        history.tags = Record()
+        guard tags.count == actions.count,
+            actions.allSatisfy({ tags.replaceValue(.long(Int64($0.value)), forKey: $0.key) })
+        else {
+            history = Self.history(of: task)
+            return
+        }
+        history.tags = tags
     }
 
     /// The `Writ::Task` entity `context.task.history` names: tagged with the allowed

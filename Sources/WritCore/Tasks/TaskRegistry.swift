@@ -6,12 +6,31 @@ struct TaskEntry: Sendable {
     /// The record; its counters include reservations of allows not yet final.
     var record: TaskRecord
     /// The compiled mandate; nil once the task is closed.
-    var mandate: CompiledPolicySet?
+    var mandate: CompiledPolicySet? {
+        get { compiled?.set }
+        set { compiled = newValue.map(CompiledMandate.init) }
+    }
+    /// Whether the task still has its mandate (is not closed).
+    var hasMandate: Bool { compiled != nil }
     /// Changes whenever the counters do, so a decision evaluated against a snapshot
     /// can tell whether the counters its policies saw are still current.
     var version: UInt64 = 0
     /// The ids of the tasks delegated from it.
     var children: [String] = []
+    /// The mandate behind one reference: entries are copied on every decision, the
+    /// compiled set is large and never changes.
+    private var compiled: CompiledMandate?
+
+    init(record: TaskRecord, mandate: CompiledPolicySet?) {
+        self.record = record
+        compiled = mandate.map(CompiledMandate.init)
+    }
+}
+
+/// A task's compiled mandate, shared by every copy of its entry.
+private final class CompiledMandate: Sendable {
+    let set: CompiledPolicySet
+    init(_ set: CompiledPolicySet) { self.set = set }
 }
 
 /// The tasks the service decides with, by id (compared as Unicode scalars), and the
@@ -57,7 +76,7 @@ struct TaskRegistry: Sendable {
         }
         var chain = [leaf]
         while let entry = chain.last {
-            if entry.record.closedAt != nil || entry.mandate == nil {
+            if entry.record.closedAt != nil || !entry.hasMandate {
                 return .failure(TaskDenial(.taskClosed, "task `\(entry.record.id)` is closed", taskID: entry.record.id))
             }
             if now >= entry.record.expiresAt {

@@ -26,74 +26,88 @@ extension TaskService {
     /// One clock reading serves the whole request. `requests` must share the principal,
     /// the action and the context, and differ only in their resources;
     /// `requestEntities[i]` are the entities request `i` describes, and `approved(i)`
-    /// says whether a person approved request `i`.
+    /// says whether a person approved request `i`. With `stops`, deciding ends after the
+    /// first evaluation it holds for (an AuthZEN batch's `evaluations_semantic`): that
+    /// one is the last returned, and nothing after it is decided or reserved.
     func evaluate(
         taskID: String, batch requests: [Request], requestEntities: [[Entity]], engine: PolicyEngine, reserve: Bool,
-        approved: (Int) -> Bool
+        approved: (Int) -> Bool, stops: (TaskEvaluation) -> Bool = { _ in false }
     ) -> [TaskEvaluation] {
         guard let first = requests.first else { return [] }
         guard first.principal.type == BaseSchema.agentType else {
-            return Array(repeating: TaskEvaluation(Self.notAnAgent(first.principal, taskID: taskID), taskID: taskID), count: requests.count)
+            let denied = TaskEvaluation(Self.notAnAgent(first.principal, taskID: taskID), taskID: taskID)
+            return stops(denied) ? [denied] : Array(repeating: denied, count: requests.count)
         }
         let now = now()
         let action = first.action.id
         var labels = LabelReader(action: first.action, engine: engine, input: TaskInput(configuration: configuration))
         var shapes = RequestShapes(schema: engine.schema)
+        // The inventory's answer about the principal is the same for every candidate.
+        let principalDenial = engine.inventoryDenial(principal: first.principal)
         var view: TaskChainView?
         var evaluations: [TaskEvaluation] = []
         evaluations.reserveCapacity(requests.count)
-        while evaluations.count < requests.count {
+        var stopped = false
+        while evaluations.count < requests.count, !stopped {
             let part = evaluations.count..<min(evaluations.count + Self.batchPart, requests.count)
             registry.withLock { registry in
+                /// Keeps `evaluation`; false once the batch stops after it.
+                func keep(_ evaluation: TaskEvaluation) -> Bool {
+                    evaluations.append(evaluation)
+                    stopped = stops(evaluation)
+                    return !stopped
+                }
                 // The chain as it stands now: other decisions may have charged it between parts.
                 var chain: [TaskEntry]
                 switch registry.chain(of: taskID, agent: first.principal.id, now: now) {
                 case .success(let found): chain = found
                 case .failure(let denial):
-                    evaluations += part.map { _ in TaskEvaluation(denial, taskID: taskID) }
+                    for _ in part where !keep(TaskEvaluation(denial, taskID: taskID)) { break }
                     return
                 }
                 let usage: TaskCounters
                 switch Self.usage(of: first, in: chain, engine: engine) {
                 case .success(let counted): usage = counted
                 case .failure(let denial):
-                    evaluations += part.map { _ in TaskEvaluation(denial, taskID: taskID) }
+                    for _ in part where !keep(TaskEvaluation(denial, taskID: taskID)) { break }
                     return
                 }
                 var seen = view ?? TaskChainView(first, chain: chain, engine: engine, now: now)
                 if view != nil { seen.update(to: chain, engine: engine) }
                 defer { view = seen }
-                for index in part {
+                // The principal's and the action's ancestors are the same for every
+                // candidate: the entities a candidate describes have no parents or keep
+                // the stored entity's, as do the history entities. Narrowing looks at
+                // every policy once: worth it when the part is not much smaller.
+                let narrowed = engine.compiled.authorizer.policyCount <= 4 * part.count
+                    ? ChainPolicies(engine, chain: chain, principal: first.principal, action: first.action, entities: seen.entities)
+                    : nil
+                /// Decides candidate `index` against `chain` as it stands, reserving an allow.
+                func evaluateCandidate(_ index: Int) -> TaskEvaluation {
                     let request = requests[index]
                     let described = requestEntities[index]
                     let entities = engine.entities(layering: described)
-                    if let denial = engine.inventoryDenial(request, entities: entities) {
-                        evaluations.append(TaskEvaluation(TaskDenial(denial.reason, denial.message, taskID: taskID), taskID: taskID))
-                        continue
+                    if let denial = principalDenial ?? engine.inventoryDenial(resource: request.resource, entities: entities) {
+                        return TaskEvaluation(TaskDenial(denial.reason, denial.message, taskID: taskID), taskID: taskID)
                     }
                     let learned: Set<String>
                     switch labels.read(request, entities: entities, described: !described.isEmpty) {
                     case .success(let read): learned = read
                     case .failure(let denial):
-                        evaluations.append(TaskEvaluation(TaskDenial(denial.reason, denial.message, taskID: taskID), taskID: taskID))
-                        continue
+                        return TaskEvaluation(TaskDenial(denial.reason, denial.message, taskID: taskID), taskID: taskID)
                     }
                     let labelled = seen.labelled
                     let verdict = judge(
                         request, in: chain, entities: described.isEmpty ? seen.entities : entities.layering(seen.histories),
                         engine: engine, approved: approved(index), context: { seen.contexts[$0] },
-                        validate: { shapes.problem($0, labelled: labelled) })
+                        validate: { shapes.problem($0, labelled: labelled) }, narrowed: narrowed)
                     if verdict.denial?.reason == .approvalRequired,
                         let exhausted = Self.exhausted(chain, adding: usage, action: action)
                     {
                         // A person's approval would not lift a budget: no ask.
-                        evaluations.append(TaskEvaluation(exhausted, taskID: taskID, policies: verdict.policies))
-                        continue
+                        return TaskEvaluation(exhausted, taskID: taskID, policies: verdict.policies)
                     }
-                    guard verdict.denial == nil, reserve else {
-                        evaluations.append(TaskEvaluation(decision: verdict, reservation: nil))
-                        continue
-                    }
+                    guard verdict.denial == nil, reserve else { return TaskEvaluation(decision: verdict, reservation: nil) }
                     let evaluation = self.reserve(
                         verdict, action: action, usage: usage, learned: learned, in: chain, registry: &registry)
                     if evaluation.reservation != nil {
@@ -103,8 +117,9 @@ extension TaskService {
                         }
                         seen.update(to: chain, engine: engine)
                     }
-                    evaluations.append(evaluation)
+                    return evaluation
                 }
+                for index in part where !keep(evaluateCandidate(index)) { break }
             }
         }
         return evaluations
@@ -145,13 +160,18 @@ struct TaskChainView {
 
     /// Brings the view up to `chain`, the same tasks with other counters and labels.
     mutating func update(to chain: [TaskEntry], engine: PolicyEngine) {
+        var layered = true
         for index in chain.indices {
             let task = TaskService.shown(chain, index)
             TaskContext.update(&contexts[index], from: shown[index], to: task, action: action)
             shown[index] = task
+            TaskContext.update(history: &histories[index], to: chain[index].record)
+            // The history entities are layered over the engine's alone, so each is
+            // replaced in place; should one not be (the store holds an entity of its uid
+            // with other parents), they are all layered again.
+            layered = layered && entities.replaceLayered(histories[index])
         }
-        histories = chain.map { TaskContext.history(of: $0.record) }
-        entities = engine.entities.layering(histories)
+        if !layered { entities = engine.entities.layering(histories) }
     }
 }
 
@@ -185,7 +205,7 @@ struct LabelReader {
         let inventory = engine.entities
         var labels: Set<String> = []
         func add(_ uid: EntityUID, _ attribute: String) -> Bool {
-            guard let value = inventory[uid]?.attributes[attribute] else { return true }
+            guard case .some(.some(let value)) = inventory.attribute(attribute, of: uid) else { return true }
             guard case .set(let set) = value else { return false }
             for element in set {
                 guard case .string(let label) = element else { return false }

@@ -242,31 +242,35 @@ extension TaskService {
     /// `judge(_:in:entities:engine:now:approved:)` with its parts given: `entities`
     /// already hold the tasks' history entities, `context(i)` is the request's context
     /// as the policies of `chain[i]` see it, and `validate` says why a request is not
-    /// valid under the schema (nil when it is).
+    /// valid under the schema (nil when it is). With `narrowed`, the organisation's
+    /// policies and the mandates are those sets narrowed to the request's principal and
+    /// action (`CompiledPolicySet.narrowed`), which decide it as the whole sets would.
     func judge(
         _ request: Request, in chain: [TaskEntry], entities: Entities, engine: PolicyEngine, approved: Bool,
-        context: (Int) -> Record, validate: (Request) -> String?
+        context: (Int) -> Record, validate: (Request) -> String?, narrowed: ChainPolicies? = nil
     ) -> TaskDecision {
-        let leaf = chain[0].record
+        let leafID = chain[0].record.id
         var asked = request
         asked.context = context(0)
         if let problem = validate(asked) {
-            return TaskDecision(taskID: leaf.id, denial: TaskDenial(.invalidRequest, problem, taskID: leaf.id), policies: nil)
+            return TaskDecision(taskID: leafID, denial: TaskDenial(.invalidRequest, problem, taskID: leafID), policies: nil)
         }
-        var policies = engine.decide(asked, entities: entities, policies: engine.compiled)
+        var policies = engine.decide(asked, entities: entities, policies: narrowed?.organisation ?? engine.compiled)
         guard policies.allowed || policies.approval != nil else {
             return TaskDecision(
-                taskID: leaf.id, denial: TaskDenial(.policyDenied, "the organisation's policies do not allow the request", taskID: leaf.id),
+                taskID: leafID, denial: TaskDenial(.policyDenied, "the organisation's policies do not allow the request", taskID: leafID),
                 policies: policies)
         }
-        for (index, entry) in chain.enumerated() {
+        for index in chain.indices {
             var inTask = asked
             if index > 0 { inTask.context = context(index) }
-            let allowed = entry.mandate.map { engine.decide(inTask, entities: entities, policies: $0).allowed } ?? false
+            let mandate: CompiledPolicySet?
+            if let narrowed { mandate = narrowed.mandates[index] } else { mandate = chain[index].mandate }
+            let allowed = mandate.map { engine.decide(inTask, entities: entities, policies: $0).allowed } ?? false
             guard allowed else {
-                let id = entry.record.id
+                let id = chain[index].record.id
                 return TaskDecision(
-                    taskID: leaf.id,
+                    taskID: leafID,
                     denial: TaskDenial(.mandateDenied, "the mandate of task `\(id)` does not allow the request", taskID: id),
                     policies: policies)
             }
@@ -274,13 +278,13 @@ extension TaskService {
         if !policies.allowed {
             guard approved else {
                 return TaskDecision(
-                    taskID: leaf.id,
-                    denial: TaskDenial(.approvalRequired, "a person must approve this exact request", taskID: leaf.id),
+                    taskID: leafID,
+                    denial: TaskDenial(.approvalRequired, "a person must approve this exact request", taskID: leafID),
                     policies: policies)
             }
             policies = policies.approved()
         }
-        return TaskDecision(taskID: leaf.id, denial: nil, policies: policies)
+        return TaskDecision(taskID: leafID, denial: nil, policies: policies)
     }
 
     /// Task `chain[index]` as its policies see it: with the labels of every task above it.
@@ -338,6 +342,20 @@ extension TaskService {
             }
         }
         return nil
+    }
+}
+
+/// The organisation's policies and the mandate of each task in a chain (nil for a
+/// closed task), narrowed to the principal and action of the requests they decide.
+struct ChainPolicies {
+    var organisation: CompiledPolicySet
+    var mandates: [CompiledPolicySet?]
+
+    /// `engine`'s policies and the mandates of `chain`, narrowed to `principal` and
+    /// `action` as they stand in `entities`.
+    init(_ engine: PolicyEngine, chain: [TaskEntry], principal: EntityUID, action: EntityUID, entities: Entities) {
+        organisation = engine.compiled.narrowed(principal: principal, action: action, in: entities)
+        mandates = chain.map { $0.mandate?.narrowed(principal: principal, action: action, in: entities) }
     }
 }
 

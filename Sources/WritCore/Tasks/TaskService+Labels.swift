@@ -91,6 +91,9 @@ extension TaskService {
     /// The labels `context.task` shows for the first task of `chain`: its own and those
     /// of every task above it.
     static func inheritedLabels(_ chain: ArraySlice<TaskEntry>) -> Set<String> {
-        chain.reduce(into: Set<String>()) { $0.formUnion($1.record.labels) }
+        guard var labels = chain.first?.record.labels else { return [] }
+        // A task's labels usually hold those above it (it started with them): no new set.
+        for entry in chain.dropFirst() where !entry.record.labels.isSubset(of: labels) { labels.formUnion(entry.record.labels) }
+        return labels
     }
 }
