@@ -7,9 +7,10 @@ extension JSON {
         String(decoding: encodedBytes(pretty: pretty), as: UTF8.self)
     }
 
-    /// The UTF-8 bytes of `encoded(pretty:)`.
-    package func encodedBytes(pretty: Bool = false) -> [UInt8] {
-        var writer = JSONWriter(pretty: pretty)
+    /// The UTF-8 bytes of `encoded(pretty:)`; with `sortingMembers`, every object's
+    /// members in the order of their keys' UTF-8 bytes instead of their stored order.
+    package func encodedBytes(pretty: Bool = false, sortingMembers: Bool = false) -> [UInt8] {
+        var writer = JSONWriter(pretty: pretty, sortingMembers: sortingMembers)
         writer.write(self, depth: 0)
         return writer.output
     }
@@ -18,10 +19,12 @@ extension JSON {
 /// Appends JSON text to a byte buffer.
 private struct JSONWriter {
     let pretty: Bool
+    let sortingMembers: Bool
     var output: [UInt8] = []
 
-    init(pretty: Bool) {
+    init(pretty: Bool, sortingMembers: Bool) {
         self.pretty = pretty
+        self.sortingMembers = sortingMembers
     }
 
     mutating func write(_ value: JSON, depth: Int) {
@@ -43,7 +46,9 @@ private struct JSONWriter {
         case .object(let object):
             guard !object.isEmpty else { return append("{}") }
             output.append(UInt8(ascii: "{"))
-            for (i, member) in object.members.enumerated() {
+            let members = sortingMembers
+                ? object.members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) } : object.members
+            for (i, member) in members.enumerated() {
                 if i > 0 { output.append(UInt8(ascii: ",")) }
                 newline(depth + 1)
                 writeString(member.key)

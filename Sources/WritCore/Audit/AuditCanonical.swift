@@ -67,7 +67,7 @@ public enum AuditCanonical {
     /// requires (quote, backslash, `\b \f \n \r \t`, other controls as `\u00xx`,
     /// lowercase hex), numbers as their text.
     package static func canonicalJSON(_ value: JSON) -> [UInt8] {
-        sortingMembers(value).encodedBytes(pretty: false)
+        value.encodedBytes(sortingMembers: true)
     }
 
     /// The canonical JSON of `details`, or nil when it would not read back as the same
@@ -77,18 +77,6 @@ public enum AuditCanonical {
         let bytes = canonicalJSON(details)
         guard let parsed = try? JSON.parse(bytes), canonicalJSON(parsed) == bytes else { return nil }
         return bytes
-    }
-
-    private static func sortingMembers(_ value: JSON) -> JSON {
-        switch value {
-        case .array(let elements): return .array(elements.map(sortingMembers))
-        case .object(let object):
-            let members = object.members
-                .map { (key: $0.key, value: sortingMembers($0.value)) }
-                .sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
-            return .object(JSONObject(uniqueMembers: members))
-        default: return value
-        }
     }
 
     // MARK: - Fields
