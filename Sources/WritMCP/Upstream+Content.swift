@@ -50,7 +50,7 @@ extension Upstream {
     }
 
     /// `work`, with every message it sends carrying `credential`.
-    private func sending<T: Sendable>(
+    func sending<T: Sendable>(
         _ credential: String?, _ work: () async throws(UpstreamFailure) -> T
     ) async throws(UpstreamFailure) -> T {
         try await UpstreamRequest.$credential.withValue(credential) { () async -> Result<T, UpstreamFailure> in

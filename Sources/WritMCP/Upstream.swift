@@ -36,9 +36,7 @@ actor Upstream {
     /// The upstream's tools, every page.
     /// - Parameter credential: sent to an HTTP upstream as `Authorization: Bearer`.
     func tools(credential: String? = nil) async throws(UpstreamFailure) -> [Tool] {
-        try await UpstreamRequest.$credential.withValue(credential) { () async -> Result<[Tool], UpstreamFailure> in
-            do throws(UpstreamFailure) { return .success(try await listTools()) } catch { return .failure(error) }
-        }.get()
+        try await sending(credential) { () async throws(UpstreamFailure) in try await listTools() }
     }
 
     private func listTools() async throws(UpstreamFailure) -> [Tool] {
@@ -63,13 +61,7 @@ actor Upstream {
     func call(
         _ tool: String, arguments: [String: Value]?, credential: String? = nil
     ) async throws(UpstreamFailure) -> CallTool.Result {
-        try await UpstreamRequest.$credential.withValue(credential) { () async -> Result<CallTool.Result, UpstreamFailure> in
-            do throws(UpstreamFailure) {
-                return .success(try await callTool(tool, arguments: arguments))
-            } catch {
-                return .failure(error)
-            }
-        }.get()
+        try await sending(credential) { () async throws(UpstreamFailure) in try await callTool(tool, arguments: arguments) }
     }
 
     private func callTool(_ tool: String, arguments: [String: Value]?) async throws(UpstreamFailure) -> CallTool.Result {
