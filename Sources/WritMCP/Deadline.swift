@@ -1,3 +1,4 @@
+import Dispatch
 import Synchronization
 
 /// Runs work that cannot be cancelled midway (a decision being stored, a call at an
@@ -11,14 +12,26 @@ enum Deadline {
         let once = Once<T>()
         return await withCheckedContinuation { continuation in
             once.set(continuation)
-            let timer = Task {
-                guard (try? await Task.sleep(for: limit)) != nil else { return }
-                once.resume(with: late())
-            }
+            // A dispatch timer rather than a sleeping task: nothing runs until it fires,
+            // so work that ends in time costs no second task, and cancelling it takes
+            // it off the timer list at once.
+            let timer = DispatchSource.makeTimerSource(queue: .global())
+            timer.setEventHandler { once.resume(with: late()) }
+            timer.schedule(deadline: Self.dispatchDeadline(limit))
+            timer.resume()
             Task {
-                if once.resume(with: await work()) { timer.cancel() }
+                once.resume(with: await work())
+                timer.cancel()
             }
         }
+    }
+
+    /// The dispatch time `duration` from now; a limit past a century never fires.
+    static func dispatchDeadline(_ duration: Duration) -> DispatchTime {
+        let (seconds, attoseconds) = duration.components
+        guard seconds < 3_153_600_000 else { return .distantFuture }
+        guard seconds >= 0, attoseconds >= 0 else { return .now() }
+        return .now() + .nanoseconds(Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000))
     }
 }
 

@@ -1,3 +1,4 @@
+import Cedar
 import Foundation
 import WritCore
 
@@ -49,19 +50,21 @@ extension GatewayOutcome {
     /// The outcome an AuthZEN evaluation response states; a response that cannot be
     /// read is a deny.
     static func reading(authzen body: [UInt8]) -> GatewayOutcome {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any],
-            let decision = object["decision"] as? Bool
-        else { return .refused("decision_unreadable") }
-        let context = object["context"] as? [String: Any] ?? [:]
-        let decisionID = context["decision_id"] as? String
-        if decision {
-            let obligations = (context["obligations"] as? [Any]).flatMap {
-                try? JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys])
-            }
-            return GatewayOutcome(decision: .allow, decisionID: decisionID, obligations: obligations.map { Array($0) })
+        guard case .object(let object)? = try? JSON.parse(body), case .bool(let decision)? = object["decision"] else {
+            return .refused("decision_unreadable")
         }
-        let reason = context["reason"] as? String ?? (context["error"] != nil ? "invalid_request" : "policy_denied")
-        if reason == "approval_required", let approval = context["evaluation_id"] as? String {
+        var context = JSONObject()
+        if case .object(let given)? = object["context"] { context = given }
+        var decisionID: String?
+        if case .string(let id)? = context["decision_id"] { decisionID = id }
+        if decision {
+            var obligations: [UInt8]?
+            if case .array? = context["obligations"] { obligations = context["obligations"]?.encodedBytes(sortingMembers: true) }
+            return GatewayOutcome(decision: .allow, decisionID: decisionID, obligations: obligations)
+        }
+        var reason = context["error"] != nil ? "invalid_request" : "policy_denied"
+        if case .string(let given)? = context["reason"] { reason = given }
+        if reason == "approval_required", case .string(let approval)? = context["evaluation_id"] {
             return GatewayOutcome(decision: .ask, reason: reason, decisionID: decisionID, approvalID: approval)
         }
         return GatewayOutcome(decision: .deny, reason: reason, decisionID: decisionID)

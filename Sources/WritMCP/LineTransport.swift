@@ -1,3 +1,4 @@
+import Cedar
 import Foundation
 import Logging
 import MCP
@@ -102,7 +103,13 @@ public actor LineTransport: Transport {
         continuation.finish(throwing: MCPError.connectionClosed)
     }
 
-    public func send(_ data: Data) async throws {
+    public nonisolated func send(_ data: Data) async throws {
+        try writeLine(data)
+    }
+
+    /// Writes `data` as one line now, on the caller's thread (a blocking write, as
+    /// `send` makes): the gateway's own path writes without a hop to the actor.
+    nonisolated func writeLine(_ data: Data) throws {
         if answersOversized, let id = Self.requestID(of: data, answer: true) {
             unanswered.ids.withLock { _ = $0.remove(id) }
         }
@@ -125,15 +132,18 @@ public actor LineTransport: Transport {
     /// The id of a JSON-RPC request (`answer` false: a `method` and an `id`) or of a
     /// response (`answer` true: an `id`, no `method`), as JSON text.
     private static func requestID(of message: Data, answer: Bool) -> String? {
-        guard let object = try? JSONSerialization.jsonObject(with: message) as? [String: Any],
+        guard case .object(let object)? = try? JSON.parse(Array(message), limits: idLimits),
             let id = object["id"], (object["method"] == nil) == answer
         else { return nil }
         switch id {
-        case let text as String: return "s:" + text
-        case let number as NSNumber: return "n:" + number.stringValue
+        case .string(let text): return "s:" + text
+        case .number(let number): return "n:" + (number.int64.map { String($0) } ?? number.text)
         default: return nil
         }
     }
+
+    /// How deep a message read for its id may nest: as deep as the SDK's `JSONDecoder` reads.
+    private static let idLimits = JSONLimits(maxDepth: 512)
 
     private func answerOversized(id: String, size: Int) {
         let message = "the message is over \(maxLineBytes) bytes (\(size) read); the gateway accepts at most \(maxLineBytes)"

@@ -99,8 +99,6 @@ extension WritGateway {
     /// result of a stdio upstream passes through undecoded, unless it must be released
     /// (`--release-to`): then the call is made as the SDK's handler makes it.
     func answer(_ request: ToolCallRequest) async -> Data? {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let response: MCP.Response<CallTool>
         do {
             let result: CallTool.Result
@@ -109,11 +107,8 @@ extension WritGateway {
             } else {
                 let (upstream, tool, issued) = try await authorized(request.parameters)
                 let arguments = request.parameters.arguments
-                if issued == nil, upstream.spec.url == nil,
-                    let raw = try await forwarded(tool, to: upstream, { () async throws(UpstreamFailure) in
-                    try await upstream.callPassingThrough(tool, arguments: arguments)
-                }) {
-                    return Self.response(id: request.id, result: raw, encoder: encoder)
+                if issued == nil, upstream.spec.url == nil, let raw = try await passedThrough(tool, arguments, to: upstream) {
+                    return Self.response(id: request.id, result: raw)
                 }
                 result = try await forwarded(tool, to: upstream) { () async throws(UpstreamFailure) in
                     try await upstream.call(tool, arguments: arguments, credential: issued)
@@ -123,17 +118,29 @@ extension WritGateway {
         } catch {
             response = MCP.Response(id: request.id, error: error as? MCPError ?? MCPError.internalError(error.localizedDescription))
         }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         if let encoded = try? encoder.encode(response) { return encoded }
         let failed = MCP.Response<CallTool>(id: request.id, error: MCPError.internalError("the result could not be encoded"))
         return try? encoder.encode(failed)
     }
 
+    /// The result of calling `tool` at a stdio `upstream`, undecoded, within the
+    /// upstream timeout; nil for an upstream reached over HTTP. Throws the -32010
+    /// refusal `forwarded` throws when the call fails or is late.
+    private func passedThrough(_ tool: String, _ arguments: [String: MCP.Value]?, to upstream: Upstream) async throws -> [UInt8]? {
+        do throws(UpstreamFailure) {
+            return try await upstream.callPassingThrough(tool, arguments: arguments, within: configuration.upstreamTimeout)
+        } catch {
+            throw GatewayRefusal.upstream(error)
+        }
+    }
+
     /// A JSON-RPC response carrying `result` (JSON text) as it is, its members in the
     /// order the SDK's server writes them (sorted).
-    static func response(id: MCP.ID, result: [UInt8], encoder: JSONEncoder) -> Data? {
-        guard let id = try? encoder.encode(id) else { return nil }
+    static func response(id: MCP.ID, result: [UInt8]) -> Data {
         var response = Data(#"{"id":"#.utf8)
-        response.append(id)
+        response.append(contentsOf: id.writJSON.encodedBytes())
         response.append(contentsOf: #","jsonrpc":"2.0","result":"#.utf8)
         response.append(contentsOf: result)
         response.append(UInt8(ascii: "}"))

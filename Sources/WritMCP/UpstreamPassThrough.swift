@@ -1,4 +1,5 @@
 import Cedar
+import Dispatch
 import Foundation
 import MCP
 import Synchronization
@@ -13,17 +14,26 @@ final class UpstreamPassThrough: Sendable {
     /// How deep a result may nest: as deep as the SDK's `JSONDecoder` reads.
     private static let limits = JSONLimits(maxDepth: 512)
 
-    /// Sends the request `encoded` (with id `id`, a string) through `send` and waits
-    /// for its response, as a JSON object.
-    func exchange(id: String, send: @escaping @Sendable () async throws -> Void) async throws -> JSONObject {
-        try await withCheckedThrowingContinuation { continuation in
+    /// Writes a request with id `id` (a string) through `send` and waits for its
+    /// response, as a JSON object, for at most `limit`: past it the request fails with
+    /// `late()`, and a response that comes later is dropped. A timer, not a task, keeps
+    /// the time, so the call makes no hop beyond the write and the response.
+    func exchange(
+        id: String, within limit: Duration, late: @escaping @Sendable () -> any Error, send: () throws -> Void
+    ) async throws -> JSONObject {
+        let timer = DispatchSource.makeTimerSource(queue: .global())
+        defer { timer.cancel() }
+        return try await withCheckedThrowingContinuation { continuation in
             waiting.withLock { $0[id] = continuation }
-            Task {
-                do {
-                    try await send()
-                } catch {
-                    waiting.withLock { $0.removeValue(forKey: id) }?.resume(throwing: error)
-                }
+            timer.setEventHandler { [self] in
+                waiting.withLock { $0.removeValue(forKey: id) }?.resume(throwing: late())
+            }
+            timer.schedule(deadline: Deadline.dispatchDeadline(limit))
+            timer.resume()
+            do {
+                try send()
+            } catch {
+                waiting.withLock { $0.removeValue(forKey: id) }?.resume(throwing: error)
             }
         }
     }
@@ -70,23 +80,45 @@ final class UpstreamPassThrough: Sendable {
 
 extension Upstream {
     /// Calls `tool` with `arguments` on a stdio upstream; its result as JSON text,
-    /// undecoded. Fails as `call` does; nil for an upstream reached over HTTP.
-    func callPassingThrough(_ tool: String, arguments: [String: MCP.Value]?) async throws(UpstreamFailure) -> [UInt8]? {
+    /// undecoded, within `limit` (past it, the failure `WritGateway.forwarded` gives).
+    /// Fails as `call` does; nil for an upstream reached over HTTP.
+    func callPassingThrough(
+        _ tool: String, arguments: [String: MCP.Value]?, within limit: Duration
+    ) async throws(UpstreamFailure) -> [UInt8]? {
         _ = try await started()
         guard let (transport, calls) = passThrough else { return nil }
         let request = CallTool.request(.init(name: tool, arguments: arguments))
         let id: String
-        let encoded: Data
         switch request.id {
         case .string(let text): id = text
         case .number(let number): id = String(number)
         }
+        let late = UpstreamFailure(message: "upstream `\(spec.name)` did not answer the call to `\(tool)` in time")
         do {
-            encoded = try JSONEncoder().encode(request)
-            let response = try await calls.exchange(id: id) { try await transport.send(encoded) }
+            let encoded = try Self.encoded(request, tool: tool, arguments: arguments)
+            let response = try await calls.exchange(id: id, within: limit, late: { late }) { try transport.writeLine(encoded) }
             return try UpstreamPassThrough.result(of: response)
+        } catch let failure as UpstreamFailure {
+            throw failure
         } catch {
             throw failure("failed during the call to `\(tool)`", error)
         }
+    }
+
+    /// The JSON-RPC `request` calling `tool` with `arguments`, written by Writ's JSON
+    /// writer unless an argument holds what only the SDK's encoder writes as it does.
+    private static func encoded(
+        _ request: MCP.Request<CallTool>, tool: String, arguments: [String: MCP.Value]?
+    ) throws -> Data {
+        var params: [(key: String, value: JSON)] = [("name", .string(tool))]
+        if let arguments {
+            guard let written = MCP.Value.writJSON(arguments) else { return try JSONEncoder().encode(request) }
+            params.append(("arguments", .object(written)))
+        }
+        let message = JSON.object(JSONObject(uniqueMembers: [
+            ("jsonrpc", "2.0"), ("id", request.id.writJSON), ("method", .string(CallTool.name)),
+            ("params", .object(JSONObject(uniqueMembers: params))),
+        ]))
+        return Data(message.encodedBytes())
     }
 }

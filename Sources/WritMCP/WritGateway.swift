@@ -252,6 +252,8 @@ public final class WritGateway: Sendable {
             "resource": ["type": .string(resource.type), "id": .string(resource.id)],
         ]
         if !context.isEmpty { request["context"] = .object(context) }
+        // Writ's writer, unless the request holds what only the SDK's encoder writes as it does.
+        if let written = Value.writtenJSON(request) { return written }
         return Array(try JSONEncoder().encode(Value.object(request)))
     }
 

@@ -47,7 +47,8 @@ extension SQLiteStore {
         let sql = "SELECT json FROM approval \(whereClause) ORDER BY requested_at, seq LIMIT ?"
         let path = self.path
         return try await read { [arguments] db in
-            try Row.fetchAll(db, sql: sql, arguments: arguments).map { try Self.approval($0, path: path) }
+            // Cached: a decision under approvable policies reads the grants every time.
+            try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map { try Self.approval($0, path: path) }
         }
     }
 

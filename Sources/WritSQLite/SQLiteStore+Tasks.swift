@@ -1,3 +1,4 @@
+import Cedar
 import Foundation
 import GRDB
 import WritCore
@@ -11,8 +12,8 @@ extension SQLiteStore {
     public func insertTask(_ task: TaskRecord) async throws(WritError) {
         let mandate = try Self.encode(task.mandate, "the mandate of task `\(task.id)`")
         let budgets = try Self.encode(task.budgets, "the budgets of task `\(task.id)`")
-        let counters = try Self.encode(task.counters, "the counters of task `\(task.id)`")
-        let labels = try Self.encodeLabels(task.labels)
+        let counters = Data(task.counters.storedJSON)
+        let labels = Self.encodeLabels(task.labels)
         try await write { db in
             let id = SQLiteColumns.blob(task.id)
             guard try Int.fetchOne(db, sql: "SELECT 1 FROM task WHERE id = ?", arguments: [id]) == nil else {
@@ -155,12 +156,12 @@ extension SQLiteStore {
                 } else {
                     guard
                         let row = try Row.fetchOne(
-                            db, sql: "SELECT counters, labels FROM task WHERE id = ? AND closed_at IS NULL", arguments: [key])
+                            db.cachedStatement(sql: "SELECT counters, labels FROM task WHERE id = ? AND closed_at IS NULL"),
+                            arguments: [key])
                     else { return false }
                     let what = "task `\(increment.taskID)`"
                     current = (
-                        try Self.decode(
-                            TaskCounters.self, try SQLiteColumns.text(row, "counters", what, path: path), what, path: path),
+                        try Self.counters(try SQLiteColumns.text(row, "counters", what, path: path), what, path: path),
                         try Self.labels(row, increment.taskID, path: path))
                 }
                 guard let sum = current.counters.adding(increment.counters) else {
@@ -171,8 +172,8 @@ extension SQLiteStore {
             let statement = try db.cachedStatement(sql: "UPDATE task SET counters = ?, labels = ? WHERE id = ?")
             for (key, summed) in sums {
                 try statement.execute(arguments: [
-                    try Self.encode(summed.counters, "the counters of task `\(summed.id)`"),
-                    try Self.encodeLabels(summed.labels), key,
+                    Data(summed.counters.storedJSON),
+                    Self.encodeLabels(summed.labels), key,
                 ])
             }
             return true
@@ -182,14 +183,34 @@ extension SQLiteStore {
     // MARK: - Labels
 
     /// Labels as stored: a JSON array in UTF-8 byte order.
-    private static func encodeLabels(_ labels: Set<String>) throws(WritError) -> Data {
-        try encode(labels.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }, "the labels")
+    private static func encodeLabels(_ labels: Set<String>) -> Data {
+        let sorted = labels.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        return Data(JSON.array(sorted.map(JSON.string)).encodedBytes())
     }
 
     /// The `labels` column of `row`, a row of task `id`.
     private static func labels(_ row: Row, _ id: String, path: String) throws -> Set<String> {
         let what = "task `\(id)`"
-        return Set(try decode([String].self, try SQLiteColumns.text(row, "labels", what, path: path), what, path: path))
+        let text = try SQLiteColumns.text(row, "labels", what, path: path)
+        guard case .array(let items)? = try? JSON.parse(Array(text.utf8)) else {
+            throw WritError(.corruptState, "the labels of \(what) in `\(path)` cannot be read: not a JSON array")
+        }
+        var labels: Set<String> = []
+        for item in items {
+            guard case .string(let label) = item else {
+                throw WritError(.corruptState, "the labels of \(what) in `\(path)` cannot be read: a label is not a string")
+            }
+            labels.insert(label)
+        }
+        return labels
+    }
+
+    /// The counters column `text` of `what` (a task), as `TaskCounters.storedJSON` wrote it.
+    private static func counters(_ text: String, _ what: String, path: String) throws(WritError) -> TaskCounters {
+        guard let counters = TaskCounters(storedJSON: Array(text.utf8)) else {
+            throw WritError(.corruptState, "the counters of \(what) in `\(path)` cannot be read: not the counters' JSON")
+        }
+        return counters
     }
 
     /// Adds `labels` to those of the task whose id is `key`; returns them all.
@@ -200,7 +221,7 @@ extension SQLiteStore {
         let current = try Self.labels(row, id, path: path)
         let grown = current.union(labels)
         if grown != current {
-            try db.execute(sql: "UPDATE task SET labels = ? WHERE id = ?", arguments: [try encodeLabels(grown), key])
+            try db.execute(sql: "UPDATE task SET labels = ? WHERE id = ?", arguments: [encodeLabels(grown), key])
         }
         return grown
     }
@@ -219,6 +240,6 @@ extension SQLiteStore {
             depth: try row.decode(Int.self, forColumn: "depth"), openedAt: try SQLiteColumns.date(row, "opened_at"),
             expiresAt: try SQLiteColumns.date(row, "expires_at"), closedAt: try SQLiteColumns.optionalDate(row, "closed_at"),
             openedBy: try text("opened_by"), budgets: try decode(TaskBudgets.self, try text("budgets"), what, path: path),
-            counters: try decode(TaskCounters.self, try text("counters"), what, path: path), labels: labels)
+            counters: try counters(try text("counters"), what, path: path), labels: labels)
     }
 }

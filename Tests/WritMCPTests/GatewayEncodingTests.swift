@@ -1,0 +1,74 @@
+import Foundation
+import MCP
+import Testing
+@testable import WritMCP
+
+/// The gateway writes the JSON it sends (evaluations, upstream requests, response ids)
+/// with Writ's writer; these check it writes what the SDK's encoder would mean.
+@Suite struct GatewayEncodingTests {
+    /// `bytes` read back with Foundation, for comparing what two writers meant.
+    private func read(_ bytes: [UInt8]) throws -> NSDictionary {
+        try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? NSDictionary)
+    }
+
+    @Test func anEvaluationIsWrittenWithTheMeaningTheSDKsEncoderGivesIt() throws {
+        let arguments: [String: MCP.Value] = [
+            "to": "ops@example.com", "count": 3, "urgent": true, "note": .null,
+            "tags": ["a", "\"quoted\" \\ back\u{2028}slash/"], "nested": ["depth": ["x": -9_223_372_036_854_775_807]],
+        ]
+        let written = try WritGateway.evaluation(agent: "bot", tool: "mail___send", arguments: arguments)
+        let sdk = try JSONEncoder().encode(MCP.Value.object([
+            "subject": ["type": "agent", "id": "bot"], "action": ["name": "mail___send"],
+            "resource": ["type": "tool", "id": "mail___send"], "context": ["input": .object(arguments)],
+        ]))
+        #expect(try read(written) == (try JSONSerialization.jsonObject(with: sdk) as? NSDictionary))
+    }
+
+    @Test func anEvaluationWithoutArgumentsStillCarriesAnEmptyInput() throws {
+        let written = try WritGateway.evaluation(agent: "bot", tool: "docs___lookup", arguments: [:])
+        #expect(try read(written)["context"] as? NSDictionary == ["input": NSDictionary()])
+    }
+
+    @Test func aValueTheSDKWritesItsOwnWayHasNoWritForm() {
+        #expect(MCP.Value.double(1.5).writJSON == nil)
+        #expect(MCP.Value.data(mimeType: "image/png", Data([1, 2])).writJSON == nil)
+        #expect(MCP.Value.array([1, .double(0.5)]).writJSON == nil)
+        #expect(MCP.Value.writtenJSON(["x": ["y": .double(2.5)]]) == nil)
+    }
+
+    @Test func anEvaluationWithADoubleIsWrittenByTheSDKsEncoder() throws {
+        let written = try WritGateway.evaluation(agent: "bot", tool: "pay___send", arguments: ["amount": .double(12.5)])
+        let input = try #require((try read(written)["context"] as? NSDictionary)?["input"] as? NSDictionary)
+        #expect(input["amount"] as? Double == 12.5)
+    }
+
+    @Test func aResponseIdIsWrittenAsTheRequestGaveIt() {
+        let text = String(decoding: WritGateway.response(id: .string("a\"b"), result: Array("{}".utf8)), as: UTF8.self)
+        #expect(text == #"{"id":"a\"b","jsonrpc":"2.0","result":{}}"#)
+        let number = String(decoding: WritGateway.response(id: .number(-7), result: Array("{}".utf8)), as: UTF8.self)
+        #expect(number == #"{"id":-7,"jsonrpc":"2.0","result":{}}"#)
+    }
+}
+
+@Suite struct DeadlineTests {
+    @Test func workThatEndsInTimeAnswers() async {
+        let answer = await Deadline.run(within: .seconds(30), late: { "late" }) { "done" }
+        #expect(answer == "done")
+    }
+
+    @Test func workPastTheLimitIsAnsweredLate() async {
+        let answer = await Deadline.run(within: .milliseconds(20), late: { "late" }) {
+            try? await Task.sleep(for: .seconds(2))
+            return "done"
+        }
+        #expect(answer == "late")
+    }
+
+    @Test func aLimitPastACenturyNeverFires() {
+        #expect(Deadline.dispatchDeadline(.seconds(Int64.max)) == .distantFuture)
+    }
+
+    @Test func aNegativeLimitFiresAtOnce() {
+        #expect(Deadline.dispatchDeadline(.seconds(-1)) <= .now())
+    }
+}
