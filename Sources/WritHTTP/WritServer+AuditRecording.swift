@@ -5,7 +5,10 @@ import WritCore
 extension WritServer {
     /// Who asks for this request's decisions, when decisions are audited.
     func decisionAudit(_ context: WritRequestContext) -> DecisionAudit? {
-        audit == nil ? nil : DecisionAudit(actor: context.caller?.id, requestID: context.requestID)
+        guard let audit else { return nil }
+        return DecisionAudit(
+            actor: context.caller?.id, requestID: context.requestID,
+            countersSyncWithRecord: tasks.map { audit.recordsSynced(in: $0.store) } ?? false)
     }
 
     /// Records `events` before a response is sent; a failure is 503

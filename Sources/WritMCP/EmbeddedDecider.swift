@@ -13,6 +13,9 @@ public struct EmbeddedDecider: GatewayDecider {
     public let audit: (any AuditSink)?
     /// The actor audit records name for the gateway's decisions.
     public let actor: String
+    /// Whether `audit` records, synced, into the store of `tasks`: then an allow's
+    /// counters are synced with its record (one sync per call instead of two).
+    private let countersSyncWithRecord: Bool
 
     public init(
         service: DecisionService, tasks: TaskService, approvals: ApprovalService?, audit: (any AuditSink)?,
@@ -23,6 +26,7 @@ public struct EmbeddedDecider: GatewayDecider {
         self.approvals = approvals
         self.audit = audit
         self.actor = actor
+        self.countersSyncWithRecord = audit?.recordsSynced(in: tasks.store) ?? false
     }
 
     public func decide(_ question: GatewayQuestion) async -> GatewayOutcome {
@@ -31,7 +35,8 @@ public struct EmbeddedDecider: GatewayDecider {
         do {
             let outcome = try await service.authzen(
                 .evaluation, body: question.body, taskCredential: question.credential, tasks: tasks,
-                approvals: approvals, audit: audit == nil ? nil : DecisionAudit(actor: actor, requestID: nil))
+                approvals: approvals, audit: audit == nil
+                    ? nil : DecisionAudit(actor: actor, requestID: nil, countersSyncWithRecord: countersSyncWithRecord))
             try await audit?.recordBeforeAnswering(outcome.events)
             return GatewayOutcome.reading(authzen: outcome.body)
         } catch {

@@ -146,38 +146,52 @@ extension SQLiteStore {
 
     public func addTaskCounters(_ increments: [TaskCounterIncrement]) async throws(WritError) -> Bool {
         let path = self.path
-        return try await write { db in
-            var sums: [Data: (id: String, counters: TaskCounters, labels: Set<String>)] = [:]
-            for increment in increments {
-                let key = SQLiteColumns.blob(increment.taskID)
-                let current: (counters: TaskCounters, labels: Set<String>)
-                if let summed = sums[key] {
-                    current = (summed.counters, summed.labels)
-                } else {
-                    guard
-                        let row = try Row.fetchOne(
-                            db.cachedStatement(sql: "SELECT counters, labels FROM task WHERE id = ? AND closed_at IS NULL"),
-                            arguments: [key])
-                    else { return false }
-                    let what = "task `\(increment.taskID)`"
-                    current = (
-                        try Self.counters(try SQLiteColumns.text(row, "counters", what, path: path), what, path: path),
-                        try Self.labels(row, increment.taskID, path: path))
-                }
-                guard let sum = current.counters.adding(increment.counters) else {
-                    throw WritError.taskCountersOverflow(id: increment.taskID)
-                }
-                sums[key] = (increment.taskID, sum, current.labels.union(increment.labels))
+        return try await write { db in try Self.addTaskCounters(increments, db, path: path) }
+    }
+
+    /// Under `Durability.full` with `.withNextRecord`, the transaction commits without
+    /// its own sync (`writeSyncedLater`): the caller's next write, the decision's audit
+    /// record, syncs the write-ahead log and with it this commit, before the allow the
+    /// counters count is answered.
+    public func addTaskCounters(
+        _ increments: [TaskCounterIncrement], sync: TaskCounterSync
+    ) async throws(WritError) -> Bool {
+        guard sync == .withNextRecord, durability == .full else { return try await addTaskCounters(increments) }
+        let path = self.path
+        return try await writeSyncedLater { db in try Self.addTaskCounters(increments, db, path: path) }
+    }
+
+    private static func addTaskCounters(_ increments: [TaskCounterIncrement], _ db: Database, path: String) throws -> Bool {
+        var sums: [Data: (id: String, counters: TaskCounters, labels: Set<String>)] = [:]
+        for increment in increments {
+            let key = SQLiteColumns.blob(increment.taskID)
+            let current: (counters: TaskCounters, labels: Set<String>)
+            if let summed = sums[key] {
+                current = (summed.counters, summed.labels)
+            } else {
+                guard
+                    let row = try Row.fetchOne(
+                        db.cachedStatement(sql: "SELECT counters, labels FROM task WHERE id = ? AND closed_at IS NULL"),
+                        arguments: [key])
+                else { return false }
+                let what = "task `\(increment.taskID)`"
+                current = (
+                    try Self.counters(try SQLiteColumns.text(row, "counters", what, path: path), what, path: path),
+                    try Self.labels(row, increment.taskID, path: path))
             }
-            let statement = try db.cachedStatement(sql: "UPDATE task SET counters = ?, labels = ? WHERE id = ?")
-            for (key, summed) in sums {
-                try statement.execute(arguments: [
-                    Data(summed.counters.storedJSON),
-                    Self.encodeLabels(summed.labels), key,
-                ])
+            guard let sum = current.counters.adding(increment.counters) else {
+                throw WritError.taskCountersOverflow(id: increment.taskID)
             }
-            return true
+            sums[key] = (increment.taskID, sum, current.labels.union(increment.labels))
         }
+        let statement = try db.cachedStatement(sql: "UPDATE task SET counters = ?, labels = ? WHERE id = ?")
+        for (key, summed) in sums {
+            try statement.execute(arguments: [
+                Data(summed.counters.storedJSON),
+                Self.encodeLabels(summed.labels), key,
+            ])
+        }
+        return true
     }
 
     // MARK: - Labels

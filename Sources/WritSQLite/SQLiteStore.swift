@@ -151,6 +151,31 @@ public final class SQLiteStore: WritStore {
         }
     }
 
+    /// Runs `body` in a write transaction that commits without its own sync
+    /// (`synchronous=NORMAL` for that commit alone): the caller's next commit, synced,
+    /// syncs the write-ahead log and this commit with it. Only under `Durability.full`.
+    func writeSyncedLater<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(WritError) -> T {
+        let synchronous = durability.synchronous
+        return try await writeWithoutTransaction { db in
+            try db.cachedStatement(sql: "PRAGMA synchronous = NORMAL").execute()
+            let result: Result<T, any Error>
+            do {
+                var value: T?
+                try db.inTransaction {
+                    value = try body(db)
+                    return .commit
+                }
+                result = .success(value!)
+            } catch {
+                result = .failure(error)
+            }
+            // Back to the store's setting before anything else writes; if that fails the
+            // connection cannot be trusted to sync, so the write fails too.
+            try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
+            return try result.get()
+        }
+    }
+
     private func writeWithoutTransaction<T: Sendable>(
         _ body: @escaping @Sendable (Database) throws -> T
     ) async throws(WritError) -> T {

@@ -53,6 +53,14 @@ extension StoreConformance {
                 decisions: 2, calls: 2, actions: ["pay": 1, "mail": 1], spend: ["pay": 30]))
             #expect(try await store.task(id: "root")?.counters == TaskCounters())
         },
+        .init("task counters: counters whose sync waits for the next record are stored as any others") { store async throws in
+            try await insertTree(store)
+            let added = try await store.addTaskCounters(
+                [TaskCounterIncrement(taskID: "a", counters: Fixtures.usage("mail"), labels: ["pii"])], sync: .withNextRecord)
+            #expect(added)
+            #expect(try await store.task(id: "a")?.counters == Fixtures.usage("mail"))
+            #expect(try await store.task(id: "a")?.labels == ["pii"])
+        },
         .init("task counters: a closed or unknown task makes the whole increment false and changes nothing") { store async throws in
             try await insertTree(store)
             _ = try await store.closeTaskSubtree(id: "b", at: Fixtures.date(9))

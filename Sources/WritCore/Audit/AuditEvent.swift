@@ -88,6 +88,14 @@ public struct AuditEvent: Sendable, Equatable {
 /// answer allow (fail closed: no record, no allow).
 public protocol AuditSink: Sendable {
     func record(_ events: [AuditEvent]) async throws(WritError)
+    /// Whether `record` writes each record to `store` itself and syncs it there before
+    /// it returns: then a write to `store` just before may leave its sync to the
+    /// record's (`TaskCounterSync.withNextRecord`). False unless the sink knows.
+    func recordsSynced(in store: any TaskStore) -> Bool
+}
+
+extension AuditSink {
+    public func recordsSynced(in store: any TaskStore) -> Bool { false }
 }
 
 extension AuditSink {

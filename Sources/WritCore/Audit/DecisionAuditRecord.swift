@@ -10,10 +10,15 @@ public struct DecisionAudit: Sendable, Equatable {
     public var actor: String?
     /// The transport's request id (`X-Request-ID`).
     public var requestID: String?
+    /// Whether the audit records of these decisions go, synced, to the store that
+    /// holds the task counters (`AuditSink.recordsSynced(in:)`): then the counters'
+    /// write leaves its sync to the records' — one sync per allow instead of two.
+    public var countersSyncWithRecord: Bool
 
-    public init(actor: String?, requestID: String?) {
+    public init(actor: String?, requestID: String?, countersSyncWithRecord: Bool = false) {
         self.actor = actor
         self.requestID = requestID
+        self.countersSyncWithRecord = countersSyncWithRecord
     }
 
     /// A new decision id: `dec_` and 128 random bits in base64url.

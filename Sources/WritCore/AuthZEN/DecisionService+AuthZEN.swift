@@ -64,7 +64,8 @@ extension DecisionService {
         case .evaluation, .evaluations:
             let maxItems = configuration.limits.maxBatchItems
             let (evaluator, answer) = try await decided(
-                body, taskCredential: taskCredential, tasks: tasks, approvals: approvals
+                body, taskCredential: taskCredential, tasks: tasks, approvals: approvals,
+                counterSync: audit?.countersSyncWithRecord == true ? .withNextRecord : .now
             ) { evaluator, request throws(WritError) in
                 operation == .evaluation
                     ? try evaluator.evaluation(request) : try evaluator.evaluations(request, maxItems: maxItems)
@@ -94,10 +95,11 @@ extension DecisionService {
 
     /// Decides what `run` reads from the request, inside tasks: the allows reserved,
     /// approvals used (a single-use one consumed), then committed to their tasks (one
-    /// store write), each result updated with what the commit made of it, and the
-    /// approvals a person must decide created.
+    /// store write, synced as `counterSync` says), each result updated with what the
+    /// commit made of it, and the approvals a person must decide created.
     func decided(
         _ body: [UInt8], taskCredential: String?, tasks: TaskService?, approvals: ApprovalService? = nil,
+        counterSync: TaskCounterSync = .now,
         _ run: (AuthZENEvaluator, AuthZENObject) throws(WritError) -> AuthZENEvaluator.Answer
     ) async throws(WritError) -> (AuthZENEvaluator, AuthZENEvaluator.Answer) {
         let grants = await currentGrants(approvals)
@@ -107,7 +109,7 @@ extension DecisionService {
         var evaluations = gate.evaluations
         if let approvals { await use(approvals, in: &answer, evaluations: &evaluations, tasks: tasks) }
         if let tasks, !evaluations.isEmpty {
-            let decisions = await tasks.commit(evaluations)
+            let decisions = await tasks.commit(evaluations, sync: counterSync)
             for index in answer.results.indices {
                 guard let place = answer.results[index].taskEvaluation, decisions.indices.contains(place) else { continue }
                 answer.results[index].denial = decisions[place].denial

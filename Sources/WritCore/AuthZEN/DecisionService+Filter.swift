@@ -29,8 +29,10 @@ extension DecisionService {
     ) async throws(WritError) -> AuthZENOutcome {
         let maxCandidates = configuration.limits.maxFilterCandidates
         var candidates: [AuthZENEntity] = []
-        let (evaluator, answer) = try await decided(body, taskCredential: taskCredential, tasks: tasks, approvals: approvals) {
-            evaluator, request throws(WritError) in
+        let (evaluator, answer) = try await decided(
+            body, taskCredential: taskCredential, tasks: tasks, approvals: approvals,
+            counterSync: audit?.countersSyncWithRecord == true ? .withNextRecord : .now
+        ) { evaluator, request throws(WritError) in
             let filtered = try evaluator.filter(request, maxCandidates: maxCandidates)
             candidates = filtered.candidates
             return filtered.answer

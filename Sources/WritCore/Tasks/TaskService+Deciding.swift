@@ -143,13 +143,13 @@ extension TaskService {
     /// Stores the reservations of `evaluations` in one store transaction, then makes
     /// every decision final under the lock: an allow stays an allow only when its
     /// counters were stored and its tasks are still open and unexpired. Each decision
-    /// takes the next sequence number.
-    func commit(_ evaluations: [TaskEvaluation]) async -> [TaskDecision] {
+    /// takes the next sequence number. `sync` says when the counters reach the disk.
+    func commit(_ evaluations: [TaskEvaluation], sync: TaskCounterSync = .now) async -> [TaskDecision] {
         let increments = Self.increments(of: evaluations)
         var failure: TaskDenial?
         if !increments.isEmpty {
             do {
-                if try await !store.addTaskCounters(increments) {
+                if try await !store.addTaskCounters(increments, sync: sync) {
                     failure = TaskDenial(.taskClosed, "the store holds the task, or one it was delegated from, as closed")
                     await adoptClosures(increments.map(\.taskID))
                 }
