@@ -77,4 +77,57 @@ import WritSQLite
             return
         }
     }
+
+    @Test func concurrentBatchesOfThreeEventsAreEachWrittenContiguouslyInTheirOrder() async throws {
+        let directory = try TestDirectory()
+        defer { directory.remove() }
+        let store = try SQLiteStore(directory: directory.path)
+        let log = try await AuditLog.open(
+            store: store, signingKey: .generate(), configuration: .init(checkpointInterval: nil, maxEventsPerWrite: 64))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for n in 1...200 {
+                group.addTask { try await log.record([Self.event(3 * n), Self.event(3 * n + 1), Self.event(3 * n + 2)]) }
+            }
+            try await group.waitForAll()
+        }
+        var rows: [AuditRow] = []
+        while rows.count < 600, case let page = try await store.auditRows(from: rows.count + 1, limit: 300), !page.isEmpty {
+            rows += page
+        }
+        let numbers = rows.compactMap { $0.decisionID.flatMap { Int($0.dropFirst()) } }
+        #expect(numbers.count == 600)
+        #expect(stride(from: 0, to: numbers.count, by: 3).allSatisfy {
+            numbers[$0] % 3 == 0 && numbers[$0 + 1] == numbers[$0] + 1 && numbers[$0 + 2] == numbers[$0] + 2
+        })
+        #expect(Set(numbers) == Set(3...602))
+        #expect(try await AuditVerifier(store: store).verify() == .ok(size: 600, checkpoints: 0))
+    }
+
+    @Test func recordsWhoseWritesFailAllFailAndTheNextRecordContinuesTheChainAfterTheLastDurableOne() async throws {
+        let directory = try TestDirectory()
+        defer { directory.remove() }
+        let store = try SQLiteStore(directory: directory.path, configuration: .init(busyTimeout: .milliseconds(100)))
+        let log = try await AuditLog.open(store: store, signingKey: .generate(), configuration: .init(checkpointInterval: nil))
+        try await log.record([Self.event(1)])
+        let lock = try ExclusiveLock(store.path)
+        let codes = await withTaskGroup(of: WritError.Code?.self) { group in
+            for n in 2...21 {
+                group.addTask {
+                    do throws(WritError) {
+                        try await log.record([Self.event(n)])
+                        return nil
+                    } catch {
+                        return error.code
+                    }
+                }
+            }
+            return await group.reduce(into: [WritError.Code?]()) { $0.append($1) }
+        }
+        #expect(codes == Array(repeating: WritError.Code.storeUnavailable, count: 20))
+        try lock.release()
+        try await log.record([Self.event(22)])
+        let rows = try await store.auditRows(from: 1, limit: 10)
+        #expect(rows.map(\.decisionID) == ["d1", "d22"])
+        #expect(try await AuditVerifier(store: store).verify() == .ok(size: 2, checkpoints: 0))
+    }
 }

@@ -9,7 +9,7 @@ func draft(_ n: Int) -> PolicySetDraft {
 }
 
 /// Another connection to a database, holding it in `BEGIN EXCLUSIVE` until released.
-private struct ExclusiveLock {
+struct ExclusiveLock {
     let queue: DatabaseQueue
 
     init(_ path: String) throws {

@@ -14,6 +14,9 @@ import WritSQLite
 //   temporary directory, with `--durability normal` (no fsync per commit) and `full`
 //   (an fsync per commit). One caller, so each decision is its own transaction; under
 //   load, group commit shares one transaction between the decisions waiting for it.
+// - `audit/todo-recorded-sqlite-{normal,full}-x64`: 64 such decisions at once, as 64
+//   callers (the HTTP benchmark's usual `-c64`); one iteration ends when all 64 are
+//   recorded, so its time is the slowest caller's and group commit is at work.
 
 /// The Todo decision with an audit log to record it in.
 struct AuditedTodoDecision: Sendable {
@@ -33,6 +36,14 @@ struct AuditedTodoDecision: Sendable {
     func decideAndRecord() async throws {
         let outcome = try await decide()
         try await log.record(outcome.events)
+    }
+
+    /// `callers` decisions made and recorded at once; returns when every one is recorded.
+    func decideAndRecordConcurrently(_ callers: Int) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<callers { group.addTask { try await self.decideAndRecord() } }
+            try await group.waitForAll()
+        }
     }
 
     static func sqlite(_ durability: SQLiteStore.Durability) throws -> AuditedTodoDecision {
@@ -74,5 +85,18 @@ func auditBenchmarks() {
         benchmark.stopMeasurement()
     } setup: {
         try AuditedTodoDecision.sqlite(.full)
+    }
+
+    for (name, durability) in [("normal", SQLiteStore.Durability.normal(syncInterval: .milliseconds(200))), ("full", .full)] {
+        Benchmark("audit/todo-recorded-sqlite-\(name)-x64", configuration: .init(
+            metrics: [.wallClock, .mallocCountTotal, .throughput], warmupIterations: 20, maxDuration: .seconds(3),
+            maxIterations: 100_000)
+        ) { benchmark, prepared in
+            benchmark.startMeasurement()
+            try await prepared.decideAndRecordConcurrently(64)
+            benchmark.stopMeasurement()
+        } setup: {
+            try AuditedTodoDecision.sqlite(durability)
+        }
     }
 }

@@ -4,14 +4,17 @@ import Synchronization
 /// The tamper-evident audit log: assigns each event its sequence and chained hash,
 /// writes events durably before `record` returns, and signs checkpoints.
 ///
-/// Appends are group-committed: while one transaction is in flight, the batches of
-/// every other `record` call queue up, and the next transaction writes all of them
-/// together, in arrival order. Each caller returns once its batch is durable, or
-/// throws the write's error — then nothing of its batch was recorded by that write
-/// (a caller must not answer allow). One writer at a time; the head in memory moves
-/// only after a write commits, and is re-read from the store after a failure. Other
-/// processes may append to the same store: a write the store refuses as a
-/// `.conflict` (its head moved) is chained again after the new head and retried.
+/// Appends are group-committed. Each caller encodes its records itself (everything
+/// but the chain link), then either writes them at once, when no write is in flight,
+/// or queues them; while a transaction is in flight, the batches queue up, and the
+/// writer — on a thread of its own (`AuditWriterExecutor`) — links and writes all of
+/// them together in the next transaction, in arrival order. Each caller returns once
+/// its batch is durable, or gets the write's error — then nothing of its batch was
+/// recorded by that write (a caller must not answer allow). One writer at a time; the
+/// head in memory moves only after a write commits, and is re-read from the store
+/// after a failure. Other processes may append to the same store: a write the store
+/// refuses as a `.conflict` (its head moved) is chained again after the new head and
+/// retried.
 ///
 /// ```swift
 /// let log = try await AuditLog.open(store: store, signingKey: key,
@@ -44,21 +47,21 @@ public final class AuditLog: AuditSink {
     }
 
     private enum Turn: Sendable {
-        case lead
+        /// The caller writes its own batch: no write is in flight.
+        case write(AuditHead?)
         case done(Result<Void, WritError>)
     }
 
     private struct Waiter {
-        var events: [AuditEvent]
-        /// Each event's details as canonical JSON, checked by the caller.
-        var details: [[UInt8]]
-        /// Nil for the writer's own batch.
-        var continuation: CheckedContinuation<Turn, Never>?
+        /// The caller's records, prepared (`AuditCanonical.prepare`).
+        var records: [AuditCanonical.Prepared]
+        var continuation: CheckedContinuation<Turn, Never>
     }
 
     private struct State {
         /// The committed head; nil when it must be re-read from the store.
         var head: AuditHead?
+        /// Whether a write is in flight; the writer then owns `queue`.
         var writing = false
         var queue: [Waiter] = []
         var lastCheckpointSize: Int?
@@ -116,88 +119,101 @@ public final class AuditLog: AuditSink {
     ///   would not read back (then none is written).
     public func record(_ events: [AuditEvent]) async throws(WritError) {
         guard !events.isEmpty else { return }
-        var details: [[UInt8]] = []
-        details.reserveCapacity(events.count)
+        let records = try Self.prepare(events)
+        let turn: Turn
+        if let now = state.withLock({ s in Self.take(&s) }) {
+            turn = now
+        } else {
+            turn = await withCheckedContinuation { continuation in
+                let now = state.withLock { s -> Turn? in
+                    if let now = Self.take(&s) { return now }
+                    s.queue.append(Waiter(records: records, continuation: continuation))
+                    return nil
+                }
+                if let now { continuation.resume(returning: now) }
+            }
+        }
+        switch turn {
+        case .done(let result):
+            return try result.get()
+        case .write(let head):
+            let result = await write(records, head: head)
+            let queued = state.withLock { s in
+                if s.queue.isEmpty { s.writing = false }
+                return !s.queue.isEmpty
+            }
+            if queued { Task(executorPreference: AuditWriterExecutor.shared) { await self.drain() } }
+            return try result.get()
+        }
+    }
+
+    /// The caller's turn when it need not queue: refused when the log is closed, its
+    /// own write when no write is in flight; nil when it must queue.
+    private static func take(_ s: inout State) -> Turn? {
+        if s.closed { return .done(.failure(WritError(.notReady, "the audit log is closed"))) }
+        guard !s.writing else { return nil }
+        s.writing = true
+        return .write(s.head)
+    }
+
+    /// The events' records, prepared; refuses them all when one's details would not
+    /// read back.
+    private static func prepare(_ events: [AuditEvent]) throws(WritError) -> [AuditCanonical.Prepared] {
+        var records: [AuditCanonical.Prepared] = []
+        records.reserveCapacity(events.count)
         for (index, event) in events.enumerated() {
-            guard let bytes = AuditCanonical.verifiableDetails(event.details) else {
+            guard let details = AuditCanonical.verifiableDetails(event.details) else {
                 throw WritError(
                     .invalidRequest,
                     "audit event \(index + 1) (\(event.kind.rawValue)) has details that cannot be recorded verifiably")
             }
-            details.append(bytes)
+            records.append(AuditCanonical.prepare(event, details: details))
         }
-        let turn: Turn = await withCheckedContinuation { continuation in
-            let result = state.withLock { s -> Turn? in
-                if s.closed { return .done(.failure(WritError(.notReady, "the audit log is closed"))) }
-                if s.writing {
-                    s.queue.append(Waiter(events: events, details: details, continuation: continuation))
-                    return nil
-                }
-                s.writing = true
-                s.queue.append(Waiter(events: events, details: details, continuation: nil))
-                return .lead
-            }
-            if let result { continuation.resume(returning: result) }
-        }
-        switch turn {
-        case .done(let result): return try result.get()
-        case .lead: return try await lead()
-        }
+        return records
     }
 
-    /// Writes queued batches, as the one writer, until its own batch (the one with no
-    /// continuation) is written; then hands the writer's turn to the next waiter.
-    private func lead() async throws(WritError) {
-        var own: Result<Void, WritError>?
-        while own == nil {
-            let group = state.withLock { s -> (batch: [Waiter], head: AuditHead?) in
-                var taken: [Waiter] = []
-                var count = 0
-                while !s.queue.isEmpty, taken.isEmpty || count + s.queue[0].events.count <= configuration.maxEventsPerWrite {
-                    let next = s.queue.removeFirst()
-                    count += next.events.count
-                    taken.append(next)
+    /// Writes the queued batches, group after group, until none is left, then ends
+    /// the writer's turn. Runs on `AuditWriterExecutor`.
+    private func drain() async {
+        while true {
+            let group = state.withLock { s -> (batch: [Waiter], head: AuditHead?)? in
+                guard !s.queue.isEmpty else {
+                    s.writing = false
+                    return nil
                 }
+                var count = 0
+                var end = 0
+                while end < s.queue.count, end == 0 || count + s.queue[end].records.count <= configuration.maxEventsPerWrite {
+                    count += s.queue[end].records.count
+                    end += 1
+                }
+                let taken = Array(s.queue[..<end])
+                s.queue.removeFirst(end)
                 return (taken, s.head)
             }
-            let result = await write(group.batch, head: group.head)
-            for waiter in group.batch {
-                if let continuation = waiter.continuation {
-                    continuation.resume(returning: .done(result))
-                } else {
-                    own = result
-                }
-            }
+            guard let group else { return }
+            let records = group.batch.count == 1 ? group.batch[0].records : group.batch.flatMap(\.records)
+            let result = await write(records, head: group.head)
+            for waiter in group.batch { waiter.continuation.resume(returning: .done(result)) }
         }
-        let next = state.withLock { s -> CheckedContinuation<Turn, Never>? in
-            guard !s.queue.isEmpty else {
-                s.writing = false
-                return nil
-            }
-            let continuation = s.queue[0].continuation
-            s.queue[0].continuation = nil
-            return continuation
-        }
-        next?.resume(returning: .lead)
-        return try own!.get()
     }
 
     /// How many times a group is written when the store says another writer (another
     /// process on the same store) moved the head in between.
     static let conflictAttempts = 3
 
-    /// Encodes and appends one group in one transaction; moves the head on success
+    /// Links and appends one group in one transaction; moves the head on success
     /// and forgets it on failure. When the append conflicts because another writer
-    /// appended first, re-reads the head and encodes the group again after it, up to
+    /// appended first, re-reads the head and links the group again after it, up to
     /// `conflictAttempts` writes in all.
-    private func write(_ batch: [Waiter], head known: AuditHead?) async -> Result<Void, WritError> {
+    private func write(_ records: [AuditCanonical.Prepared], head known: AuditHead?) async -> Result<Void, WritError> {
         var known = known
         var attempt = 1
         while true {
             do throws(WritError) {
                 let head: AuditHead
                 if let known { head = known } else { head = try await store.auditHead() }
-                let (rows, newHead) = Self.rows(batch, after: head)
+                let (rows, newHead) = Self.rows(records, after: head)
                 try await store.appendAuditRows(rows)
                 state.withLock { $0.head = newHead }
                 return .success(())
@@ -211,18 +227,16 @@ public final class AuditLog: AuditSink {
     }
 
     /// The group's records chained after `head`, and the head after them.
-    private static func rows(_ batch: [Waiter], after head: AuditHead) -> ([AuditRow], AuditHead) {
+    private static func rows(_ records: [AuditCanonical.Prepared], after head: AuditHead) -> ([AuditRow], AuditHead) {
         var rows: [AuditRow] = []
-        rows.reserveCapacity(batch.reduce(0) { $0 + $1.events.count })
+        rows.reserveCapacity(records.count)
         var previous = head.hash
         var sequence = head.sequence
-        for waiter in batch {
-            for (event, details) in zip(waiter.events, waiter.details) {
-                sequence += 1
-                let row = AuditCanonical.encode(event, sequence: sequence, previousHash: previous, details: details)
-                previous = row.hash
-                rows.append(row)
-            }
+        for record in records {
+            sequence += 1
+            let row = AuditCanonical.link(record, sequence: sequence, previousHash: previous)
+            previous = row.hash
+            rows.append(row)
         }
         return (rows, AuditHead(sequence: sequence, hash: previous))
     }

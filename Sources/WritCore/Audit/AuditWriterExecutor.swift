@@ -1,0 +1,45 @@
+import Foundation
+
+/// A task executor with a thread of its own, on which the audit log's writer runs
+/// while records queue up (`AuditLog`).
+///
+/// On the shared cooperative pool, the writer's task would resume after each commit
+/// behind every request handler that became runnable meanwhile, and the store would
+/// sit idle until it did. Here a commit's completion runs at once: the writer answers
+/// the group's callers and starts the next group while they go on elsewhere. Only
+/// short, non-blocking work runs on this thread (linking a group, handing it to the
+/// store, resuming callers); the store does its blocking work on its own threads.
+final class AuditWriterExecutor: TaskExecutor, @unchecked Sendable {
+    /// The one writer thread of the process, shared by every audit log.
+    static let shared = AuditWriterExecutor()
+
+    /// Guards `jobs`; signalled when one is added.
+    private let condition = NSCondition()
+    private var jobs: [UnownedJob] = []
+
+    private init() {
+        let thread = Thread { [self] in run() }
+        thread.name = "writ-audit-writer"
+        thread.start()
+    }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        condition.lock()
+        jobs.append(job)
+        condition.signal()
+        condition.unlock()
+    }
+
+    private func run() {
+        var running: [UnownedJob] = []
+        while true {
+            condition.lock()
+            while jobs.isEmpty { condition.wait() }
+            swap(&running, &jobs)
+            condition.unlock()
+            for job in running { job.runSynchronously(on: asUnownedTaskExecutor()) }
+            running.removeAll(keepingCapacity: true)
+        }
+    }
+}
