@@ -58,6 +58,15 @@ struct JSONReader {
         var pendingKey = ""
         /// The keys so far, once an object is large enough that a linear scan is slow.
         var keyIndex: Set<ScalarKey>?
+
+        init(isObject: Bool) {
+            self.isObject = isObject
+            // Most containers are small: room for a few up front spares the heap the
+            // two or three reallocations growing from nothing costs.
+            if isObject { members.reserveCapacity(Self.initialCapacity) } else { elements.reserveCapacity(Self.initialCapacity) }
+        }
+
+        static let initialCapacity = 4
     }
 
     private static let keyIndexThreshold = 16
@@ -80,6 +89,7 @@ struct JSONReader {
                 path: nil)
         }
         var stack: [Frame] = []
+        stack.reserveCapacity(Frame.initialCapacity)
         readValue: while true {
             var value: JSON
             skipWhitespace()

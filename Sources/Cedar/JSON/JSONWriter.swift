@@ -10,28 +10,35 @@ extension JSON {
     /// The UTF-8 bytes of `encoded(pretty:)`; with `sortingMembers`, every object's
     /// members in the order of their keys' UTF-8 bytes instead of their stored order.
     package func encodedBytes(pretty: Bool = false, sortingMembers: Bool = false) -> [UInt8] {
-        var writer = JSONWriter(pretty: pretty, sortingMembers: sortingMembers)
+        var writer = JSONByteWriter(pretty: pretty, sortingMembers: sortingMembers)
         writer.write(self, depth: 0)
         return writer.output
     }
 }
 
-/// Appends JSON text to a byte buffer.
-private struct JSONWriter {
+/// Appends JSON text to a byte buffer: whole values, or — for output of a fixed shape
+/// written without building a tree first — its pieces (punctuation, strings, integers),
+/// escaped exactly as whole values are.
+package struct JSONByteWriter {
     let pretty: Bool
     let sortingMembers: Bool
-    var output: [UInt8] = []
+    /// The text written so far.
+    package private(set) var output: [UInt8] = []
 
-    init(pretty: Bool, sortingMembers: Bool) {
+    /// A writer; `capacity` reserves room for the output expected.
+    package init(pretty: Bool = false, sortingMembers: Bool = false, capacity: Int = 0) {
         self.pretty = pretty
         self.sortingMembers = sortingMembers
+        output.reserveCapacity(capacity)
     }
 
-    mutating func write(_ value: JSON, depth: Int) {
+    /// Writes `value` as `JSON.encodedBytes` does; `depth` is its nesting level, for
+    /// pretty output's indentation.
+    package mutating func write(_ value: JSON, depth: Int = 0) {
         switch value {
         case .null: append("null")
         case .bool(let b): append(b ? "true" : "false")
-        case .number(let n): output.append(contentsOf: n.text.utf8)
+        case .number(let n): appendText(n.text)
         case .string(let s): writeString(s)
         case .array(let elements):
             guard !elements.isEmpty else { return append("[]") }
@@ -67,11 +74,24 @@ private struct JSONWriter {
         output.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * depth))
     }
 
-    private mutating func append(_ text: StaticString) {
+    /// Appends `text` as it is: punctuation and literals (`{"decision":`, `true`).
+    package mutating func append(_ text: StaticString) {
         text.withUTF8Buffer { output.append(contentsOf: $0) }
     }
 
-    private mutating func writeString(_ string: String) {
+    /// Appends `integer` as `JSONNumber(integer)` writes it.
+    package mutating func writeInteger(_ integer: Int64) {
+        appendText(String(integer))
+    }
+
+    private mutating func appendText(_ text: String) {
+        var text = text
+        text.withUTF8 { output.append(contentsOf: $0) }
+    }
+
+    /// Appends `string` as a JSON string: in quotes, with the quote, the backslash and
+    /// control characters escaped and everything else as UTF-8.
+    package mutating func writeString(_ string: String) {
         output.append(UInt8(ascii: "\""))
         for byte in string.utf8 {
             switch byte {

@@ -109,8 +109,7 @@ extension AuthZENEvaluator {
     func render(_ answer: Answer) -> AuthZENOutcome {
         guard let semantic = answer.semantic else {
             let result = answer.results.first ?? Result(decision: nil, invalidReason: "no evaluation")
-            return AuthZENOutcome(
-                body: AuthZENResponse.decision(result, engine: engine).encodedBytes(), decisions: [result.allowed])
+            return AuthZENOutcome(body: AuthZENResponse.decision(result, engine: engine), decisions: [result.allowed])
         }
         var responses: [JSON] = []
         var decisions: [Bool] = []

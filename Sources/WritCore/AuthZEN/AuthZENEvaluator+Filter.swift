@@ -68,7 +68,7 @@ extension AuthZENEvaluator {
         }
         // About an agent, the candidates are decided together in its task; otherwise the
         // request's shape is validated once per resource type.
-        var shapes = RequestShapes(schema: engine.schema)
+        var shapes = RequestShapes(engine)
         let results = principal.type == BaseSchema.agentType
             ? tasks.decide(batch: prepared, engine: engine) : prepared.map { decide($0, shapes: &shapes) }
         let named = zip(results, prepared).map { self.named($0, $1) }

@@ -149,7 +149,7 @@ struct AuthZENEvaluator: Sendable {
         if prepared.request.principal.type == BaseSchema.agentType {
             return tasks.decide(prepared, engine: engine)
         }
-        var shapes = RequestShapes(schema: engine.schema)
+        var shapes = RequestShapes(engine)
         return decide(prepared, shapes: &shapes)
     }
 
@@ -159,10 +159,11 @@ struct AuthZENEvaluator: Sendable {
         if let problem = shapes.problem(prepared.request, labelled: false) {
             return Result(decision: nil, invalidReason: problem)
         }
-        if let denial = engine.inventoryDenial(prepared.request, entities: engine.entities(layering: prepared.entities)) {
+        let entities = engine.entities(layering: prepared.entities)
+        if let denial = engine.inventoryDenial(prepared.request, entities: entities) {
             return Result(decision: nil, invalidReason: nil, denial: denial)
         }
-        let decision = engine.decide(prepared.request, requestEntities: prepared.entities)
+        let decision = engine.decide(prepared.request, entities: entities, policies: engine.compiled)
         guard let need = decision.approval, !decision.allowed else { return Result(decision: decision, invalidReason: nil) }
         let ask = ApprovalAsk(prepared.request, taskID: nil, need: need)
         if let grant = tasks.grant(for: prepared.request, taskID: nil) {

@@ -40,10 +40,10 @@ public struct AuthZENMapping: Sendable, Equatable, Codable {
     public var namespace: String? { didSet { actionType = Self.actionType(in: namespace) } }
     /// Explicit AuthZEN type → Cedar entity type (fully qualified); these win over
     /// the namespace rule.
-    public var entityTypes: [String: String] { didSet { typeIndex = Self.index(entityTypes) } }
+    public var entityTypes: [String: String] { didSet { typeIndex = Self.typeIndex(entityTypes) } }
     /// Explicit AuthZEN action name → id of the Cedar action (in the namespace's
     /// `Action` type); other names are the action id themselves.
-    public var actions: [String: String] { didSet { actionIndex = Self.index(actions) } }
+    public var actions: [String: String] { didSet { actionIndex = Self.index(actions) { $0 } } }
     /// See `PropertyPolicy`; `fill` by default.
     public var propertyPolicy: PropertyPolicy
     /// Compatibility with AuthZEN draft 00, which put attributes beside `type` and `id`
@@ -52,7 +52,9 @@ public struct AuthZENMapping: Sendable, Equatable, Codable {
     public var extraMembersAsProperties: Bool
 
     // Lookups compare by Unicode scalars, never by Swift's canonical equivalence.
-    private var typeIndex: [ScalarKey: String]
+    /// The explicit entity types, checked once: nil for a name that is not a valid
+    /// Cedar type name.
+    private var typeIndex: [ScalarKey: EntityType?]
     private var actionIndex: [ScalarKey: String]
     private var actionType: EntityType
 
@@ -66,8 +68,8 @@ public struct AuthZENMapping: Sendable, Equatable, Codable {
         self.actions = actions
         self.propertyPolicy = propertyPolicy
         self.extraMembersAsProperties = extraMembersAsProperties
-        self.typeIndex = Self.index(entityTypes)
-        self.actionIndex = Self.index(actions)
+        self.typeIndex = Self.typeIndex(entityTypes)
+        self.actionIndex = Self.index(actions) { $0 }
         self.actionType = Self.actionType(in: namespace)
     }
 
@@ -76,7 +78,8 @@ public struct AuthZENMapping: Sendable, Equatable, Codable {
     /// The Cedar entity type for AuthZEN type `type`, or nil when the mapping gives a
     /// name that is not a valid Cedar type name.
     func cedarType(for type: String) -> EntityType? {
-        let name = typeIndex[ScalarKey(type)] ?? namespace.map { "\($0)::\(type)" } ?? type
+        if let explicit = typeIndex[ScalarKey(type)] { return explicit }
+        let name = namespace.map { "\($0)::\(type)" } ?? type
         guard CedarIdentifier.isValidName(name) else { return nil }
         return EntityType(name)
     }
@@ -99,9 +102,15 @@ public struct AuthZENMapping: Sendable, Equatable, Codable {
         EntityType(namespace.map { "\($0)::Action" } ?? "Action")
     }
 
-    private static func index(_ map: [String: String]) -> [ScalarKey: String] {
-        var index: [ScalarKey: String] = [:]
-        for (key, value) in map { index[ScalarKey(key)] = value }
+    /// The explicit entity types, each checked once.
+    private static func typeIndex(_ map: [String: String]) -> [ScalarKey: EntityType?] {
+        index(map) { CedarIdentifier.isValidName($0) ? EntityType($0) : nil }
+    }
+
+    private static func index<Value>(_ map: [String: String], _ transform: (String) -> Value) -> [ScalarKey: Value] {
+        var index: [ScalarKey: Value] = [:]
+        // `updateValue`, since assigning a nil `Value` would remove the key.
+        for (key, value) in map { index.updateValue(transform(value), forKey: ScalarKey(key)) }
         return index
     }
 

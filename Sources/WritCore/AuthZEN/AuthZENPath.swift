@@ -4,27 +4,36 @@ import Cedar
 /// request: `evaluations[3].resource.type`, `subject.properties["first name"]`.
 /// Every request error names the path of the value it is about.
 struct AuthZENPath: Sendable, Equatable, CustomStringConvertible {
-    private(set) var components: [JSONPathComponent] = []
+    // Every request makes paths one step below the body (`subject`, `resource`), and
+    // they are only read for an error: the last step is kept apart so that such a
+    // path costs no array. Nil exactly when the path is the root, so equal paths are
+    // stored alike.
+    private var head: [JSONPathComponent] = []
+    private var last: JSONPathComponent?
 
     /// The body itself.
     static let root = AuthZENPath()
 
+    /// The steps from the body, in order.
+    var components: [JSONPathComponent] { last.map { head + [$0] } ?? head }
+
     func appending(_ key: String) -> AuthZENPath {
-        var copy = self
-        copy.components.append(.key(key))
-        return copy
+        appending(step: .key(key))
     }
 
     func appending(index: Int) -> AuthZENPath {
-        var copy = self
-        copy.components.append(.index(index))
-        return copy
+        appending(step: .index(index))
     }
 
     /// This path followed by the steps of a path below it.
     func appending(_ tail: [JSONPathComponent]) -> AuthZENPath {
+        tail.reduce(self) { path, step in path.appending(step: step) }
+    }
+
+    private func appending(step: JSONPathComponent) -> AuthZENPath {
         var copy = self
-        copy.components.append(contentsOf: tail)
+        if let last { copy.head.append(last) }
+        copy.last = step
         return copy
     }
 

@@ -31,18 +31,34 @@ enum AuthZENResponse {
         ]
     }
 
-    /// The response to one evaluation: the decision with its full context.
-    static func decision(_ result: AuthZENEvaluator.Result, engine: PolicyEngine) -> JSON {
-        var context = versionMembers(engine)
+    /// The response to one evaluation, the decision with its full context, written
+    /// straight to bytes (no JSON tree: this is every single evaluation's answer):
+    /// `{"decision":…,"context":{"policy_set_version":…,"mode":…,"reasons":[…],…}}`,
+    /// then whatever `report(_:)` has to say, in its order.
+    static func decision(_ result: AuthZENEvaluator.Result, engine: PolicyEngine) -> [UInt8] {
+        var writer = JSONByteWriter(capacity: 128)
+        writer.append(result.allowed ? #"{"decision":true,"context":{"# : #"{"decision":false,"context":{"#)
+        // The members of `versionMembers(engine)`.
+        writer.append(#""policy_set_version":"#)
+        writer.writeInteger(Int64(engine.version.version))
+        writer.append(#","mode":"#)
+        writer.writeString(engine.mode.rawValue)
+        writer.append(#","reasons":["#)
         // A denial in a task other than the policies' own names no policy.
         let decided = result.denial.map { [TaskDenial.Reason.policyDenied, .approvalRequired, .approvalRefused].contains($0.reason) } ?? true
-        let reasons = decided ? result.decision?.reasons ?? [] : []
-        context.append((key: "reasons", value: .array(reasons.map { .string($0) })))
-        context.append(contentsOf: report(result))
-        return .object(JSONObject(uniqueMembers: [
-            (key: "decision", value: .bool(result.allowed)),
-            (key: "context", value: .object(JSONObject(uniqueMembers: context))),
-        ]))
+        for (index, reason) in (decided ? result.decision?.reasons ?? [] : []).enumerated() {
+            if index > 0 { writer.append(",") }
+            writer.writeString(reason)
+        }
+        writer.append("]")
+        for member in report(result) {
+            writer.append(",")
+            writer.writeString(member.key)
+            writer.append(":")
+            writer.write(member.value)
+        }
+        writer.append("}}")
+        return writer.output
     }
 
     /// One item of an evaluations response: `{"decision": bool}`, with a `context`

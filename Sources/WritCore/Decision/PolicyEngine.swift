@@ -15,6 +15,9 @@ public final class PolicyEngine: Sendable {
     public let mode: DecisionMode
     /// The inventory's quarantined tools: denied `tool_changed` until approved.
     let quarantined: Set<StoredEntityKey>
+    /// Validates requests against the schema, each action's shape worked out once
+    /// here rather than per request; nil without a schema.
+    let requestValidator: RequestValidator?
 
     init(
         version: PolicySetSummary, compiled: CompiledPolicySet, entities: Entities,
@@ -26,6 +29,7 @@ public final class PolicyEngine: Sendable {
         self.storedEntities = storedEntities
         self.mode = mode
         self.quarantined = quarantined
+        self.requestValidator = compiled.schema.map(RequestValidator.init(schema:))
     }
 
     /// The schema, when the policy set has one.

@@ -7,9 +7,10 @@ import Cedar
 /// rest of `context.task` keeps its types whatever the counters, and the empty set is
 /// the one value whose validity can differ from a set of strings'. A candidate that
 /// fails is not remembered, so each failure is found and named by
-/// `Schema.validate(_:)` itself.
+/// `Schema.validate(_:)` itself (through `RequestValidator`, which only ever accepts
+/// what it accepts).
 struct RequestShapes {
-    let schema: Schema?
+    let validator: RequestValidator?
     /// The shapes validated whole: the first apart, so that one shape needs no set.
     private var first: Shape?
     private var more: Set<Shape> = []
@@ -19,19 +20,20 @@ struct RequestShapes {
         var labelled: Bool
     }
 
-    init(schema: Schema?) {
-        self.schema = schema
+    /// Shapes validated with `engine`'s request validator.
+    init(_ engine: PolicyEngine) {
+        self.validator = engine.requestValidator
     }
 
     /// Why `request` is not valid under the schema, or nil when it is.
     mutating func problem(_ request: Request, labelled: Bool) -> String? {
-        guard let schema else { return nil }
+        guard let validator else { return nil }
         let shape = Shape(resource: request.resource.type, labelled: labelled)
         do throws(RequestValidationError) {
             if first == shape || more.contains(shape) {
-                try schema.validateEntityIDs(of: request)
+                try validator.schema.validateEntityIDs(of: request)
             } else {
-                try schema.validate(request)
+                try validator.validate(request)
                 if first == nil { first = shape } else { more.insert(shape) }
             }
             return nil

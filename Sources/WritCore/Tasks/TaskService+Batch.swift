@@ -41,7 +41,7 @@ extension TaskService {
         let now = now()
         let action = first.action.id
         var labels = LabelReader(action: first.action, engine: engine, input: TaskInput(configuration: configuration))
-        var shapes = RequestShapes(schema: engine.schema)
+        var shapes = RequestShapes(engine)
         // The inventory's answer about the principal is the same for every candidate.
         let principalDenial = engine.inventoryDenial(principal: first.principal)
         var view: TaskChainView?

@@ -231,7 +231,7 @@ extension TaskService {
             },
             validate: { asked in
                 do throws(RequestValidationError) {
-                    try engine.schema?.validate(asked)
+                    try engine.requestValidator?.validate(asked)
                     return nil
                 } catch {
                     return error.message
