@@ -6,6 +6,8 @@
 #   SKIP_BUILD=1 DURATION=20s Benchmarks/http/run_wrk.sh
 #
 # Settings (environment): DURATION (10s), WARMUP (3s), THREADS (2), CONNECTIONS (64),
+# WRIT_ARGS (more `writ serve` options, e.g. `--audit off` to time the decision service
+# alone; the default serves as a user would, auditing every decision),
 # SKIP_BUILD (unset: build both executables in release mode first).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -22,7 +24,7 @@ fi
 writ="$root/.build/release/writ"
 baseline="$root/Benchmarks/.build/release/http-baseline"
 
-start writ "$writ" serve --from "$root/examples/authzen-todo" --data "$work/data" --auth off --listen 127.0.0.1:0
+start writ "$writ" serve --from "$root/examples/authzen-todo" --data "$work/data" --auth off --listen 127.0.0.1:0 ${WRIT_ARGS:-}
 writ_url=$started_url
 writ_pid=$started_pid
 start baseline "$baseline" 0
