@@ -1,4 +1,3 @@
-import Dispatch
 import Synchronization
 
 /// Runs work that cannot be cancelled midway (a decision being stored, a call at an
@@ -12,26 +11,16 @@ enum Deadline {
         let once = Once<T>()
         return await withCheckedContinuation { continuation in
             once.set(continuation)
-            // A dispatch timer rather than a sleeping task: nothing runs until it fires,
-            // so work that ends in time costs no second task, and cancelling it takes
-            // it off the timer list at once.
-            let timer = DispatchSource.makeTimerSource(queue: .global())
-            timer.setEventHandler { once.resume(with: late()) }
-            timer.schedule(deadline: Self.dispatchDeadline(limit))
-            timer.resume()
-            Task {
+            // The shared timer rather than a timer or a sleeping task of its own: arming
+            // and cancelling a limit wakes no thread. The work starts at once on this
+            // thread, as a task of its own so that the limit can answer while it runs:
+            // work that never suspends costs no hop at all.
+            let timer = DeadlineTimer.shared.schedule(after: limit) { once.resume(with: late()) }
+            Task.immediate {
                 once.resume(with: await work())
-                timer.cancel()
+                DeadlineTimer.shared.cancel(timer)
             }
         }
-    }
-
-    /// The dispatch time `duration` from now; a limit past a century never fires.
-    static func dispatchDeadline(_ duration: Duration) -> DispatchTime {
-        let (seconds, attoseconds) = duration.components
-        guard seconds < 3_153_600_000 else { return .distantFuture }
-        guard seconds >= 0, attoseconds >= 0 else { return .now() }
-        return .now() + .nanoseconds(Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000))
     }
 }
 

@@ -89,16 +89,18 @@ extension WritGateway {
     /// answering it through `reply` once the call is done; false for anything else.
     func shortcut(_ message: Data, reply: @escaping @Sendable (Data) async -> Void) -> Bool {
         guard let request = ToolCallRequest(message) else { return false }
-        Task {
-            if let answer = await answer(request) { await reply(answer) }
-        }
+        // Started on the reading thread: the call runs there until it first waits (for
+        // the store or the upstream), so a call costs no hop onto the pool to begin. The
+        // next message is read once it waits.
+        Task.immediate { await answer(request, reply: reply) }
         return true
     }
 
-    /// The response to `request`, as the SDK's server writes a handler's answer. The
-    /// result of a stdio upstream passes through undecoded, unless it must be released
+    /// Answers `request` through `reply`, as the SDK's server writes a handler's
+    /// answer. The result of a stdio upstream passes through undecoded, answered from
+    /// the upstream's reading thread as soon as it is read; unless it must be released
     /// (`--release-to`): then the call is made as the SDK's handler makes it.
-    func answer(_ request: ToolCallRequest) async -> Data? {
+    func answer(_ request: ToolCallRequest, reply: @escaping @Sendable (Data) async -> Void) async {
         let response: MCP.Response<CallTool>
         do {
             let result: CallTool.Result
@@ -107,8 +109,10 @@ extension WritGateway {
             } else {
                 let (upstream, tool, issued) = try await authorized(request.parameters)
                 let arguments = request.parameters.arguments
-                if issued == nil, upstream.spec.url == nil, let raw = try await passedThrough(tool, arguments, to: upstream) {
-                    return Self.response(id: request.id, result: raw)
+                if issued == nil, upstream.spec.url == nil,
+                    try await passingThrough(tool, arguments, to: upstream, answering: request.id, reply: reply)
+                {
+                    return
                 }
                 result = try await forwarded(tool, to: upstream) { () async throws(UpstreamFailure) in
                     try await upstream.call(tool, arguments: arguments, credential: issued)
@@ -118,19 +122,39 @@ extension WritGateway {
         } catch {
             response = MCP.Response(id: request.id, error: error as? MCPError ?? MCPError.internalError(error.localizedDescription))
         }
+        if let encoded = Self.encoded(response) { await reply(encoded) }
+    }
+
+    /// `response` as the SDK's server writes it; nil when it cannot be written at all.
+    private static func encoded(_ response: MCP.Response<CallTool>) -> Data? {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         if let encoded = try? encoder.encode(response) { return encoded }
-        let failed = MCP.Response<CallTool>(id: request.id, error: MCPError.internalError("the result could not be encoded"))
+        let failed = MCP.Response<CallTool>(id: response.id, error: MCPError.internalError("the result could not be encoded"))
         return try? encoder.encode(failed)
     }
 
-    /// The result of calling `tool` at a stdio `upstream`, undecoded, within the
-    /// upstream timeout; nil for an upstream reached over HTTP. Throws the -32010
-    /// refusal `forwarded` throws when the call fails or is late.
-    private func passedThrough(_ tool: String, _ arguments: [String: MCP.Value]?, to upstream: Upstream) async throws -> [UInt8]? {
+    /// Calls `tool` at a stdio `upstream` within the upstream timeout and answers the
+    /// request `id` through `reply` with its result, undecoded, or with the -32010
+    /// refusal `forwarded` gives when the call fails or is late. False for an upstream
+    /// reached over HTTP (nothing is answered); throws that refusal when the upstream
+    /// cannot be started.
+    private func passingThrough(
+        _ tool: String, _ arguments: [String: MCP.Value]?, to upstream: Upstream, answering id: MCP.ID,
+        reply: @escaping @Sendable (Data) async -> Void
+    ) async throws -> Bool {
         do throws(UpstreamFailure) {
-            return try await upstream.callPassingThrough(tool, arguments: arguments, within: configuration.upstreamTimeout)
+            return try await upstream.callPassingThrough(tool, arguments: arguments, within: configuration.upstreamTimeout) {
+                outcome in
+                let answer: Data?
+                switch outcome {
+                case .success(let raw): answer = Self.response(id: id, result: raw)
+                case .failure(let failure): answer = Self.encoded(MCP.Response<CallTool>(id: id, error: GatewayRefusal.upstream(failure)))
+                }
+                // Written from here, the thread that read the result: on stdio, a write
+                // without a hop.
+                if let answer { Task.immediate { await reply(answer) } }
+            }
         } catch {
             throw GatewayRefusal.upstream(error)
         }

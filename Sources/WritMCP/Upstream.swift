@@ -1,5 +1,6 @@
 import Foundation
 import MCP
+import Synchronization
 import WritProcess
 
 /// Why an upstream could not answer.
@@ -26,6 +27,9 @@ actor Upstream {
     private var exit: String?
     /// The running subprocess's transport, and the calls passing through it (UpstreamPassThrough.swift).
     private(set) var passThrough: (transport: LineTransport, calls: UpstreamPassThrough)?
+    /// `passThrough` with its process, readable without entering the actor: a call
+    /// passing through a running upstream makes no hop (`callPassingThrough`).
+    nonisolated let live = Mutex<(transport: LineTransport, calls: UpstreamPassThrough, process: ChildProcess)?>(nil)
 
     init(spec: UpstreamSpec, maxMessageBytes: Int, timeout: Duration = .seconds(60)) {
         self.spec = spec
@@ -121,6 +125,7 @@ actor Upstream {
         await transport.offer { message, _ in calls.take(message) }
         let client = try await connected(over: transport, process: process, what: "did not start MCP")
         passThrough = (transport, calls)
+        live.withLock { $0 = (transport, calls, process) }
         return client
     }
 
@@ -160,6 +165,7 @@ actor Upstream {
 extension Upstream {
     /// Fails the calls passing through the transport that ends (as its client fails its own).
     fileprivate func endPassThrough() {
+        live.withLock { $0 = nil }
         passThrough?.calls.failAll(MCPError.internalError("Client disconnected"))
         passThrough = nil
     }

@@ -46,8 +46,9 @@ extension SQLiteStore {
         arguments += [filter.limit ?? -1]
         let sql = "SELECT json FROM approval \(whereClause) ORDER BY requested_at, seq LIMIT ?"
         let path = self.path
-        return try await read { [arguments] db in
-            // Cached: a decision under approvable policies reads the grants every time.
+        // On the caller's thread, cached: a decision under approvable policies reads the
+        // grants every time.
+        return try readNow { db in
             try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map { try Self.approval($0, path: path) }
         }
     }

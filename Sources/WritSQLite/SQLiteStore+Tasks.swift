@@ -146,7 +146,10 @@ extension SQLiteStore {
 
     public func addTaskCounters(_ increments: [TaskCounterIncrement]) async throws(WritError) -> Bool {
         let path = self.path
-        return try await write { db in try Self.addTaskCounters(increments, db, path: path) }
+        // On the caller's thread: a decision's one write, small, where the hop to the
+        // writer's queue and back would cost more than the write (or, under
+        // `Durability.full`, be paid on top of its fsync).
+        return try writeNow { db in try Self.addTaskCounters(increments, db, path: path) }
     }
 
     /// Under `Durability.full` with `.withNextRecord`, the transaction commits without
@@ -158,7 +161,7 @@ extension SQLiteStore {
     ) async throws(WritError) -> Bool {
         guard sync == .withNextRecord, durability == .full else { return try await addTaskCounters(increments) }
         let path = self.path
-        return try await writeSyncedLater { db in try Self.addTaskCounters(increments, db, path: path) }
+        return try writeSyncedLater { db in try Self.addTaskCounters(increments, db, path: path) }
     }
 
     private static func addTaskCounters(_ increments: [TaskCounterIncrement], _ db: Database, path: String) throws -> Bool {

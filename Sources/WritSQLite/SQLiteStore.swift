@@ -151,28 +151,60 @@ public final class SQLiteStore: WritStore {
         }
     }
 
+    /// Runs `body` on a reader, in a snapshot of the last committed state, on the
+    /// caller's thread: for a short read a decision makes, which costs less than the
+    /// two thread wake-ups of `read`'s hop to a reader's queue and back. Waits while
+    /// every reader is busy.
+    func readNow<T>(_ body: (Database) throws -> T) throws(WritError) -> T {
+        do {
+            return try pool.read(body)
+        } catch {
+            throw SQLiteErrors.map(error, path: path)
+        }
+    }
+
+    /// Runs `body` in one IMMEDIATE transaction on the caller's thread, for a short
+    /// write on a decision's path. `write` hands the transaction to GRDB's writer
+    /// queue and resumes on the pool afterwards: two thread wake-ups, which cost more
+    /// than such a write itself. The caller's thread waits for the commit (under
+    /// `Durability.full`, its fsync), and while another write runs, for that one.
+    func writeNow<T>(_ body: (Database) throws -> T) throws(WritError) -> T {
+        walSync?.markDirty()
+        do {
+            return try pool.write(body)
+        } catch {
+            throw SQLiteErrors.map(error, path: path)
+        }
+    }
+
     /// Runs `body` in a write transaction that commits without its own sync
-    /// (`synchronous=NORMAL` for that commit alone): the caller's next commit, synced,
-    /// syncs the write-ahead log and this commit with it. Only under `Durability.full`.
-    func writeSyncedLater<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(WritError) -> T {
+    /// (`synchronous=NORMAL` for that commit alone), on the caller's thread: the
+    /// caller's next commit, synced, syncs the write-ahead log and this commit with it.
+    /// Only under `Durability.full`.
+    func writeSyncedLater<T>(_ body: (Database) throws -> T) throws(WritError) -> T {
         let synchronous = durability.synchronous
-        return try await writeWithoutTransaction { db in
-            try db.cachedStatement(sql: "PRAGMA synchronous = NORMAL").execute()
-            let result: Result<T, any Error>
-            do {
-                var value: T?
-                try db.inTransaction {
-                    value = try body(db)
-                    return .commit
+        do {
+            return try pool.writeWithoutTransaction { db in
+                try db.cachedStatement(sql: "PRAGMA synchronous = NORMAL").execute()
+                let result: Result<T, any Error>
+                do {
+                    var value: T?
+                    try db.inTransaction {
+                        value = try body(db)
+                        return .commit
+                    }
+                    guard let value else { throw DatabaseError(message: "the transaction gave no result") }
+                    result = .success(value)
+                } catch {
+                    result = .failure(error)
                 }
-                result = .success(value!)
-            } catch {
-                result = .failure(error)
+                // Back to the store's setting before anything else writes; if that fails the
+                // connection cannot be trusted to sync, so the write fails too.
+                try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
+                return try result.get()
             }
-            // Back to the store's setting before anything else writes; if that fails the
-            // connection cannot be trusted to sync, so the write fails too.
-            try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
-            return try result.get()
+        } catch {
+            throw SQLiteErrors.map(error, path: path)
         }
     }
 

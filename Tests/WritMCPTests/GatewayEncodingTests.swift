@@ -1,5 +1,6 @@
 import Foundation
 import MCP
+import Synchronization
 import Testing
 @testable import WritMCP
 
@@ -67,10 +68,80 @@ import Testing
     }
 
     @Test func aLimitPastACenturyNeverFires() {
-        #expect(Deadline.dispatchDeadline(.seconds(Int64.max)) == .distantFuture)
+        #expect(DeadlineTimer.uptime(after: .seconds(Int64.max)) == .max)
     }
 
     @Test func aNegativeLimitFiresAtOnce() {
-        #expect(Deadline.dispatchDeadline(.seconds(-1)) <= .now())
+        #expect(DeadlineTimer.uptime(after: .seconds(-1)) <= DispatchTime.now().uptimeNanoseconds)
+    }
+
+    @Test func workThatNeverWaitsAnswersBeforeItsTaskIsScheduled() async {
+        // The work starts on the caller's thread: what it did is there when `run` returns.
+        let ran = Mutex(false)
+        let answer = await Deadline.run(within: .seconds(3_600), late: { "late" }) {
+            ran.withLock { $0 = true }
+            return "done"
+        }
+        #expect(answer == "done")
+        #expect(ran.withLock { $0 })
+    }
+}
+
+@Suite struct DeadlineTimerTests {
+    /// A timer of the test's own, so that other tests' limits do not count.
+    private let timer = DeadlineTimer()
+
+    @Test func aLimitThatPassesRunsItsActionOnce() async {
+        let fired = Mutex(0)
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            _ = timer.schedule(after: .milliseconds(5)) {
+                fired.withLock { $0 += 1 }
+                done.resume()
+            }
+        }
+        #expect(fired.withLock { $0 } == 1)
+    }
+
+    @Test func aCancelledLimitNeverRuns() async throws {
+        let fired = Mutex(false)
+        let token = timer.schedule(after: .milliseconds(10)) { fired.withLock { $0 = true } }
+        timer.cancel(token)
+        // A later limit fires after the cancelled one's time: the timer looked at it by then.
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            _ = timer.schedule(after: .milliseconds(30)) { done.resume() }
+        }
+        #expect(fired.withLock { $0 } == false)
+    }
+
+    @Test func anEarlierLimitArmedLaterFiresFirst() async {
+        let order = Mutex<[String]>([])
+        let late = timer.schedule(after: .seconds(3_600)) { order.withLock { $0.append("late") } }
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            _ = timer.schedule(after: .milliseconds(5)) {
+                order.withLock { $0.append("early") }
+                done.resume()
+            }
+        }
+        timer.cancel(late)
+        #expect(order.withLock { $0 } == ["early"])
+    }
+
+    @Test func cancellingManyLimitsLeavesNoneArmed() {
+        let tokens = (0..<10_000).map { _ in timer.schedule(after: .seconds(3_600)) {} }
+        #expect(timer.armed == 10_000)
+        for token in tokens { timer.cancel(token) }
+        #expect(timer.armed == 0)
+    }
+
+    @Test func aLimitLeftAmongManyCancelledStillFires() async {
+        // Cancelling most limits compacts the heap; the one left keeps its place.
+        let tokens = (0..<1_000).map { index in timer.schedule(after: .seconds(3_600 + index)) {} }
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            let kept = timer.schedule(after: .milliseconds(20)) { done.resume() }
+            for token in tokens { timer.cancel(token) }
+            #expect(timer.armed == 1)
+            _ = kept
+        }
+        #expect(timer.armed == 0)
     }
 }
