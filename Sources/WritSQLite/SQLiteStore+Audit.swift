@@ -19,7 +19,10 @@ extension SQLiteStore {
 
     public func appendAuditRows(_ rows: [AuditRow]) async throws(WritError) {
         guard !rows.isEmpty else { return }
-        try await write { db in
+        // On the caller's thread: the audit log's writer thread for a group, or the one
+        // caller whose record is written alone — a decision that waits for its record's
+        // commit anyway, which the hop to GRDB's writer queue and back would only delay.
+        try writeNow { db in
             let head = try Int.fetchOne(db.cachedStatement(sql: "SELECT MAX(sequence) FROM audit_record")) ?? 0
             try WritError.checkAuditAppend(rows, head: head)
             let statement = try db.cachedStatement(
