@@ -102,9 +102,19 @@ extension DecisionService {
         counterSync: TaskCounterSync = .now,
         _ run: (AuthZENEvaluator, AuthZENObject) throws(WritError) -> AuthZENEvaluator.Answer
     ) async throws(WritError) -> (AuthZENEvaluator, AuthZENEvaluator.Answer) {
-        let grants = await currentGrants(approvals)
-        let (evaluator, first, gate) = try await passes(
-            body, taskCredential: taskCredential, tasks: tasks, reserving: true, grants: grants, run)
+        var (evaluator, first, gate) = try await passes(
+            body, taskCredential: taskCredential, tasks: tasks, reserving: true, grants: [:], run)
+        // An approval only lifts approvable forbids: the grants are read, and the request
+        // decided again with them, only when one of its decisions needs one — not on
+        // every decision.
+        if first.results.contains(where: { $0.denial?.reason == .approvalRequired }) {
+            let grants = await currentGrants(approvals)
+            if !grants.isEmpty {
+                gate.release()
+                (evaluator, first, gate) = try await passes(
+                    body, taskCredential: taskCredential, tasks: tasks, reserving: true, grants: grants, run)
+            }
+        }
         var answer = first
         var evaluations = gate.evaluations
         if let approvals { await use(approvals, in: &answer, evaluations: &evaluations, tasks: tasks) }
