@@ -104,3 +104,27 @@ import Testing
         expectSameAnswers(layered, Self.stored.adding([moved]))
     }
 }
+
+/// A layer of a few entities is looked through, a larger one hashed into: both find
+/// the same entities, attributes, parents and ancestors.
+@Suite struct EntitiesLayerLookupTests {
+    @Test(arguments: [1, 4, 5, 9])
+    func everyLayeredEntityIsFoundWhateverTheLayerSize(size: Int) {
+        let group = EntityUID("Group", "staff")
+        let stored = Entities([Entity(uid: group), Entity(uid: EntityUID("User", "bob"), parents: [group])])
+        let layer = (0..<size).map {
+            Entity(uid: EntityUID("Doc", "d\($0)"), attributes: Record([("n", .long(Int64($0)))]), parents: [group])
+        }
+        let layered = stored.layering(layer)
+        for (index, entity) in layer.enumerated() {
+            #expect(layered[entity.uid]?.attributes["n"] == .long(Int64(index)))
+            #expect(layered.attribute("n", of: entity.uid) == .some(.long(Int64(index))))
+            #expect(layered.parents(of: entity.uid) == [group])
+            #expect(layered.isDescendant(entity.uid, of: group))
+            #expect(layered.ancestors(of: entity.uid) == [group])
+        }
+        #expect(layered.parents(of: EntityUID("User", "bob")) == [group])
+        #expect(layered.parents(of: EntityUID("Doc", "missing")) == nil)
+        #expect(layered.attribute("n", of: EntityUID("Doc", "missing")) == nil)
+    }
+}

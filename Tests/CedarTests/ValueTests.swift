@@ -39,3 +39,24 @@ import Testing
         #expect(es.ancestors(of: a) == [a, b])
     }
 }
+
+/// `scalarsEqual` compares bytes a word at a time, and takes one representation as equal.
+@Suite struct ScalarsEqualTests {
+    @Test(arguments: [0, 1, 7, 8, 9, 15, 16, 17, 40])
+    func stringsOfTheSameBytesBuiltApartAreEqualAndOneByteDifferentIsNot(length: Int) {
+        let a = String(repeating: "x", count: length)
+        let b = String(repeating: "x", count: max(0, length - 1)) + (length > 0 ? "x" : "")
+        #expect(a.scalarsEqual(b))
+        guard length > 0 else { return }
+        for place in [0, length / 2, length - 1] {
+            var bytes = Array(a.utf8)
+            bytes[place] = UInt8(ascii: "y")
+            #expect(!a.scalarsEqual(String(decoding: bytes, as: UTF8.self)))
+        }
+    }
+
+    @Test func canonicallyEquivalentLongStringsAreNotEqual() {
+        let padding = String(repeating: "p", count: 20)
+        #expect(!(padding + "\u{E9}").scalarsEqual(padding + "e\u{301}"))
+    }
+}

@@ -12,7 +12,21 @@ import WritCore
 @Suite struct FilterBatchTests {
     /// Documents carry labels that policies read, that budgets and history make depend
     /// on the order of the candidates, and that the task learns.
-    static let policies = """
+    static let policies = readingDocuments + """
+        @id("no-public-after-pii")
+        forbid (principal, action == Writ::Action::"retrieve", resource)
+        when { context.task.labels.contains("pii") && resource.labels.contains("public") };
+        @id("late-only-early")
+        forbid (principal, action == Writ::Action::"retrieve", resource)
+        when { resource.labels.contains("late") && context.task.counters.sameTool >= 4 };
+        @id("recent-by-history")
+        forbid (principal, action == Writ::Action::"retrieve", resource)
+        when { resource.labels.contains("recent") && context.task.history.hasTag("retrieve")
+               && context.task.history.getTag("retrieve") >= 6 };
+        """
+
+    /// The policies about documents that read nothing of the task.
+    static let readingDocuments = """
         @id("read-documents")
         permit (principal is Writ::Agent, action == Writ::Action::"retrieve", resource is Writ::Document);
         @id("redact-pii")
@@ -24,16 +38,7 @@ import WritCore
         @id("restricted")
         @approvable("restricted documents need a person")
         forbid (principal, action == Writ::Action::"retrieve", resource) when { resource.labels.contains("restricted") };
-        @id("no-public-after-pii")
-        forbid (principal, action == Writ::Action::"retrieve", resource)
-        when { context.task.labels.contains("pii") && resource.labels.contains("public") };
-        @id("late-only-early")
-        forbid (principal, action == Writ::Action::"retrieve", resource)
-        when { resource.labels.contains("late") && context.task.counters.sameTool >= 4 };
-        @id("recent-by-history")
-        forbid (principal, action == Writ::Action::"retrieve", resource)
-        when { resource.labels.contains("recent") && context.task.history.hasTag("retrieve")
-               && context.task.history.getTag("retrieve") >= 6 };
+
         """
 
     static let mandate = TaskFixtures.mandate("""
@@ -90,7 +95,8 @@ import WritCore
     /// Opens a task for `support-bot` — delegated from a parent, in some rounds — and
     /// returns its id, its credential and the ids of it and the task above it.
     static func open(
-        _ tasks: TaskService, budgets: TaskBudgets, labels: Set<String>, delegated: Bool
+        _ tasks: TaskService, budgets: TaskBudgets, labels: Set<String>, delegated: Bool,
+        mandate: [SourceFile] = mandate, parentMandate: [SourceFile] = parentMandate
     ) async throws -> (id: String, credential: String, chain: [String]) {
         guard delegated else {
             let opened = try await tasks.open(TaskFixtures.opening(mandate: mandate, budgets: budgets, labels: labels))
@@ -145,11 +151,13 @@ import WritCore
     }
 
     /// The service on the seeded documents, and its task service.
-    static func services(_ random: inout SeededRandom) async throws -> (DecisionService, TaskService, [String]) {
+    static func services(
+        _ random: inout SeededRandom, policies: String = policies
+    ) async throws -> (DecisionService, TaskService, [String]) {
         let (json, documents) = Self.entities(&random)
         let decisions = DecisionService(store: MemoryStore(), configuration: DecisionService.Configuration(authzen: Self.mapping))
         let loaded = try await decisions.bootstrap(
-            PolicySetDraft(files: [SourceFile(name: "org.cedar", text: Self.policies)], schema: TaskFixtures.schema, author: "test"),
+            PolicySetDraft(files: [SourceFile(name: "org.cedar", text: policies)], schema: TaskFixtures.schema, author: "test"),
             entities: Array(try TaskFixtures.registering(json).utf8))
         try #require(loaded)
         let tasks = try await TaskFixtures.service(
@@ -184,18 +192,26 @@ import WritCore
         return a.counters == b.counters && a.labels == b.labels
     }
 
-    @Test func aFilterDecidesEveryCandidateAsItsOwnEvaluationDoes() async throws {
-        var random = SeededRandom(seed: 2026)
-        let (decisions, tasks, documents) = try await Self.services(&random)
+    /// Decides `rounds` seeded filters, and one evaluation per candidate in a twin task,
+    /// expecting the same outcomes and use; returns how many candidates were allowed and
+    /// the reasons seen.
+    static func compareFilters(
+        seed: UInt64, rounds: Int, policies: String = policies, mandate: [SourceFile] = mandate,
+        parentMandate: [SourceFile] = parentMandate
+    ) async throws -> (allowed: Int, reasons: Set<String>) {
+        var random = SeededRandom(seed: seed)
+        let (decisions, tasks, documents) = try await Self.services(&random, policies: policies)
         var allowedSeen = 0
         var reasons: Set<String> = []
-        for round in 0..<60 {
+        for round in 0..<rounds {
             let budgets = random.next(3) == 0 ? TaskBudgets(maxDecisions: 2 + random.next(20)) : TaskBudgets()
             let labels: Set<String> = random.next(5) == 0 ? ["pii"] : []
             let delegated = random.next(3) == 0
             let candidates = Self.candidates(documents, &random)
-            let batched = try await Self.open(tasks, budgets: budgets, labels: labels, delegated: delegated)
-            let single = try await Self.open(tasks, budgets: budgets, labels: labels, delegated: delegated)
+            let batched = try await Self.open(
+                tasks, budgets: budgets, labels: labels, delegated: delegated, mandate: mandate, parentMandate: parentMandate)
+            let single = try await Self.open(
+                tasks, budgets: budgets, labels: labels, delegated: delegated, mandate: mandate, parentMandate: parentMandate)
             let filtered = try await decisions.filter(
                 body: Array(#"{\#(Self.subject), "resources": [\#(candidates.joined(separator: ", "))]}"#.utf8),
                 taskCredential: batched.credential, tasks: tasks)
@@ -214,6 +230,11 @@ import WritCore
             allowedSeen += filtered.decisions.filter { $0 }.count
             reasons.formUnion(got.values.map { String($0.split(separator: " ")[1]) })
         }
+        return (allowedSeen, reasons)
+    }
+
+    @Test func aFilterDecidesEveryCandidateAsItsOwnEvaluationDoes() async throws {
+        let (allowedSeen, reasons) = try await Self.compareFilters(seed: 2026, rounds: 60)
         // The rounds exercise every kind of outcome, allows in quantity.
         #expect(allowedSeen > 100)
         #expect(reasons == [

@@ -32,6 +32,9 @@ public struct Response: Sendable, Equatable {
 public struct Authorizer: Sendable {
     private let policies: [CompiledPolicy]
     private let index: PolicyIndex?
+    /// The principal and action every policy's scope was checked against by
+    /// `narrowed(principal:action:in:)`: requests with both skip those checks.
+    private let narrowedTo: (principal: EntityUID, action: EntityUID)?
 
     /// How an authorizer evaluates; the defaults suit every use but measurement.
     public struct Configuration: Sendable {
@@ -46,11 +49,13 @@ public struct Authorizer: Sendable {
         let compiled = policySet.policies.map(CompiledPolicy.init)
         self.policies = compiled
         self.index = configuration.scopeIndex ? PolicyIndex(compiled) : nil
+        self.narrowedTo = nil
     }
 
-    private init(policies: [CompiledPolicy], indexed: Bool) {
+    private init(policies: [CompiledPolicy], indexed: Bool, narrowedTo: (principal: EntityUID, action: EntityUID)?) {
         self.policies = policies
         self.index = indexed ? PolicyIndex(policies) : nil
+        self.narrowedTo = narrowedTo
     }
 
     /// This authorizer without the policies whose principal or action scope
@@ -58,14 +63,18 @@ public struct Authorizer: Sendable {
     /// share the principal and the action (the candidates of one retrieval), decided
     /// over entity sets in which both have the ancestors they have in `entities`.
     /// Such a request is decided exactly as this authorizer decides it: the policies
-    /// left out could never apply to it.
+    /// left out could never apply to it, and the principal and action scopes of those
+    /// kept are not checked again for a request with that principal and action.
     public func narrowed(principal: EntityUID, action: EntityUID, in entities: Entities) -> Authorizer {
         let kept = policies.filter { $0.principal.matches(principal, entities) && $0.action.matches(action, entities) }
-        return Authorizer(policies: kept, indexed: index != nil)
+        return Authorizer(policies: kept, indexed: index != nil, narrowedTo: (principal, action))
     }
 
     /// The number of static and linked policies this authorizer decides with.
     public var policyCount: Int { policies.count }
+
+    /// The ids of the static and linked policies this authorizer decides with, in order.
+    public var policyIDs: [PolicyID] { policies.map(\.id) }
 
     /// Decides `request` against the policies, resolving entities in `entities`.
     public func authorize(_ request: Request, entities: Entities) -> Response {
@@ -73,9 +82,15 @@ public struct Authorizer: Sendable {
         var permits: [PolicyID] = []
         var forbids: [PolicyID] = []
         var errors: [PolicyEvaluationError] = []
+        // Narrowed to this principal and action: only the resource scope is left to check.
+        let narrowed = narrowedTo.map { $0.principal == request.principal && $0.action == request.action } ?? false
 
         func consider(_ policy: CompiledPolicy) {
-            guard policy.scopeMatches(request, entities) else { return }
+            if narrowed {
+                guard policy.resource.matches(request.resource, entities) else { return }
+            } else {
+                guard policy.scopeMatches(request, entities) else { return }
+            }
             do {
                 guard try policy.conditionsHold(env) else { return }
                 if policy.effect == .permit { permits.append(policy.id) } else { forbids.append(policy.id) }

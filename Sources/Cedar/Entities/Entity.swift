@@ -59,13 +59,33 @@ public struct Entities: Sendable {
     }
 
     /// The entity with this uid, if present.
-    public subscript(uid: EntityUID) -> Entity? { layer[uid] ?? entities[uid] }
+    public subscript(uid: EntityUID) -> Entity? {
+        if let index = layerIndex(uid) { return layer.values[index] }
+        return entities[uid]
+    }
+
+    /// The place of `uid` in `layer`: the few entities one request layers are compared
+    /// with `uid` directly, which is cheaper than hashing it (it is mostly not there).
+    @inline(__always)
+    private func layerIndex(_ uid: EntityUID) -> [EntityUID: Entity].Index? {
+        if layer.isEmpty { return nil }
+        guard layer.count <= Self.scannedLayer else { return layer.index(forKey: uid) }
+        var index = layer.startIndex
+        while index != layer.endIndex {
+            if layer.keys[index] == uid { return index }
+            layer.formIndex(after: &index)
+        }
+        return nil
+    }
+
+    /// Up to this many layered entities are looked through rather than hashed into.
+    private static let scannedLayer = 4
 
     /// The value of attribute `name` of entity `uid`: nil when the entity does not
     /// exist, `.some(nil)` when it exists without that attribute. Reads in place,
     /// without copying the entity.
     public func attribute(_ name: String, of uid: EntityUID) -> Value?? {
-        if !layer.isEmpty, let index = layer.index(forKey: uid) {
+        if let index = layerIndex(uid) {
             return .some(layer.values[index].attributes[name])
         }
         guard let index = entities.index(forKey: uid) else { return nil }
@@ -84,15 +104,23 @@ public struct Entities: Sendable {
 
     /// Every entity that `uid` is transitively in, not including `uid` itself.
     public func ancestors(of uid: EntityUID) -> Set<EntityUID> {
-        if !layer.isEmpty, let own = layerAncestors[uid] { return own }
+        if layerIndex(uid) != nil, let own = layerAncestors[uid] { return own }
         return ancestorsByUID[uid] ?? []
     }
 
     /// Whether `uid` is `ancestor` or transitively in it.
     public func isDescendant(_ uid: EntityUID, of ancestor: EntityUID) -> Bool {
         if uid == ancestor { return true }
-        if !layer.isEmpty, let own = layerAncestors[uid] { return own.contains(ancestor) }
+        if layerIndex(uid) != nil, let own = layerAncestors[uid] { return own.contains(ancestor) }
         return ancestorsByUID[uid]?.contains(ancestor) ?? false
+    }
+
+    /// The direct parents of entity `uid`, nil when it is not here; read in place,
+    /// without copying the entity.
+    public func parents(of uid: EntityUID) -> Set<EntityUID>? {
+        if let index = layerIndex(uid) { return layer.values[index].parents }
+        guard let index = entities.index(forKey: uid) else { return nil }
+        return entities.values[index].parents
     }
 
     /// Returns this set with `more` added, replacing entities with the same uid, and the

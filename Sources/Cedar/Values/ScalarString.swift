@@ -5,11 +5,16 @@ extension String {
     /// Whether two strings hold the same Unicode scalars.
     @inlinable
     package func scalarsEqual(_ other: String) -> Bool {
+        // The same representation (one small string, or one shared buffer) is the same
+        // string: no bytes to read. Two different representations may still be equal.
+        if unsafeBitCast(self, to: (UInt64, UInt64).self) == unsafeBitCast(other, to: (UInt64, UInt64).self) {
+            return true
+        }
         let a = self.utf8, b = other.utf8
         guard a.count == b.count else { return false }
-        // Native strings expose their bytes: compare the buffers directly.
+        // Native strings expose their bytes: compare the buffers directly, a word at a time.
         if let equal = a.withContiguousStorageIfAvailable({ pa in
-            b.withContiguousStorageIfAvailable { pb in pa.elementsEqual(pb) }
+            b.withContiguousStorageIfAvailable { pb in UnsafeRawBufferPointer(pa).bytesEqual(UnsafeRawBufferPointer(pb)) }
         }), let equal {
             return equal
         }
@@ -20,6 +25,28 @@ extension String {
     @inlinable
     package func scalarsLess(_ other: String) -> Bool {
         self.utf8.lexicographicallyPrecedes(other.utf8)
+    }
+}
+
+extension UnsafeRawBufferPointer {
+    /// Whether two buffers of the same length hold the same bytes, compared eight at a time.
+    @inlinable
+    package func bytesEqual(_ other: UnsafeRawBufferPointer) -> Bool {
+        let count = self.count
+        guard count == other.count else { return false }
+        guard count > 0, let a = baseAddress, let b = other.baseAddress else { return true }
+        var offset = 0
+        while offset + 8 <= count {
+            if a.loadUnaligned(fromByteOffset: offset, as: UInt64.self) != b.loadUnaligned(fromByteOffset: offset, as: UInt64.self) {
+                return false
+            }
+            offset += 8
+        }
+        while offset < count {
+            if a.load(fromByteOffset: offset, as: UInt8.self) != b.load(fromByteOffset: offset, as: UInt8.self) { return false }
+            offset += 1
+        }
+        return true
     }
 }
 

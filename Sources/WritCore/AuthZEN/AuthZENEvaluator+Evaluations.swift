@@ -74,7 +74,7 @@ extension AuthZENEvaluator {
         if prepared.count > 1, Self.aboutOneAgentTask(prepared) {
             // Decided in one pass through the task, exactly as one by one (FilterBatchTests).
             let results = tasks.decide(batch: prepared, engine: engine, semantic: semantic)
-            return Answer(results: zip(results, prepared).map { named($0, $1) }, semantic: semantic)
+            return Answer(results: named(results, prepared), semantic: semantic)
         }
         var results: [Result] = []
         for request in prepared {

@@ -38,6 +38,7 @@ extension AuthZENEvaluator {
         var seen: [EntityUID: Int] = [:]
         candidates.reserveCapacity(items.count)
         prepared.reserveCapacity(items.count)
+        seen.reserveCapacity(items.count)
         let resources = body.path.appending("resources")
         // Candidates mostly share one type: its Cedar type is looked up once per run.
         var lastType: (name: String, cedar: EntityType)?
@@ -71,8 +72,7 @@ extension AuthZENEvaluator {
         var shapes = RequestShapes(engine)
         let results = principal.type == BaseSchema.agentType
             ? tasks.decide(batch: prepared, engine: engine) : prepared.map { decide($0, shapes: &shapes) }
-        let named = zip(results, prepared).map { self.named($0, $1) }
-        return Filtered(candidates: candidates, answer: Answer(results: named, semantic: nil))
+        return Filtered(candidates: candidates, answer: Answer(results: named(results, prepared), semantic: nil))
     }
 
     /// The response to a filter: `{"allowed": [{type, id, decision_id?, obligations?}],

@@ -138,11 +138,23 @@ struct AuthZENEvaluator: Sendable {
     /// `result`, naming the request it answers when `prepared` carries the request as
     /// sent (for its audit record).
     func named(_ result: Result, _ prepared: Prepared) -> Result {
-        guard prepared.sent != nil else { return result }
         var result = result
+        name(&result, prepared)
+        return result
+    }
+
+    /// `named(_:_:)` in place, for many results (a batch's), none copied.
+    func name(_ result: inout Result, _ prepared: Prepared) {
+        guard prepared.sent != nil else { return }
         result.request = prepared.request
         result.sent = prepared.sent
-        return result
+    }
+
+    /// `results[i]` named by `prepared[i]` (`named(_:_:)`), changed in place.
+    func named(_ results: [Result], _ prepared: [Prepared]) -> [Result] {
+        var results = results
+        for index in results.indices { name(&results[index], prepared[index]) }
+        return results
     }
 
     private func decideRequest(_ prepared: Prepared) -> Result {

@@ -78,6 +78,14 @@ public final class PolicyEngine: Sendable {
         return decision
     }
 
+    /// Whether `decide(request, entities: entities, policies: policies)` allows, without
+    /// building the decision: for a mandate, whose decision only allows or denies.
+    func allows(_ request: Request, entities: Entities, policies: CompiledPolicySet) -> Bool {
+        let response = policies.authorizer.authorize(request, entities: entities)
+        guard response.decision == .allow else { return false }
+        return mode != .strict || !response.errors.contains { $0.effect == .forbid }
+    }
+
     /// What the permits decide with the approvable forbids `forbids` waived: an
     /// `ApprovalNeed` when they allow and, in strict mode, no remaining forbid failed.
     private func approvalNeed(

@@ -19,6 +19,10 @@ public struct CompiledPolicySet: Sendable {
     let authorizer: Authorizer
     /// The set without its approvable forbids: what decides once a person approved.
     let waived: Authorizer?
+    /// The policies whose conditions may read what a task's decisions change:
+    /// `context.task` (its counters and labels) or an entity's tags (the task's
+    /// history entity), as `Policy.mayReadContext(_:)` and `mayReadTags` find them.
+    let taskReaders: Set<PolicyID>
 
     /// This set deciding only with the policies whose principal and action scopes
     /// `principal` and `action` satisfy in `entities` (`Authorizer.narrowed`): for
@@ -27,7 +31,15 @@ public struct CompiledPolicySet: Sendable {
         CompiledPolicySet(
             policies: policies, schema: schema, fileOfPolicy: fileOfPolicy, warnings: warnings, redactions: redactions,
             approvable: approvable, authorizer: authorizer.narrowed(principal: principal, action: action, in: entities),
-            waived: waived?.narrowed(principal: principal, action: action, in: entities))
+            waived: waived?.narrowed(principal: principal, action: action, in: entities), taskReaders: taskReaders)
+    }
+
+    /// Whether a policy this set decides with may read `context.task` or tags: when
+    /// none may, decisions inside a task do not depend on what the task has done.
+    var readsTask: Bool {
+        guard !taskReaders.isEmpty else { return false }
+        return authorizer.policyIDs.contains(where: taskReaders.contains)
+            || (waived?.policyIDs.contains(where: taskReaders.contains) ?? false)
     }
 }
 
@@ -118,7 +130,8 @@ public enum PolicySetCompiler {
         return CompiledPolicySet(
             policies: set, schema: schema, fileOfPolicy: fileOfPolicy, warnings: warnings,
             redactions: redactions, approvable: approvable, authorizer: Authorizer(set),
-            waived: approvable.isEmpty ? nil : Authorizer(waivedSet))
+            waived: approvable.isEmpty ? nil : Authorizer(waivedSet),
+            taskReaders: Set(set.policies.filter { $0.mayReadContext("task") || $0.mayReadTags }.map(\.id)))
     }
 
     /// The annotation that marks a forbid as one a person may lift for one request.

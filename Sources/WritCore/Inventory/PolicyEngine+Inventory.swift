@@ -25,7 +25,7 @@ extension PolicyEngine {
         if resource.type.name == Self.documentType {
             // In a registered dataset: at least one dataset parent, and every one registered.
             var inDataset = false
-            let parents = (self.entities[resource] ?? entities[resource])?.parents ?? []
+            let parents = self.entities.parents(of: resource) ?? entities.parents(of: resource) ?? []
             for parent in parents where parent.type.name == InventoryItem.Kind.dataset.entityType {
                 inDataset = storedEntities[StoredEntityKey(type: parent.type.name, id: parent.id)] != nil
                 if !inDataset { break }

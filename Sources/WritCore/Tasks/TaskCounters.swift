@@ -21,21 +21,34 @@ public struct TaskCounters: Sendable, Equatable, Codable {
     /// These counters plus `other`, or nil when a sum would overflow. Entries that sum
     /// to zero are left out, so equal usage gives equal counters.
     public func adding(_ other: TaskCounters) -> TaskCounters? {
-        func sum<N: FixedWidthInteger>(_ a: N, _ b: N) -> N? {
-            let (result, overflow) = a.addingReportingOverflow(b)
-            return overflow ? nil : result
-        }
-        guard let decisions = sum(decisions, other.decisions), let calls = sum(calls, other.calls) else { return nil }
-        var result = TaskCounters(decisions: decisions, calls: calls, actions: actions, spend: spend)
+        var sum = self
+        return sum.add(other) ? sum : nil
+    }
+
+    /// Adds `other` to these counters in place, exactly as `adding(_:)` would sum them
+    /// (without copying the per-action tables); false, changing nothing, when a sum
+    /// would overflow.
+    mutating func add(_ other: TaskCounters) -> Bool {
+        guard canAdd(other) else { return false }
+        decisions += other.decisions
+        calls += other.calls
         for (action, count) in other.actions {
-            guard let total = sum(result.actions[action, default: 0], count) else { return nil }
-            result.actions[action] = total == 0 ? nil : total
+            let total = actions[action, default: 0] + count
+            actions[action] = total == 0 ? nil : total
         }
         for (action, amount) in other.spend {
-            guard let total = sum(result.spend[action, default: 0], amount) else { return nil }
-            result.spend[action] = total == 0 ? nil : total
+            let total = spend[action, default: 0] + amount
+            spend[action] = total == 0 ? nil : total
         }
-        return result
+        return true
+    }
+
+    /// Whether `add(other)` would succeed: no sum overflows.
+    func canAdd(_ other: TaskCounters) -> Bool {
+        !decisions.addingReportingOverflow(other.decisions).overflow
+            && !calls.addingReportingOverflow(other.calls).overflow
+            && other.actions.allSatisfy { !actions[$0.key, default: 0].addingReportingOverflow($0.value).overflow }
+            && other.spend.allSatisfy { !spend[$0.key, default: 0].addingReportingOverflow($0.value).overflow }
     }
 
     /// These counters less `other` (undoing `adding(other)`); entries that reach zero

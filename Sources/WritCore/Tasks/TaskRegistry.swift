@@ -102,12 +102,17 @@ struct TaskRegistry: Sendable {
     /// Adds `delta` to the counters of each task in `ids`; false, changing nothing,
     /// when a sum would overflow or a task is gone.
     mutating func add(_ delta: TaskCounters, to ids: [String]) -> Bool {
-        var sums: [TaskCounters] = []
+        // Every sum is checked before any counter changes; the entries change in place.
         for id in ids {
-            guard let sum = self[id]?.record.counters.adding(delta) else { return false }
-            sums.append(sum)
+            guard let index = entries.index(forKey: ScalarKey(id)), entries.values[index].record.counters.canAdd(delta) else {
+                return false
+            }
         }
-        for (id, sum) in zip(ids, sums) { update(id) { $0.record.counters = sum } }
+        for id in ids {
+            guard let index = entries.index(forKey: ScalarKey(id)) else { continue }
+            _ = entries.values[index].record.counters.add(delta)
+            entries.values[index].version &+= 1
+        }
         return true
     }
 
@@ -118,8 +123,11 @@ struct TaskRegistry: Sendable {
 
     /// Adds `labels` to the labels of task `id`, when it is held.
     mutating func addLabels(_ labels: Set<String>, to id: String) {
-        guard let held = self[id]?.record.labels, !held.isSuperset(of: labels) else { return }
-        update(id) { $0.record.labels.formUnion(labels) }
+        // Read and changed in place: most allows teach nothing new.
+        guard let index = entries.index(forKey: ScalarKey(id)), !entries.values[index].record.labels.isSuperset(of: labels)
+        else { return }
+        entries.values[index].record.labels.formUnion(labels)
+        entries.values[index].version &+= 1
     }
 
     /// Passes labels up from the tasks `closed` (the task closed first, then its

@@ -82,6 +82,11 @@ extension TaskService {
                 let narrowed = engine.compiled.authorizer.policyCount <= 4 * part.count
                     ? ChainPolicies(engine, chain: chain, principal: first.principal, action: first.action, entities: seen.entities)
                     : nil
+                // When no policy left may read `context.task` or the history's tags, what
+                // the policies see of the task is brought up to date only when its labels
+                // grow (whether it shows any decides how the request is validated).
+                let independent = narrowed?.readTask == false
+                let ids = chain.map(\.record.id)
                 /// Decides candidate `index` against `chain` as it stands, reserving an allow.
                 func evaluateCandidate(_ index: Int) -> TaskEvaluation {
                     let request = requests[index]
@@ -109,13 +114,14 @@ extension TaskService {
                     }
                     guard verdict.denial == nil, reserve else { return TaskEvaluation(decision: verdict, reservation: nil) }
                     let evaluation = self.reserve(
-                        verdict, action: action, usage: usage, learned: learned, in: chain, registry: &registry)
+                        verdict, action: action, usage: usage, learned: learned, in: chain, ids: ids, registry: &registry)
                     if evaluation.reservation != nil {
+                        let labels = chain[0].record.labels
                         // The chain as the next candidate's own look-up would find it.
                         for place in chain.indices {
                             if let current = registry[chain[place].record.id] { chain[place] = current }
                         }
-                        seen.update(to: chain, engine: engine)
+                        if !independent || chain[0].record.labels != labels { seen.update(to: chain, engine: engine) }
                     }
                     return evaluation
                 }

@@ -105,7 +105,7 @@ extension TaskService {
     /// labels or a counter would overflow, each a denial. Called with the lock held.
     func reserve(
         _ decision: TaskDecision, action: String, usage: TaskCounters, learned: Set<String>, in chain: [TaskEntry],
-        registry: inout TaskRegistry
+        ids chainIDs: [String]? = nil, registry: inout TaskRegistry
     ) -> TaskEvaluation {
         let taskID = chain[0].record.id
         if let exhausted = Self.exhausted(chain, adding: usage, action: action) {
@@ -123,7 +123,7 @@ extension TaskService {
                     taskID: taskID),
                 taskID: taskID, policies: decision.policies)
         }
-        let ids = chain.map(\.record.id)
+        let ids = chainIDs ?? chain.map(\.record.id)
         guard registry.add(usage, to: ids) else {
             return TaskEvaluation(
                 TaskDenial(.decisionsExhausted, "the counters of task `\(taskID)` would overflow", taskID: taskID),
@@ -192,9 +192,8 @@ extension TaskService {
         for reservation in evaluations.lazy.compactMap(\.reservation) {
             for (index, id) in reservation.taskIDs.enumerated() {
                 let labels = index == 0 ? reservation.labels : []
-                if let place = places[ScalarKey(id)], let sum = increments[place].counters.adding(reservation.usage) {
-                    increments[place].counters = sum
-                    increments[place].labels.formUnion(labels)
+                if let place = places[ScalarKey(id)], increments[place].counters.add(reservation.usage) {
+                    if !labels.isEmpty { increments[place].labels.formUnion(labels) }
                 } else {
                     // A sum that would overflow goes on its own, for the store to refuse.
                     places[ScalarKey(id)] = increments.count
@@ -255,7 +254,10 @@ extension TaskService {
         if let problem = validate(asked) {
             return TaskDecision(taskID: leafID, denial: TaskDenial(.invalidRequest, problem, taskID: leafID), policies: nil)
         }
-        var policies = engine.decide(asked, entities: entities, policies: narrowed?.organisation ?? engine.compiled)
+        // Each set is read where it is (a `CompiledPolicySet` copied costs a dozen retains).
+        var policies =
+            narrowed.map { engine.decide(asked, entities: entities, policies: $0.organisation) }
+            ?? engine.decide(asked, entities: entities, policies: engine.compiled)
         guard policies.allowed || policies.approval != nil else {
             return TaskDecision(
                 taskID: leafID, denial: TaskDenial(.policyDenied, "the organisation's policies do not allow the request", taskID: leafID),
@@ -264,9 +266,9 @@ extension TaskService {
         for index in chain.indices {
             var inTask = asked
             if index > 0 { inTask.context = context(index) }
-            let mandate: CompiledPolicySet?
-            if let narrowed { mandate = narrowed.mandates[index] } else { mandate = chain[index].mandate }
-            let allowed = mandate.map { engine.decide(inTask, entities: entities, policies: $0).allowed } ?? false
+            let allowed =
+                narrowed.map { $0.mandates[index].map { engine.allows(inTask, entities: entities, policies: $0) } ?? false }
+                ?? chain[index].mandate.map { engine.allows(inTask, entities: entities, policies: $0) } ?? false
             guard allowed else {
                 let id = chain[index].record.id
                 return TaskDecision(
@@ -350,12 +352,17 @@ extension TaskService {
 struct ChainPolicies {
     var organisation: CompiledPolicySet
     var mandates: [CompiledPolicySet?]
+    /// Whether a policy of these may read `context.task` or tags
+    /// (`CompiledPolicySet.readsTask`): when none may, their decisions do not depend on
+    /// the task's counters, labels or history.
+    var readTask: Bool
 
     /// `engine`'s policies and the mandates of `chain`, narrowed to `principal` and
     /// `action` as they stand in `entities`.
     init(_ engine: PolicyEngine, chain: [TaskEntry], principal: EntityUID, action: EntityUID, entities: Entities) {
         organisation = engine.compiled.narrowed(principal: principal, action: action, in: entities)
         mandates = chain.map { $0.mandate?.narrowed(principal: principal, action: action, in: entities) }
+        readTask = organisation.readsTask || mandates.contains { $0?.readsTask ?? false }
     }
 }
 
