@@ -13,7 +13,8 @@
 #     corrected until the rate is within 5% of RATE: wrk has no rate option);
 #   - the service benchmark's usual load: wrk -t2 -c64, as run_wrk.sh runs it.
 # Settings (environment): DURATION (10s), WARMUP (3s), THREADS (2), RATE (1000),
-# SKIP_BUILD (unset: build writ in release mode first).
+# SKIP_BUILD (unset: build writ in release mode first), WRIT (the writ binary to run,
+# .build/release/writ by default: to compare a binary kept from before a change).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -25,7 +26,7 @@ if [ -z "${SKIP_BUILD:-}" ]; then
     echo "== building writ in release mode (the first build takes minutes)" >&2
     swift build -c release --product writ >&2
 fi
-writ="$root/.build/release/writ"
+writ="${WRIT:-$root/.build/release/writ}"
 
 serve() { exec "$writ" serve --from "$root/examples/authzen-todo" --auth off --listen 127.0.0.1:0 "$@"; }
 start on serve --data "$work/on" --audit on
