@@ -4,7 +4,15 @@ import Synchronization
 /// upstream) against a time limit: whichever ends first answers, and the work left
 /// behind runs to its end unobserved.
 enum Deadline {
-    /// `work`'s result, or `late` when `limit` passes first.
+    /// Set while a call starts on a thread that reads a transport (`WritGateway.shortcut`):
+    /// work started there waits until the call's task has suspended, then runs on that
+    /// thread.
+    @TaskLocal static var readingThread: ReadingThreadStarts?
+
+    /// `work`'s result, or `late` when `limit` passes first — on time even when `work`
+    /// blocks its thread (a store write waiting for the disk or for another process's
+    /// lock): the caller's task is suspended before `work` runs, so the limit can
+    /// resume it elsewhere.
     static func run<T: Sendable>(
         within limit: Duration, late: @escaping @Sendable () -> T, _ work: @escaping @Sendable () async -> T
     ) async -> T {
@@ -12,15 +20,43 @@ enum Deadline {
         return await withCheckedContinuation { continuation in
             once.set(continuation)
             // The shared timer rather than a timer or a sleeping task of its own: arming
-            // and cancelling a limit wakes no thread. The work starts at once on this
-            // thread, as a task of its own so that the limit can answer while it runs:
-            // work that never suspends costs no hop at all.
+            // and cancelling a limit wakes no thread.
             let timer = DeadlineTimer.shared.schedule(after: limit) { once.resume(with: late()) }
-            Task.immediate {
-                once.resume(with: await work())
+            let finish: @Sendable (T) -> Void = { result in
+                once.resume(with: result)
                 DeadlineTimer.shared.cancel(timer)
             }
+            // On a reading thread, the work runs there, right after this task suspends:
+            // no hop onto the pool to start it.
+            if let starts = readingThread, starts.queue({ Task.immediate { finish(await work()) } }) { return }
+            Task { finish(await work()) }
         }
+    }
+}
+
+/// Work queued to start on a transport's reading thread once the call that queued it
+/// has suspended (`Deadline.readingThread`).
+final class ReadingThreadStarts: Sendable {
+    private let state = Mutex<(open: Bool, starts: [@Sendable () -> Void])>((true, []))
+
+    /// Queues `start`; false once the queued starts have run (then the caller starts
+    /// its work itself).
+    func queue(_ start: @escaping @Sendable () -> Void) -> Bool {
+        state.withLock { state in
+            guard state.open else { return false }
+            state.starts.append(start)
+            return true
+        }
+    }
+
+    /// Runs the queued starts in order, on the calling thread, and refuses any later.
+    func run() {
+        let starts = state.withLock { state in
+            state.open = false
+            defer { state.starts = [] }
+            return state.starts
+        }
+        for start in starts { start() }
     }
 }
 

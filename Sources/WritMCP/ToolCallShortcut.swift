@@ -90,9 +90,15 @@ extension WritGateway {
     func shortcut(_ message: Data, reply: @escaping @Sendable (Data) async -> Void) -> Bool {
         guard let request = ToolCallRequest(message) else { return false }
         // Started on the reading thread: the call runs there until it first waits (for
-        // the store or the upstream), so a call costs no hop onto the pool to begin. The
-        // next message is read once it waits.
-        Task.immediate { await answer(request, reply: reply) }
+        // its decision), and the decision then runs there too (`Deadline.readingThread`),
+        // so a call costs no hop onto the pool to begin. The next message is read once
+        // the decision is made or waits.
+        let starts = ReadingThreadStarts()
+        Deadline.$readingThread.withValue(starts) {
+            _ = Task.immediate { await answer(request, reply: reply) }
+        }
+        // The call has suspended (for its decision): what it queued runs here.
+        starts.run()
         return true
     }
 

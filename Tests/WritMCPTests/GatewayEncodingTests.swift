@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import MCP
 import Synchronization
@@ -75,15 +76,79 @@ import Testing
         #expect(DeadlineTimer.uptime(after: .seconds(-1)) <= DispatchTime.now().uptimeNanoseconds)
     }
 
-    @Test func workThatNeverWaitsAnswersBeforeItsTaskIsScheduled() async {
-        // The work starts on the caller's thread: what it did is there when `run` returns.
-        let ran = Mutex(false)
-        let answer = await Deadline.run(within: .seconds(3_600), late: { "late" }) {
-            ran.withLock { $0 = true }
+    @Test func aLimitAnswersWhileTheWorkStillBlocksItsThread() async {
+        let release = DispatchSemaphore(value: 0)
+        let released = Shared<Bool?>(nil)
+        let answer = await Deadline.run(within: .milliseconds(20), late: { "late" }) {
+            let ok = release.wait(timeout: .now() + 30) == .success
+            released.value.withLock { $0 = ok }
             return "done"
         }
+        release.signal()
+        while released.value.withLock({ $0 }) == nil { try? await Task.sleep(for: .milliseconds(5)) }
+        #expect(answer == "late")
+        // The answer came while the work was blocked: it was released, not timed out.
+        #expect(released.value.withLock { $0 } == true)
+    }
+
+    @Test func onAReadingThreadTheWorkRunsThereOnceTheCallHasSuspended() async {
+        let order = Shared<[String]>([])
+        let answer: String = await withCheckedContinuation { done in
+            let thread = Thread {
+                let starts = ReadingThreadStarts()
+                let reader = pthread_self()
+                Deadline.$readingThread.withValue(starts) {
+                    _ = Task.immediate {
+                        let answer = await Deadline.run(within: .seconds(3_600), late: { "late" }) {
+                            order.value.withLock { $0.append(pthread_equal(pthread_self(), reader) != 0 ? "work on the reader" : "work elsewhere") }
+                            return "done"
+                        }
+                        done.resume(returning: answer)
+                    }
+                }
+                order.value.withLock { $0.append("call suspended") }
+                starts.run()
+            }
+            thread.start()
+        }
         #expect(answer == "done")
-        #expect(ran.withLock { $0 })
+        #expect(order.value.withLock { $0 } == ["call suspended", "work on the reader"])
+    }
+
+    @Test func onAReadingThreadALimitAnswersWhileTheWorkBlocksThatThread() async {
+        let release = DispatchSemaphore(value: 0)
+        let released = Shared<Bool?>(nil)
+        let answer: String = await withCheckedContinuation { done in
+            let thread = Thread {
+                let starts = ReadingThreadStarts()
+                Deadline.$readingThread.withValue(starts) {
+                    _ = Task.immediate {
+                        let answer = await Deadline.run(within: .milliseconds(20), late: { "late" }) {
+                            let ok = release.wait(timeout: .now() + 30) == .success
+                            released.value.withLock { $0 = ok }
+                            return "done"
+                        }
+                        done.resume(returning: answer)
+                    }
+                }
+                starts.run()
+            }
+            thread.start()
+        }
+        release.signal()
+        while released.value.withLock({ $0 }) == nil { try? await Task.sleep(for: .milliseconds(5)) }
+        #expect(answer == "late")
+        #expect(released.value.withLock { $0 } == true)
+    }
+
+    @Test func startsQueuedAfterTheyRanAreRefused() {
+        let starts = ReadingThreadStarts()
+        let ran = Mutex(0)
+        #expect(starts.queue { ran.withLock { $0 += 1 } })
+        starts.run()
+        #expect(starts.queue { ran.withLock { $0 += 1 } } == false)
+        starts.run()
+        #expect(ran.withLock { $0 } == 1)
     }
 }
 
@@ -144,4 +209,10 @@ import Testing
         }
         #expect(timer.armed == 0)
     }
+}
+
+/// A value tests share between threads and tasks.
+private final class Shared<T: Sendable>: Sendable {
+    let value: Mutex<T>
+    init(_ value: T) { self.value = Mutex(value) }
 }
