@@ -138,6 +138,12 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // Scratch directories for the tests, removed when the test process exits.
+        .target(
+            name: "WritTestSupport",
+            path: "Tests/WritTestSupport",
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "WritProcessTests",
             dependencies: ["WritProcess"],
@@ -145,7 +151,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CedarTests",
-            dependencies: ["Cedar", "CedarConformance", "WritProcess"],
+            dependencies: ["Cedar", "CedarConformance", "WritProcess", "WritTestSupport"],
             exclude: ["Fixtures"],
             swiftSettings: strictSettings
         ),
@@ -154,6 +160,7 @@ let package = Package(
             dependencies: [
                 "WritCore",
                 "WritStoreConformance",
+                "WritTestSupport",
                 "ReachSamples",
                 // Only to forge hostile tokens (HS256 with the public key, attacker keys).
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -165,6 +172,7 @@ let package = Package(
             dependencies: [
                 "WritSQLite",
                 "WritStoreConformance",
+                "WritTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strictSettings
@@ -175,6 +183,7 @@ let package = Package(
                 "Cedar",
                 "WritHTTP",
                 "WritSQLite",
+                "WritTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
@@ -183,7 +192,7 @@ let package = Package(
         .testTarget(
             name: "WritMCPTests",
             dependencies: [
-                "WritMCP", "WritCore", "WritProcess", .product(name: "MCP", package: "swift-sdk"),
+                "WritMCP", "WritCore", "WritProcess", "WritTestSupport", .product(name: "MCP", package: "swift-sdk"),
                 // Raw requests to the gateway's HTTP endpoint (hostile input).
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -194,7 +203,7 @@ let package = Package(
         ),
         .testTarget(
             name: "WritCLITests",
-            dependencies: ["writ", "WritCore", "WritProcess", "WritSQLite", "ReachSamples", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["writ", "WritCore", "WritProcess", "WritSQLite", "WritTestSupport", "ReachSamples", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings
         ),
     ],

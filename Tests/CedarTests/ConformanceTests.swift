@@ -1,5 +1,6 @@
 import CedarConformance
 import Foundation
+import WritTestSupport
 import WritProcess
 import Testing
 
@@ -18,8 +19,9 @@ enum SharedData {
 @Suite(.serialized) struct CedarConformanceSuites {
     private func run(_ path: String) throws -> ConformanceReport {
         let target = SharedData.cedar.appendingPathComponent(path)
-        let root = try ConformanceArchive.unpackedIfNeeded(target.path)
-        let report = ConformanceRunner(root: URL(fileURLWithPath: root)).run()
+        let report = try ConformanceArchive.withUnpacked(target.path) { root in
+            ConformanceRunner(root: URL(fileURLWithPath: root)).run()
+        }
         print("cedar conformance \(path):\n\(report.rendered())")
         return report
     }
@@ -66,7 +68,7 @@ enum SharedData {
     func writAgreesWithRustCedarOnTwelveThousandRandomRequests() throws {
         #expect(Self.cedarpyAvailable, "cedarpy is not installed")
         let seed = ProcessInfo.processInfo.environment["WRIT_DIFF_SEED"] ?? "1"
-        let out = FileManager.default.temporaryDirectory.appendingPathComponent("writ-diff-\(UUID().uuidString)")
+        let out = URL(fileURLWithPath: ScratchDirectory.path("writ-diff"))
         let generator = try ChildProcess(
             executable: "/usr/bin/env",
             arguments: [

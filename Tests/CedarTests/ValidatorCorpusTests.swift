@@ -27,13 +27,15 @@ import Testing
 
     static func loadCorpus() throws -> [CorpusCase] {
         let archive = SharedData.cedar.appendingPathComponent("corpus-dev.tar.gz")
-        let root = URL(fileURLWithPath: try ConformanceArchive.unpackedIfNeeded(archive.path))
-        let folder = root.appendingPathComponent("corpus-tests")
-        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
-            .filter { $0.hasSuffix(".json") && !$0.hasSuffix(".entities.json") }.sorted()
-        var cases: [CorpusCase] = []
-        for name in names { cases.append(try loadCase(folder.appendingPathComponent(name), root: root)) }
-        return cases
+        return try ConformanceArchive.withUnpacked(archive.path) { path in
+            let root = URL(fileURLWithPath: path)
+            let folder = root.appendingPathComponent("corpus-tests")
+            let names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+                .filter { $0.hasSuffix(".json") && !$0.hasSuffix(".entities.json") }.sorted()
+            var cases: [CorpusCase] = []
+            for name in names { cases.append(try loadCase(folder.appendingPathComponent(name), root: root)) }
+            return cases
+        }
     }
 
     private static func loadCase(_ url: URL, root: URL) throws -> CorpusCase {

@@ -1,4 +1,5 @@
 import Foundation
+import WritTestSupport
 import WritProcess
 
 /// Runs the `writ` executable built beside the tests and captures what it prints.
@@ -38,7 +39,7 @@ enum CLI {
 
     /// Writes `text` to a fresh temporary file and returns its path.
     static func temporaryFile(_ text: String, suffix: String) throws -> String {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("writ-cli-\(UUID().uuidString)\(suffix)")
+        let url = URL(fileURLWithPath: ScratchDirectory.path("writ-cli", suffix: suffix))
         try Data(text.utf8).write(to: url)
         return url.path
     }

@@ -1,10 +1,10 @@
 import Foundation
+import WritTestSupport
 
 enum FileManagerHelpers {
+    /// A new, empty directory, removed when the test process exits.
     static func temporaryDirectory() -> String {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("writ-cli-\(UUID().uuidString)")
-        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url.path
+        ScratchDirectory.make("writ-cli")
     }
 
     static func write(_ text: String, to path: String) throws {

@@ -1,5 +1,6 @@
 import Cedar
 import Foundation
+import WritTestSupport
 import Testing
 @testable import WritCore
 
@@ -12,7 +13,7 @@ import Testing
     }
 
     static func temporaryDirectory() throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("writ-audit-\(UUID().uuidString)").path
+        let path = ScratchDirectory.path("writ-audit")
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path
     }

@@ -1,4 +1,5 @@
 import Foundation
+import WritTestSupport
 import HTTPTypes
 import Testing
 @testable import WritHTTP
@@ -65,7 +66,7 @@ import WritSQLite
         let document = try JSONSerialization.jsonObject(with: Data(OpenAPIDocument.json.utf8)) as? [String: Any]
         #expect(document?["openapi"] as? String == "3.1.0")
         let paths = document?["paths"] as? [String: [String: Any]] ?? [:]
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("writ-http-\(UUID().uuidString)")
+        let directory = URL(fileURLWithPath: ScratchDirectory.path("writ-http"))
         defer { try? FileManager.default.removeItem(at: directory) }
         let server = WritServer(service: DecisionService(store: try SQLiteStore(directory: directory.path)))
         var missing: [String] = []

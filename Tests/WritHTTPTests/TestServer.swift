@@ -1,4 +1,5 @@
 import Foundation
+import WritTestSupport
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -50,7 +51,7 @@ struct TestServer {
 
     /// Starts the server, runs `body` with a client and the service, and stops it.
     func run<T: Sendable>(_ body: @Sendable (Client) async throws -> T) async throws -> T {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("writ-http-\(UUID().uuidString)")
+        let directory = URL(fileURLWithPath: ScratchDirectory.path("writ-http"))
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = try SQLiteStore(directory: directory.path)
         if let example {

@@ -1,4 +1,5 @@
 import Foundation
+import WritTestSupport
 import WritProcess
 import Testing
 
@@ -28,7 +29,7 @@ struct GatewayHarness {
     /// A fresh data directory with the fixture policies loaded and a task opened.
     init() async throws {
         writ = try Self.executable()
-        data = FileManager.default.temporaryDirectory.appendingPathComponent("writ-gateway-\(UUID().uuidString)").path
+        data = ScratchDirectory.path("writ-gateway")
         // A gateway whose agent closes its input at once: loads the policies and
         // records the credential issuer, then exits.
         let boot = try await Self.run(

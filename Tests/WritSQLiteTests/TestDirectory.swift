@@ -1,12 +1,12 @@
 import Foundation
+import WritTestSupport
 
-/// A new directory under the system's temporary directory, removed by `remove()`.
+/// A new scratch directory (`ScratchDirectory`), removed by `remove()` or when the test process exits.
 struct TestDirectory {
     let path: String
 
     init() throws {
-        path = FileManager.default.temporaryDirectory
-            .appendingPathComponent("writ-sqlite-test-\(UUID().uuidString)", isDirectory: true).path
+        path = ScratchDirectory.path("writ-sqlite-test")
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     }
 

@@ -21,8 +21,9 @@ struct CedarConformanceCommand: AsyncParsableCommand {
     var explain = 10
 
     func run() async throws {
-        let root = try ConformanceArchive.unpackedIfNeeded(directory)
-        let report = ConformanceRunner(root: URL(fileURLWithPath: root)).run()
+        let report = try ConformanceArchive.withUnpacked(directory) { root in
+            ConformanceRunner(root: URL(fileURLWithPath: root)).run()
+        }
         print(report.rendered(maxFailures: explain))
         if !report.succeeded { throw WritExit.badInput }
     }
