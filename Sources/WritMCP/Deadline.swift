@@ -6,8 +6,8 @@ import Synchronization
 enum Deadline {
     /// Set while a call starts on a thread that reads a transport (`WritGateway.shortcut`):
     /// work started there waits until the call's task has suspended, then runs on that
-    /// thread.
-    @TaskLocal static var readingThread: ReadingThreadStarts?
+    /// thread (`ReadingThreadExecutor`).
+    @TaskLocal static var readingThread: ReadingThreadExecutor?
 
     /// `work`'s result, or `late` when `limit` passes first — on time even when `work`
     /// blocks its thread (a store write waiting for the disk or for another process's
@@ -27,36 +27,10 @@ enum Deadline {
                 DeadlineTimer.shared.cancel(timer)
             }
             // On a reading thread, the work runs there, right after this task suspends:
-            // no hop onto the pool to start it.
-            if let starts = readingThread, starts.queue({ Task.immediate { finish(await work()) } }) { return }
-            Task { finish(await work()) }
+            // no hop onto the pool to start it; and when it finishes there, this task
+            // resumes there too.
+            Task(executorPreference: readingThread) { finish(await work()) }
         }
-    }
-}
-
-/// Work queued to start on a transport's reading thread once the call that queued it
-/// has suspended (`Deadline.readingThread`).
-final class ReadingThreadStarts: Sendable {
-    private let state = Mutex<(open: Bool, starts: [@Sendable () -> Void])>((true, []))
-
-    /// Queues `start`; false once the queued starts have run (then the caller starts
-    /// its work itself).
-    func queue(_ start: @escaping @Sendable () -> Void) -> Bool {
-        state.withLock { state in
-            guard state.open else { return false }
-            state.starts.append(start)
-            return true
-        }
-    }
-
-    /// Runs the queued starts in order, on the calling thread, and refuses any later.
-    func run() {
-        let starts = state.withLock { state in
-            state.open = false
-            defer { state.starts = [] }
-            return state.starts
-        }
-        for start in starts { start() }
     }
 }
 

@@ -77,18 +77,20 @@ public actor LineTransport: Transport {
             }
         }
         let unanswered = answersOversized ? self.unanswered : nil
-        var take: (@Sendable (Data) -> Bool)?
+        var take: (@Sendable (Data, String?) -> Bool)?
         if let shortcut {
-            take = { [weak self] message in
+            take = { [weak self] message, id in
                 let transport = self
-                return shortcut(message) { answer in try? await transport?.send(answer) }
+                // The answer carries the id the request was read with: not read again.
+                return shortcut(message) { answer in try? transport?.writeLine(answer, answering: id) }
             }
         }
         let reader = LineReader(
             descriptor: input, maxLineBytes: maxLineBytes, continuation: continuation, onClose: onClose,
             oversized: oversized, observe: { message in
-                guard let unanswered, let id = Self.requestID(of: message, answer: false) else { return }
+                guard let unanswered, let id = Self.requestID(of: message, answer: false) else { return nil }
                 unanswered.ids.withLock { _ = $0.insert(id) }
+                return id
             }, take: take)
         let owner = self.owner
         let thread = Thread {
@@ -110,7 +112,13 @@ public actor LineTransport: Transport {
     /// Writes `data` as one line now, on the caller's thread (a blocking write, as
     /// `send` makes): the gateway's own path writes without a hop to the actor.
     nonisolated func writeLine(_ data: Data) throws {
-        if answersOversized, let id = Self.requestID(of: data, answer: true) {
+        try writeLine(data, answering: answersOversized ? Self.requestID(of: data, answer: true) : nil)
+    }
+
+    /// Writes `data`, the answer to the request read with `id` (as `requestID(of:answer:)`
+    /// reads it; nil when it has none), as one line now, on the caller's thread.
+    nonisolated func writeLine(_ data: Data, answering id: String?) throws {
+        if answersOversized, let id {
             unanswered.ids.withLock { _ = $0.remove(id) }
         }
         var line = data
@@ -178,15 +186,16 @@ final class LineReader: @unchecked Sendable {
     let continuation: AsyncThrowingStream<Data, any Swift.Error>.Continuation
     let onClose: @Sendable () -> Void
     let oversized: (@Sendable (_ id: String, _ size: Int) -> Void)?
-    /// Called with each message before it is passed on.
-    let observe: @Sendable (Data) -> Void
-    /// Offered each message after `observe`: true when it took it (it is not passed on).
-    let take: (@Sendable (Data) -> Bool)?
+    /// Called with each message before it is passed on; the request id it recorded, if any.
+    let observe: @Sendable (Data) -> String?
+    /// Offered each message after `observe`, with the id `observe` gave: true when it took
+    /// it (it is not passed on).
+    let take: (@Sendable (Data, String?) -> Bool)?
 
     init(
         descriptor: Int32, maxLineBytes: Int, continuation: AsyncThrowingStream<Data, any Swift.Error>.Continuation,
         onClose: @escaping @Sendable () -> Void, oversized: (@Sendable (String, Int) -> Void)?,
-        observe: @escaping @Sendable (Data) -> Void = { _ in }, take: (@Sendable (Data) -> Bool)? = nil
+        observe: @escaping @Sendable (Data) -> String? = { _ in nil }, take: (@Sendable (Data, String?) -> Bool)? = nil
     ) {
         self.descriptor = descriptor
         self.maxLineBytes = maxLineBytes
@@ -234,8 +243,8 @@ final class LineReader: @unchecked Sendable {
         }
         if !line.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\t") }) {
             let message = Data(line)
-            observe(message)
-            if let take, take(message) { return }
+            let id = observe(message)
+            if let take, take(message, id) { return }
             continuation.yield(message)
         }
     }

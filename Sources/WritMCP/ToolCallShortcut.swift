@@ -90,15 +90,16 @@ extension WritGateway {
     func shortcut(_ message: Data, reply: @escaping @Sendable (Data) async -> Void) -> Bool {
         guard let request = ToolCallRequest(message) else { return false }
         // Started on the reading thread: the call runs there until it first waits (for
-        // its decision), and the decision then runs there too (`Deadline.readingThread`),
-        // so a call costs no hop onto the pool to begin. The next message is read once
-        // the decision is made or waits.
-        let starts = ReadingThreadStarts()
-        Deadline.$readingThread.withValue(starts) {
-            _ = Task.immediate { await answer(request, reply: reply) }
+        // its decision); the decision then runs there too (`Deadline.readingThread`), and
+        // the call resumes there to write the request to the upstream — no hop onto the
+        // pool. The next message is read once the call has been written or waits for
+        // something other than this thread.
+        let executor = ReadingThreadExecutor()
+        Deadline.$readingThread.withValue(executor) {
+            _ = Task.immediate(executorPreference: executor) { await answer(request, reply: reply) }
         }
-        // The call has suspended (for its decision): what it queued runs here.
-        starts.run()
+        // The call has suspended (for its decision): what it queued on this thread runs here.
+        executor.drain()
         return true
     }
 

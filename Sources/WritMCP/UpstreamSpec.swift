@@ -19,6 +19,23 @@ public struct UpstreamSpec: Sendable, Equatable {
     /// The separator between an upstream's name and its tool's name.
     public static let separator = "___"
 
+    /// The upstream's name and its own name for the thing `namespaced` names (the text
+    /// before and after the first `___`), compared byte for byte; nil without a `___`.
+    static func splitNamespaced(_ namespaced: String) -> (upstream: String, name: String)? {
+        let bytes = namespaced.utf8
+        var run = 0
+        var index = bytes.startIndex
+        while index != bytes.endIndex {
+            run = bytes[index] == UInt8(ascii: "_") ? run + 1 : 0
+            bytes.formIndex(after: &index)
+            if run == 3 {
+                let start = bytes.index(index, offsetBy: -3)
+                return (String(decoding: bytes[..<start], as: UTF8.self), String(decoding: bytes[index...], as: UTF8.self))
+            }
+        }
+        return nil
+    }
+
     public init(name: String, command: String, arguments: [String], url: String? = nil, audience: String? = nil) {
         self.name = name
         self.command = command

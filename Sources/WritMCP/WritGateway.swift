@@ -269,10 +269,10 @@ public final class WritGateway: Sendable {
 
     /// The upstream and its own tool name for a namespaced tool name.
     func route(_ name: String) -> (Upstream, String)? {
-        guard let separator = name.range(of: UpstreamSpec.separator) else { return nil }
-        let tool = String(name[separator.upperBound...])
-        guard !tool.isEmpty, let upstream = upstreams[String(name[..<separator.lowerBound])] else { return nil }
-        return (upstream, tool)
+        guard let (upstream, tool) = UpstreamSpec.splitNamespaced(name), !tool.isEmpty, let found = upstreams[upstream] else {
+            return nil
+        }
+        return (found, tool)
     }
 
     static func log(_ line: String) {

@@ -14,7 +14,7 @@ enum SQLiteMigrations {
     static let applicationID: Int32 = 0x5772_6974
 
     /// The newest store format this build writes and reads (`PRAGMA user_version`).
-    static let formatVersion = 6
+    static let formatVersion = 7
 
     /// The tables a current database must have.
     static let tables = ["policy_set_version", "entity", "counter", "api_key", "task", "signing_key", "approval", "audit_record", "audit_checkpoint", "inventory_item"]
@@ -168,6 +168,19 @@ enum SQLiteMigrations {
                 ) STRICT, WITHOUT ROWID;
                 INSERT INTO counter (name, value) VALUES ('inventory_revision', 0);
                 PRAGMA user_version = 6;
+                """)
+        }
+        // Every index on `audit_record` costs each appended record a B-tree insert and, in
+        // WAL mode, a page written to the log and synced before the decision is answered.
+        // Kept: the selective ones (task, agent, user, resource, decision id) and time.
+        // Dropped: action, kind and outcome, which take a handful of values each, so a
+        // query on them reads the log in sequence order and stops at its page size.
+        migrator.registerMigration("v7-audit-lean-indexes") { db in
+            try db.execute(sql: """
+                DROP INDEX audit_by_action;
+                DROP INDEX audit_by_kind;
+                DROP INDEX audit_by_outcome;
+                PRAGMA user_version = 7;
                 """)
         }
         return migrator

@@ -98,10 +98,10 @@ import Testing
         let order = Shared<[String]>([])
         let answer: String = await withCheckedContinuation { done in
             let thread = Thread {
-                let starts = ReadingThreadStarts()
+                let executor = ReadingThreadExecutor()
                 let reader = pthread_self()
-                Deadline.$readingThread.withValue(starts) {
-                    _ = Task.immediate {
+                Deadline.$readingThread.withValue(executor) {
+                    _ = Task.immediate(executorPreference: executor) {
                         let answer = await Deadline.run(within: .seconds(3_600), late: { "late" }) {
                             order.value.withLock { $0.append(pthread_equal(pthread_self(), reader) != 0 ? "work on the reader" : "work elsewhere") }
                             return "done"
@@ -110,7 +110,7 @@ import Testing
                     }
                 }
                 order.value.withLock { $0.append("call suspended") }
-                starts.run()
+                executor.drain()
             }
             thread.start()
         }
@@ -118,14 +118,32 @@ import Testing
         #expect(order.value.withLock { $0 } == ["call suspended", "work on the reader"])
     }
 
+    @Test func onAReadingThreadTheCallResumesThereWhenItsWorkIsDone() async {
+        let resumed: String = await withCheckedContinuation { done in
+            let thread = Thread {
+                let executor = ReadingThreadExecutor()
+                let reader = pthread_self()
+                Deadline.$readingThread.withValue(executor) {
+                    _ = Task.immediate(executorPreference: executor) {
+                        _ = await Deadline.run(within: .seconds(3_600), late: { "late" }) { "done" }
+                        done.resume(returning: pthread_equal(pthread_self(), reader) != 0 ? "on the reader" : "elsewhere")
+                    }
+                }
+                executor.drain()
+            }
+            thread.start()
+        }
+        #expect(resumed == "on the reader")
+    }
+
     @Test func onAReadingThreadALimitAnswersWhileTheWorkBlocksThatThread() async {
         let release = DispatchSemaphore(value: 0)
         let released = Shared<Bool?>(nil)
         let answer: String = await withCheckedContinuation { done in
             let thread = Thread {
-                let starts = ReadingThreadStarts()
-                Deadline.$readingThread.withValue(starts) {
-                    _ = Task.immediate {
+                let executor = ReadingThreadExecutor()
+                Deadline.$readingThread.withValue(executor) {
+                    _ = Task.immediate(executorPreference: executor) {
                         let answer = await Deadline.run(within: .milliseconds(20), late: { "late" }) {
                             let ok = release.wait(timeout: .now() + 600) == .success
                             released.value.withLock { $0 = ok }
@@ -134,7 +152,7 @@ import Testing
                         done.resume(returning: answer)
                     }
                 }
-                starts.run()
+                executor.drain()
             }
             thread.start()
         }
@@ -144,14 +162,35 @@ import Testing
         #expect(released.value.withLock { $0 } == true)
     }
 
-    @Test func startsQueuedAfterTheyRanAreRefused() {
-        let starts = ReadingThreadStarts()
-        let ran = Mutex(0)
-        #expect(starts.queue { ran.withLock { $0 += 1 } })
-        starts.run()
-        #expect(starts.queue { ran.withLock { $0 += 1 } } == false)
-        starts.run()
-        #expect(ran.withLock { $0 } == 1)
+    @Test func jobsEnqueuedOnTheReadingThreadAfterItsDrainRunElsewhere() async {
+        let ranOn: String = await withCheckedContinuation { done in
+            let thread = Thread {
+                let executor = ReadingThreadExecutor()
+                let reader = pthread_self()
+                executor.drain()
+                Task(executorPreference: executor) {
+                    done.resume(returning: pthread_equal(pthread_self(), reader) != 0 ? "the reader" : "elsewhere")
+                }
+            }
+            thread.start()
+        }
+        #expect(ranOn == "elsewhere")
+    }
+
+    @Test func jobsEnqueuedFromAnotherThreadRunElsewhereThanTheReadingThread() async {
+        let made = Shared<ReadingThreadExecutor?>(nil)
+        let readerDone = DispatchSemaphore(value: 0)
+        let reader = Thread {
+            made.value.withLock { $0 = ReadingThreadExecutor() }
+            // Never drained: a job it kept would never run.
+            readerDone.wait()
+        }
+        reader.start()
+        while made.value.withLock({ $0 }) == nil { try? await Task.sleep(for: .milliseconds(1)) }
+        let executor = made.value.withLock { $0 }!
+        let ran = await Task(executorPreference: executor) { "ran" }.value
+        readerDone.signal()
+        #expect(ran == "ran")
     }
 }
 

@@ -7,6 +7,24 @@ import Testing
         #expect(spec == UpstreamSpec(name: "docs", command: "python3", arguments: ["-u", "my server.py", "--flag"]))
     }
 
+    @Test func aNamespacedNameSplitsAtTheFirstSeparator() {
+        #expect(UpstreamSpec.splitNamespaced("docs___lookup")! == ("docs", "lookup"))
+        #expect(UpstreamSpec.splitNamespaced("docs____lookup")! == ("docs", "_lookup"))
+        #expect(UpstreamSpec.splitNamespaced("docs___a___b")! == ("docs", "a___b"))
+        #expect(UpstreamSpec.splitNamespaced("docs___")! == ("docs", ""))
+    }
+
+    @Test func aNameWithoutTheSeparatorDoesNotSplit() {
+        #expect(UpstreamSpec.splitNamespaced("docs__lookup") == nil)
+        #expect(UpstreamSpec.splitNamespaced("") == nil)
+    }
+
+    @Test func aNamespacedNameSplitsByItsBytesNotItsCharacters() {
+        // A combining accent after the separator stays with the tool's name.
+        #expect(UpstreamSpec.splitNamespaced("docs___\u{301}x")! == ("docs", "\u{301}x"))
+        #expect(UpstreamSpec.splitNamespaced("caf\u{E9}___lookup")! == ("caf\u{E9}", "lookup"))
+    }
+
     @Test func aNameWithTheSeparatorIsRefused() {
         #expect(throws: (any Error).self) { try UpstreamSpec.parse("a___b=python3 x.py") }
     }

@@ -25,7 +25,10 @@ import WritSQLite
         try execute(store.path, """
             DROP TABLE inventory_item;
             DELETE FROM counter WHERE name = 'inventory_revision';
-            DELETE FROM grdb_migrations WHERE identifier = 'v6-inventory';
+            DELETE FROM grdb_migrations WHERE identifier IN ('v6-inventory', 'v7-audit-lean-indexes');
+            CREATE INDEX audit_by_action ON audit_record (action, sequence);
+            CREATE INDEX audit_by_kind ON audit_record (kind, sequence);
+            CREATE INDEX audit_by_outcome ON audit_record (outcome, sequence);
             PRAGMA user_version = 5;
             """)
         let upgraded = try SQLiteStore(path: store.path)
@@ -35,7 +38,7 @@ import WritSQLite
         #expect(try await upgraded.allEntities() == [entity])
         try upgraded.close()
         let format = try await DatabaseQueue(path: store.path).read { try Int.fetchOne($0, sql: "PRAGMA user_version") }
-        #expect(format == 6)
+        #expect(format == 7)
     }
 
     @Test func anItemThatDoesNotReadIsCorruptState() async throws {

@@ -32,7 +32,7 @@ import WritSQLite
             DROP TABLE audit_checkpoint;
             DROP TABLE inventory_item;
             DELETE FROM counter WHERE name = 'inventory_revision';
-            DELETE FROM grdb_migrations WHERE identifier IN ('v3-signing-keys', 'v4-approvals', 'v5-audit', 'v6-inventory');
+            DELETE FROM grdb_migrations WHERE identifier IN ('v3-signing-keys', 'v4-approvals', 'v5-audit', 'v6-inventory', 'v7-audit-lean-indexes');
             PRAGMA user_version = 2;
             """)
 
@@ -43,7 +43,7 @@ import WritSQLite
         #expect(try await upgraded.apiKey(id: "k1") == apiKey)
         try upgraded.close()
         let format = try await DatabaseQueue(path: store.path).read { try Int.fetchOne($0, sql: "PRAGMA user_version") }
-        #expect(format == 6)
+        #expect(format == 7)
     }
 
     @Test func aMissingSigningKeyTableIsCorruptState() throws {
