@@ -27,6 +27,20 @@ import Testing
         #expect(String(decoding: writer.output, as: UTF8.self) == "\"\\\"\\\\\\u0001\\n\\u001f\u{2028}\"")
     }
 
+    @Test func runsBetweenEscapesAndAtBothEndsAreWrittenWhole() {
+        var writer = JSONByteWriter()
+        writer.writeString("\"ab\\cd\u{0}é\n")
+        writer.writeString("xyz")
+        #expect(String(decoding: writer.output, as: UTF8.self) == "\"\\\"ab\\\\cd\\u0000é\\n\"\"xyz\"")
+    }
+
+    @Test func membersWrittenSortedComeInKeyOrderWhetherOrNotTheyWereStoredSo() {
+        let stored: JSON = .object(JSONObject(uniqueMembers: [("b", 1), ("a", 2), ("é", 3), ("e", 4)]))
+        let inOrder: JSON = .object(JSONObject(uniqueMembers: [("a", 2), ("b", 1), ("e", 4), ("é", 3)]))
+        #expect(String(decoding: stored.encodedBytes(sortingMembers: true), as: UTF8.self) == #"{"a":2,"b":1,"e":4,"é":3}"#)
+        #expect(inOrder.encodedBytes(sortingMembers: true) == stored.encodedBytes(sortingMembers: true))
+    }
+
     @Test(arguments: [Int64.min, -1, 0, 7, Int64.max]) func anIntegerIsWrittenAsJSONNumberWritesIt(_ integer: Int64) {
         var writer = JSONByteWriter()
         writer.writeInteger(integer)

@@ -53,7 +53,7 @@ package struct JSONByteWriter {
         case .object(let object):
             guard !object.isEmpty else { return append("{}") }
             output.append(UInt8(ascii: "{"))
-            let members = sortingMembers
+            let members = sortingMembers && !Self.inKeyOrder(object.members)
                 ? object.members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) } : object.members
             for (i, member) in members.enumerated() {
                 if i > 0 { output.append(UInt8(ascii: ",")) }
@@ -66,6 +66,17 @@ package struct JSONByteWriter {
             newline(depth)
             output.append(UInt8(ascii: "}"))
         }
+    }
+
+    /// Whether `members` are already in the order of their keys' UTF-8 bytes (most
+    /// objects written sorted are, or have one member): then they need no sorted copy.
+    private static func inKeyOrder(_ members: [(key: String, value: JSON)]) -> Bool {
+        guard members.count > 1 else { return true }
+        for index in 1..<members.count
+        where !members[index - 1].key.utf8.lexicographicallyPrecedes(members[index].key.utf8) {
+            return false
+        }
+        return true
     }
 
     private mutating func newline(_ depth: Int) {
@@ -93,24 +104,37 @@ package struct JSONByteWriter {
     /// control characters escaped and everything else as UTF-8.
     package mutating func writeString(_ string: String) {
         output.append(UInt8(ascii: "\""))
-        for byte in string.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): append("\\\"")
-            case UInt8(ascii: "\\"): append("\\\\")
-            case 0x08: append("\\b")
-            case 0x0C: append("\\f")
-            case 0x0A: append("\\n")
-            case 0x0D: append("\\r")
-            case 0x09: append("\\t")
-            case 0..<0x20:
-                append("\\u00")
-                output.append(Self.hexDigits[Int(byte >> 4)])
-                output.append(Self.hexDigits[Int(byte & 0xF)])
-            default:
-                output.append(byte)
+        var string = string
+        string.withUTF8 { bytes in
+            // Runs of bytes that need no escape are copied whole.
+            var start = 0
+            for index in bytes.indices {
+                let byte = bytes[index]
+                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+                if start < index { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index])) }
+                escape(byte)
+                start = index + 1
             }
+            if start < bytes.count { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...])) }
         }
         output.append(UInt8(ascii: "\""))
+    }
+
+    /// Appends the escape of `byte`: the quote, the backslash or a control character.
+    private mutating func escape(_ byte: UInt8) {
+        switch byte {
+        case UInt8(ascii: "\""): append("\\\"")
+        case UInt8(ascii: "\\"): append("\\\\")
+        case 0x08: append("\\b")
+        case 0x0C: append("\\f")
+        case 0x0A: append("\\n")
+        case 0x0D: append("\\r")
+        case 0x09: append("\\t")
+        default:
+            append("\\u00")
+            output.append(Self.hexDigits[Int(byte >> 4)])
+            output.append(Self.hexDigits[Int(byte & 0xF)])
+        }
     }
 
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)

@@ -110,19 +110,52 @@ public enum AuditCanonical {
     /// canonical JSON (nested deeper than the reader's limit, a key twice in one
     /// object): such an event cannot be recorded verifiably.
     ///
-    /// One encoding and one reading suffice, because the canonical writer is
-    /// idempotent on whatever the reader accepts: the writer puts every string's
-    /// scalars out as they are (escaping only what the reader unescapes to the same
-    /// scalars), every number as its text (which is the JSON number grammar's, as
-    /// `JSONNumber` is only made from an integer or by the reader), and members in
-    /// key order. So when the reader accepts the bytes — no key twice, not too deep,
-    /// not too large — it reads back the same tree with members in key order, and
-    /// writing that again gives the same bytes, which is what verification checks
+    /// Checking the tree suffices, without reading the bytes back, because the
+    /// canonical writer is idempotent on whatever the reader accepts: the writer puts
+    /// every string's scalars out as they are (escaping only what the reader unescapes
+    /// to the same scalars), every number as its text (which is the JSON number
+    /// grammar's, as `JSONNumber` is only made from an integer or by the reader), and
+    /// members in key order. So the reader accepts the bytes exactly when the tree has
+    /// no key twice in one object (by scalars, as the reader compares keys), nests no
+    /// deeper than the reader's limit and writes no more bytes than its limit — and
+    /// then reads back the same tree with members in key order, and writing that again
+    /// gives the same bytes, which is what verification checks
     /// (`AuditCanonicalPropertyTests` checks it over thousands of generated trees).
     package static func verifiableDetails(_ details: JSON) -> [UInt8]? {
+        guard readsBack(details, containers: 0) else { return nil }
         let bytes = canonicalJSON(details)
-        guard (try? JSON.parse(bytes)) != nil else { return nil }
+        guard bytes.count <= JSONLimits.default.maxBytes else { return nil }
         return bytes
+    }
+
+    /// Whether the reader, with its default limits, reads `value`'s canonical JSON —
+    /// `value` being inside `containers` arrays and objects — without finding a key
+    /// twice or nesting too deep.
+    private static func readsBack(_ value: JSON, containers: Int) -> Bool {
+        switch value {
+        case .array(let elements):
+            guard containers < JSONLimits.default.maxDepth else { return false }
+            return elements.allSatisfy { readsBack($0, containers: containers + 1) }
+        case .object(let object):
+            guard containers < JSONLimits.default.maxDepth, keysDiffer(object.members) else { return false }
+            return object.members.allSatisfy { readsBack($0.value, containers: containers + 1) }
+        case .null, .bool, .number, .string:
+            return true
+        }
+    }
+
+    /// Whether no two of `members` have the same key, scalar for scalar (the same
+    /// UTF-8 bytes).
+    private static func keysDiffer(_ members: [(key: String, value: JSON)]) -> Bool {
+        if members.count <= 8 {
+            for later in members.indices.dropFirst() {
+                for earlier in 0..<later where members[earlier].key.scalarsEqual(members[later].key) { return false }
+            }
+            return true
+        }
+        var seen: Set<[UInt8]> = []
+        seen.reserveCapacity(members.count)
+        return members.allSatisfy { seen.insert(Array($0.key.utf8)).inserted }
     }
 
     // MARK: - Fields
