@@ -135,6 +135,13 @@ private func reformat(_ text: String) throws -> String {
         #expect(CedarStringLiteral.quote("\u{115F}\u{34F}") == #""\u{115f}\u{34f}""#)
     }
 
+    @Test func printableASCIIButQuotesAndTheBackslashIsQuotedAsItIs() {
+        #expect(CedarStringLiteral.quote(" alice-1_x.y~{}") == #"" alice-1_x.y~{}""#)
+        #expect(CedarStringLiteral.quote("") == #""""#)
+        #expect(CedarStringLiteral.quote("it's") == #""it\'s""#)
+        #expect(CedarStringLiteral.quote("a\u{7F}") == #""a\u{7f}""#)
+    }
+
     @Test func methodsAndFunctionsUseTheirStyle() throws {
         #expect(
             try reformat("ip(\"1.2.3.4\").isInRange(ip(\"1.0.0.0/8\"))")

@@ -79,6 +79,10 @@ public enum CedarStringLiteral {
     /// separators other than the space, private-use, surrogate, unassigned and
     /// default-ignorable code points) and for a combining mark at the very start.
     public static func quote(_ s: String) -> String {
+        // Printable ASCII but the quotes and the backslash is written as it is: most ids.
+        if s.utf8.allSatisfy({ (0x20...0x7E).contains($0) && $0 != 0x22 && $0 != 0x27 && $0 != 0x5C }) {
+            return "\"" + s + "\""
+        }
         var out = "\""
         var isFirst = true
         for scalar in s.unicodeScalars {
