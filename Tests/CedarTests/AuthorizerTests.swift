@@ -182,4 +182,38 @@ private func decide(_ policies: String, _ request: Request) throws -> Response {
             #expect(narrowed.authorize(request, entities: over) == whole.authorize(request, entities: over))
         }
     }
+
+    /// A narrowed authorizer left with a permit of any resource without conditions, and
+    /// no forbid, allows its principal and action without evaluating — and `authorize`
+    /// agrees; it claims nothing for another principal.
+    @Test func aNarrowedUnconditionalPermitAllowsEveryResourceWithoutEvaluating() throws {
+        let text = """
+            permit(principal, action in [Action::"read", Action::"edit"], resource);
+            permit(principal, action, resource is Photo) when { principal.missing };
+            forbid(principal == User::"bob", action, resource);
+            """
+        let whole = Authorizer(try PolicySet(PolicyParser.parsePolicies(text)))
+        let narrowed = whole.narrowed(principal: alice, action: view, in: entities)
+        for resource in [photo, EntityUID("Doc", "d")] {
+            let request = Request(principal: alice, action: view, resource: resource)
+            #expect(narrowed.allowsWithoutEvaluating(request))
+            #expect(narrowed.authorize(request, entities: entities).decision == .allow)
+        }
+        #expect(!narrowed.allowsWithoutEvaluating(Request(principal: bob, action: view, resource: photo)))
+        #expect(!whole.allowsWithoutEvaluating(Request(principal: alice, action: view, resource: photo)))
+    }
+
+    /// A forbid left after narrowing, a condition or a resource scope on the only
+    /// permit: `authorize` must decide, so the authorizer claims nothing.
+    @Test(arguments: [
+        "permit(principal, action, resource); forbid(principal, action, resource) when { resource has secret };",
+        "permit(principal, action, resource) when { resource has secret };",
+        "permit(principal, action, resource is Photo);",
+        "permit(principal, action, resource in Group::\"staff\");",
+    ])
+    func aNarrowedAuthorizerThatMustEvaluateClaimsNothing(_ text: String) throws {
+        let whole = Authorizer(try PolicySet(PolicyParser.parsePolicies(text)))
+        let narrowed = whole.narrowed(principal: alice, action: view, in: entities)
+        #expect(!narrowed.allowsWithoutEvaluating(Request(principal: alice, action: view, resource: photo)))
+    }
 }

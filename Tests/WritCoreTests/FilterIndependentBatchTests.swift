@@ -24,9 +24,27 @@ import WritCore
         unless { resource.labels.contains("offlimits") || context.task.counters.sameTool >= 3 };
         """)
 
-    static func compare(seed: UInt64, mandate: [SourceFile]) async throws -> (allowed: Int, reasons: Set<String>) {
+    /// A mandate that, narrowed to the agent and `retrieve`, permits any resource without
+    /// conditions: it allows every candidate without being evaluated.
+    static let everyDocument = TaskFixtures.mandate("""
+        permit (principal, action in [Writ::Action::"retrieve", Writ::Action::"release"], resource);
+        forbid (principal, action == Writ::Action::"release", resource);
+        """)
+
+    static func compare(
+        seed: UInt64, mandate: [SourceFile], parentMandate: [SourceFile] = parentMandate
+    ) async throws -> (allowed: Int, reasons: Set<String>) {
         try await FilterBatchTests.compareFilters(
             seed: seed, rounds: 40, policies: policies, mandate: mandate, parentMandate: parentMandate)
+    }
+
+    @Test func aMandatePermittingEveryResourceUnconditionallyDecidesEachCandidateAsItsOwnEvaluationDoes() async throws {
+        let (allowed, reasons) = try await Self.compare(seed: 2030, mandate: Self.everyDocument, parentMandate: Self.everyDocument)
+        #expect(allowed > 100)
+        // Neither mandate denies (no `mandate_denied`): everything else still does.
+        #expect(reasons == [
+            "-", "policy_denied", "invalid_request", "budget_exhausted:decisions", "unregistered", "labels_refused",
+        ])
     }
 
     @Test func candidatesNoPolicyLetsReadTheTaskAreDecidedAsTheirOwnEvaluationsAre() async throws {

@@ -56,6 +56,23 @@ import WritHTTP
         #expect((reply.object["context"] as? [String: Any])?["policy_set_version"] as? Int == 1)
     }
 
+    @Test func aFilterResponseIsCompactJSONWithTheAllowedThenTheDeniedWithTheirReasons() async throws {
+        let reply = try await Self.checkpoints.run { client in
+            let task = try await Self.open(client)
+            return try await client.send(
+                .post, "/v1/filter", json: Self.filter(["kb-refunds", "kb-keys", "hr-alice", "kb-missing"]),
+                headers: Self.header(task.credential))
+        }
+        #expect(reply.body == #"""
+            {"allowed":[{"type":"document","id":"kb-refunds"},{"type":"document","id":"hr-alice"}],\#
+            "denied":[{"type":"document","id":"kb-keys","reason":"policy_denied",\#
+            "message":"the organisation's policies do not allow the request"},\#
+            {"type":"document","id":"kb-missing","reason":"unregistered",\#
+            "message":"Writ::Document::\"kb-missing\" is not in a registered `Writ::Dataset`"}],\#
+            "context":{"policy_set_version":1,"mode":"strict"}}
+            """#)
+    }
+
     @Test func aFilterAndTheSameEvaluationsBatchGiveTheSameSubset() async throws {
         let (filtered, batched) = try await Self.checkpoints.run { client in
             let task = try await Self.open(client)

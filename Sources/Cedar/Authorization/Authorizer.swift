@@ -35,6 +35,9 @@ public struct Authorizer: Sendable {
     /// The principal and action every policy's scope was checked against by
     /// `narrowed(principal:action:in:)`: requests with both skip those checks.
     private let narrowedTo: (principal: EntityUID, action: EntityUID)?
+    /// Narrowed, with no forbid left and a permit left whose resource scope and
+    /// conditions are empty: every request with that principal and action is allowed.
+    private let permitsEveryResource: Bool
 
     /// How an authorizer evaluates; the defaults suit every use but measurement.
     public struct Configuration: Sendable {
@@ -50,12 +53,18 @@ public struct Authorizer: Sendable {
         self.policies = compiled
         self.index = configuration.scopeIndex ? PolicyIndex(compiled) : nil
         self.narrowedTo = nil
+        self.permitsEveryResource = false
     }
 
     private init(policies: [CompiledPolicy], indexed: Bool, narrowedTo: (principal: EntityUID, action: EntityUID)?) {
         self.policies = policies
         self.index = indexed ? PolicyIndex(policies) : nil
         self.narrowedTo = narrowedTo
+        self.permitsEveryResource = narrowedTo != nil && !policies.contains { $0.effect == .forbid }
+            && policies.contains { policy in
+                guard case .any = policy.resource else { return false }
+                return policy.effect == .permit && policy.conditions.isEmpty
+            }
     }
 
     /// This authorizer without the policies whose principal or action scope
@@ -68,6 +77,17 @@ public struct Authorizer: Sendable {
     public func narrowed(principal: EntityUID, action: EntityUID, in entities: Entities) -> Authorizer {
         let kept = policies.filter { $0.principal.matches(principal, entities) && $0.action.matches(action, entities) }
         return Authorizer(policies: kept, indexed: index != nil, narrowedTo: (principal, action))
+    }
+
+    /// Whether `authorize(request, entities:)` is known to allow `request` whatever
+    /// its resource and the entities, with no forbid that could fail: this authorizer
+    /// was narrowed to the request's principal and action, no forbid is left, and a
+    /// permit is left with no resource scope and no conditions. False says nothing:
+    /// `authorize` decides. (The response's reasons and the errors of other permits
+    /// are not known without it.)
+    public func allowsWithoutEvaluating(_ request: Request) -> Bool {
+        guard permitsEveryResource, let narrowedTo else { return false }
+        return narrowedTo.principal == request.principal && narrowedTo.action == request.action
     }
 
     /// The number of static and linked policies this authorizer decides with.

@@ -62,8 +62,9 @@ extension AuthZENEvaluator {
             throw WritError(
                 .tooLarge, "`evaluations` has \(items.count) items; at most \(maxItems) are accepted in one request")
         }
+        let firstItem = body.path.appending("evaluations").appending(index: 0)
         let objects = try items.enumerated().map { (index, item) throws(WritError) in
-            try AuthZENObject(item, at: body.path.appending("evaluations").appending(index: index))
+            try AuthZENObject(item, at: firstItem.element(index))
         }
         let defaults = try Defaults(body, items: objects, mapping: mapping)
         var prepared: [Prepared] = []
@@ -73,8 +74,9 @@ extension AuthZENEvaluator {
         }
         if prepared.count > 1, Self.aboutOneAgentTask(prepared) {
             // Decided in one pass through the task, exactly as one by one (FilterBatchTests).
-            let results = tasks.decide(batch: prepared, engine: engine, semantic: semantic)
-            return Answer(results: named(results, prepared), semantic: semantic)
+            var results = tasks.decide(batch: prepared, engine: engine, semantic: semantic)
+            name(&results, prepared)
+            return Answer(results: results, semantic: semantic)
         }
         var results: [Result] = []
         for request in prepared {

@@ -39,11 +39,12 @@ extension AuthZENEvaluator {
         candidates.reserveCapacity(items.count)
         prepared.reserveCapacity(items.count)
         seen.reserveCapacity(items.count)
-        let resources = body.path.appending("resources")
+        // The candidates' paths share their head.
+        let firstCandidate = body.path.appending("resources").appending(index: 0)
         // Candidates mostly share one type: its Cedar type is looked up once per run.
         var lastType: (name: String, cedar: EntityType)?
         for (index, item) in items.enumerated() {
-            let path = resources.appending(index: index)
+            let path = firstCandidate.element(index)
             let candidate = try AuthZENEntity.read(item, at: path, mapping: mapping)
             let type: EntityType
             if let last = lastType, last.name.scalarsEqual(candidate.type) {
@@ -70,50 +71,80 @@ extension AuthZENEvaluator {
         // About an agent, the candidates are decided together in its task; otherwise the
         // request's shape is validated once per resource type.
         var shapes = RequestShapes(engine)
-        let results = principal.type == BaseSchema.agentType
+        var results = principal.type == BaseSchema.agentType
             ? tasks.decide(batch: prepared, engine: engine) : prepared.map { decide($0, shapes: &shapes) }
-        return Filtered(candidates: candidates, answer: Answer(results: named(results, prepared), semantic: nil))
+        name(&results, prepared)
+        return Filtered(candidates: candidates, answer: Answer(results: results, semantic: nil))
     }
 
     /// The response to a filter: `{"allowed": [{type, id, decision_id?, obligations?}],
     /// "denied": [{type, id, decision_id?, reason, message?, evaluation_id?,
     /// access_request?}], "context": {policy_set_version, mode}}`, both lists in the
     /// order of the request's candidates; `decision_id` when decisions are audited.
+    /// Written straight to bytes, as `JSON.encodedBytes` would write that tree.
     func render(_ filtered: Filtered) -> AuthZENOutcome {
-        var allowed: [JSON] = []
-        var denied: [JSON] = []
+        let results = filtered.answer.results
+        var writer = JSONByteWriter(capacity: 48 * results.count + 96)
         var decisions: [Bool] = []
-        decisions.reserveCapacity(filtered.candidates.count)
-        for (candidate, result) in zip(filtered.candidates, filtered.answer.results) {
-            var members: [(key: String, value: JSON)] = [
-                (key: "type", value: .string(candidate.type)), (key: "id", value: .string(candidate.id ?? "")),
-            ]
+        decisions.reserveCapacity(results.count)
+        writer.append(#"{"allowed":["#)
+        var first = true
+        for (candidate, result) in zip(filtered.candidates, results) {
             decisions.append(result.allowed)
-            if let id = result.decisionID { members.append((key: "decision_id", value: .string(id))) }
-            if result.allowed {
-                if let redactions = result.decision?.redactions, !redactions.isEmpty {
-                    members.append((key: "obligations", value: AuthZENResponse.obligations(redactions)))
-                }
-                allowed.append(.object(JSONObject(uniqueMembers: members)))
-                continue
+            guard result.allowed else { continue }
+            if !first { writer.append(",") }
+            first = false
+            Self.writeNamed(candidate, result, to: &writer)
+            if let redactions = result.decision?.redactions, !redactions.isEmpty {
+                writer.append(#","obligations":"#)
+                writer.write(AuthZENResponse.obligations(redactions))
             }
-            if let denial = result.denial {
-                members.append((key: "reason", value: .string(denial.reason.rawValue)))
-                members.append((key: "message", value: .string(denial.message)))
-                members += AuthZENResponse.approvalMembers(result)
-            } else if let invalid = result.invalidReason {
-                members.append((key: "reason", value: .string(TaskDenial.Reason.invalidRequest.rawValue)))
-                members.append((key: "message", value: .string(invalid)))
-            } else {
-                members.append((key: "reason", value: .string(TaskDenial.Reason.policyDenied.rawValue)))
-            }
-            denied.append(.object(JSONObject(uniqueMembers: members)))
+            writer.append("}")
         }
-        let response = JSON.object(JSONObject(uniqueMembers: [
-            (key: "allowed", value: .array(allowed)),
-            (key: "denied", value: .array(denied)),
-            (key: "context", value: .object(JSONObject(uniqueMembers: AuthZENResponse.versionMembers(engine)))),
-        ]))
-        return AuthZENOutcome(body: response.encodedBytes(), decisions: decisions)
+        writer.append(#"],"denied":["#)
+        first = true
+        for (candidate, result) in zip(filtered.candidates, results) where !result.allowed {
+            if !first { writer.append(",") }
+            first = false
+            Self.writeNamed(candidate, result, to: &writer)
+            writer.append(#","reason":"#)
+            if let denial = result.denial {
+                writer.writeString(denial.reason.rawValue)
+                writer.append(#","message":"#)
+                writer.writeString(denial.message)
+                for member in AuthZENResponse.approvalMembers(result) {
+                    writer.append(",")
+                    writer.writeString(member.key)
+                    writer.append(":")
+                    writer.write(member.value)
+                }
+            } else if let invalid = result.invalidReason {
+                writer.writeString(TaskDenial.Reason.invalidRequest.rawValue)
+                writer.append(#","message":"#)
+                writer.writeString(invalid)
+            } else {
+                writer.writeString(TaskDenial.Reason.policyDenied.rawValue)
+            }
+            writer.append("}")
+        }
+        writer.append(#"],"context":{"policy_set_version":"#)
+        writer.writeInteger(Int64(engine.version.version))
+        writer.append(#","mode":"#)
+        writer.writeString(engine.mode.rawValue)
+        writer.append("}}")
+        return AuthZENOutcome(body: writer.output, decisions: decisions)
+    }
+
+    /// `{"type":…,"id":…` and `,"decision_id":…` when there is one: the start of a
+    /// candidate's entry in a filter response, left open.
+    private static func writeNamed(_ candidate: AuthZENEntity, _ result: Result, to writer: inout JSONByteWriter) {
+        writer.append(#"{"type":"#)
+        writer.writeString(candidate.type)
+        writer.append(#","id":"#)
+        writer.writeString(candidate.id ?? "")
+        if let id = result.decisionID {
+            writer.append(#","decision_id":"#)
+            writer.writeString(id)
+        }
     }
 }

@@ -150,11 +150,10 @@ struct AuthZENEvaluator: Sendable {
         result.sent = prepared.sent
     }
 
-    /// `results[i]` named by `prepared[i]` (`named(_:_:)`), changed in place.
-    func named(_ results: [Result], _ prepared: [Prepared]) -> [Result] {
-        var results = results
+    /// Names `results[i]` by `prepared[i]` (`named(_:_:)`), in place: a batch's
+    /// results are not copied (a copy retains every field of every result).
+    func name(_ results: inout [Result], _ prepared: [Prepared]) {
         for index in results.indices { name(&results[index], prepared[index]) }
-        return results
     }
 
     private func decideRequest(_ prepared: Prepared) -> Result {

@@ -25,6 +25,16 @@ struct AuthZENPath: Sendable, Equatable, CustomStringConvertible {
         appending(step: .index(index))
     }
 
+    /// The path of element `index` of the array at `array`'s path: for every element
+    /// of one array, `array.appending(index: 0).element(index)` shares one head (no
+    /// array made per element).
+    func element(_ index: Int) -> AuthZENPath {
+        guard last != nil else { return appending(index: index) }
+        var copy = self
+        copy.last = .index(index)
+        return copy
+    }
+
     /// This path followed by the steps of a path below it.
     func appending(_ tail: [JSONPathComponent]) -> AuthZENPath {
         tail.reduce(self) { path, step in path.appending(step: step) }

@@ -140,7 +140,8 @@ final class AuthZENTasks: Sendable {
         return state.withLock { s in
             if missed, !s.misses.contains(taskID) { s.misses.append(taskID) }
             guard reserving else { return nil }
-            s.evaluations.append(contentsOf: evaluations)
+            // The first batch is kept as it is, not copied element by element.
+            if s.evaluations.isEmpty { s.evaluations = evaluations } else { s.evaluations.append(contentsOf: evaluations) }
             return s.evaluations.count - evaluations.count
         }
     }

@@ -81,6 +81,9 @@ public final class PolicyEngine: Sendable {
     /// Whether `decide(request, entities: entities, policies: policies)` allows, without
     /// building the decision: for a mandate, whose decision only allows or denies.
     func allows(_ request: Request, entities: Entities, policies: CompiledPolicySet) -> Bool {
+        // A mandate narrowed to the request's principal and action that permits any
+        // resource unconditionally, with no forbid, allows without evaluating.
+        if policies.authorizer.allowsWithoutEvaluating(request) { return true }
         let response = policies.authorizer.authorize(request, entities: entities)
         guard response.decision == .allow else { return false }
         return mode != .strict || !response.errors.contains { $0.effect == .forbid }

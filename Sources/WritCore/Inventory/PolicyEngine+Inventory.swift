@@ -21,13 +21,22 @@ extension PolicyEngine {
 
     /// The part of `inventoryDenial(_:entities:)` about the resource, once the principal passed.
     func inventoryDenial(resource: EntityUID, entities: Entities) -> TaskDenial? {
+        inventoryDenial(resource: resource, entities: entities) { registered($0) }
+    }
+
+    /// `inventoryDenial(resource:entities:)`, asking `registered(dataset)` whether each
+    /// dataset a document is in is registered (`registered(_:)`, or what a caller
+    /// deciding many documents remembers of it).
+    func inventoryDenial(
+        resource: EntityUID, entities: Entities, registered: (EntityUID) -> Bool
+    ) -> TaskDenial? {
         if let denial = unregistered(resource) { return denial }
         if resource.type.name == Self.documentType {
             // In a registered dataset: at least one dataset parent, and every one registered.
             var inDataset = false
             let parents = self.entities.parents(of: resource) ?? entities.parents(of: resource) ?? []
             for parent in parents where parent.type.name == InventoryItem.Kind.dataset.entityType {
-                inDataset = storedEntities[StoredEntityKey(type: parent.type.name, id: parent.id)] != nil
+                inDataset = registered(parent)
                 if !inDataset { break }
             }
             guard inDataset else {
@@ -35,6 +44,11 @@ extension PolicyEngine {
             }
         }
         return nil
+    }
+
+    /// Whether `dataset` is registered in the inventory.
+    func registered(_ dataset: EntityUID) -> Bool {
+        storedEntities[StoredEntityKey(type: dataset.type.name, id: dataset.id)] != nil
     }
 
     /// `uid`, of an inventoried type, not registered or quarantined: why, else nil.

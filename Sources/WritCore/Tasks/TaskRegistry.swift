@@ -44,6 +44,16 @@ struct TaskRegistry: Sendable {
 
     subscript(id: String) -> TaskEntry? { entries[ScalarKey(id)] }
 
+    /// Brings `entry` up to the counters, labels and version the registry holds for
+    /// its task — all that `add(_:to:)` and `addLabels(_:to:)` change — read in place
+    /// rather than copying the whole entry out. Unchanged when the task is not held.
+    func refresh(_ entry: inout TaskEntry) {
+        guard let index = entries.index(forKey: ScalarKey(entry.record.id)) else { return }
+        entry.record.counters = entries.values[index].record.counters
+        entry.record.labels = entries.values[index].record.labels
+        entry.version = entries.values[index].version
+    }
+
     /// The next sequence number.
     mutating func stamp() -> UInt64 {
         sequence += 1

@@ -44,6 +44,8 @@ extension TaskService {
         var shapes = RequestShapes(engine)
         // The inventory's answer about the principal is the same for every candidate.
         let principalDenial = engine.inventoryDenial(principal: first.principal)
+        // Whether each dataset the candidates are in is registered, asked once.
+        var datasets = DatasetRegistrations(engine)
         var view: TaskChainView?
         var evaluations: [TaskEvaluation] = []
         evaluations.reserveCapacity(requests.count)
@@ -92,7 +94,9 @@ extension TaskService {
                     let request = requests[index]
                     let described = requestEntities[index]
                     let entities = engine.entities(layering: described)
-                    if let denial = principalDenial ?? engine.inventoryDenial(resource: request.resource, entities: entities) {
+                    if let denial = principalDenial ?? engine.inventoryDenial(
+                        resource: request.resource, entities: entities, registered: { datasets.registered($0) })
+                    {
                         return TaskEvaluation(TaskDenial(denial.reason, denial.message, taskID: taskID), taskID: taskID)
                     }
                     let learned: Set<String>
@@ -117,10 +121,9 @@ extension TaskService {
                         verdict, action: action, usage: usage, learned: learned, in: chain, ids: ids, registry: &registry)
                     if evaluation.reservation != nil {
                         let labels = chain[0].record.labels
-                        // The chain as the next candidate's own look-up would find it.
-                        for place in chain.indices {
-                            if let current = registry[chain[place].record.id] { chain[place] = current }
-                        }
+                        // The chain as the next candidate's own look-up would find it: under
+                        // the lock only this reservation changed it, its counters and labels.
+                        for place in chain.indices { registry.refresh(&chain[place]) }
                         if !independent || chain[0].record.labels != labels { seen.update(to: chain, engine: engine) }
                     }
                     return evaluation
@@ -192,6 +195,9 @@ struct LabelReader {
     private let retrieves: Bool
     private let calls: Bool
     private var checked: Set<String> = []
+    /// For each entity a resource was directly in so far: the labels the inventory
+    /// gives it and everything it is in, nil when one is not a set of valid labels.
+    private var fromParents: [EntityUID: Set<String>?] = [:]
 
     init(action: EntityUID, engine: PolicyEngine, input: TaskInput) {
         self.engine = engine
@@ -208,28 +214,65 @@ struct LabelReader {
     /// The labels of `resource` (and what it is in) in the inventory, or nil when one
     /// is not a valid label in a set.
     private mutating func quick(_ resource: EntityUID) -> Set<String>? {
-        let inventory = engine.entities
         var labels: Set<String> = []
-        func add(_ uid: EntityUID, _ attribute: String) -> Bool {
-            guard case .some(.some(let value)) = inventory.attribute(attribute, of: uid) else { return true }
-            guard case .set(let set) = value else { return false }
-            for element in set {
-                guard case .string(let label) = element else { return false }
-                if !checked.contains(label) {
-                    guard (try? input.label(label, attribute)) != nil else { return false }
-                    checked.insert(label)
-                }
-                labels.insert(label)
-            }
-            return true
-        }
         if retrieves {
-            guard add(resource, "labels") else { return nil }
-            for above in inventory.ancestors(of: resource) {
-                guard add(above, "labels") else { return nil }
+            guard add(resource, "labels", to: &labels) else { return nil }
+            // What a resource is in is its parents and what they are in: each parent's
+            // labels are read once per request, for every candidate in it.
+            for parent in engine.entities.parents(of: resource) ?? [] {
+                guard let above = inherited(from: parent) else { return nil }
+                if labels.isEmpty { labels = above } else { labels.formUnion(above) }
             }
         }
-        if calls, !add(resource, BaseSchema.outputLabelsAttribute) { return nil }
+        if calls, !add(resource, BaseSchema.outputLabelsAttribute, to: &labels) { return nil }
         return labels
+    }
+
+    /// The labels of `parent` and of everything it is in, or nil when one is not a
+    /// valid label in a set; remembered for the request.
+    private mutating func inherited(from parent: EntityUID) -> Set<String>? {
+        if let known = fromParents[parent] { return known }
+        var labels: Set<String> = []
+        var valid = add(parent, "labels", to: &labels)
+        for above in engine.entities.ancestors(of: parent) where valid {
+            valid = add(above, "labels", to: &labels)
+        }
+        let found = valid ? labels : nil
+        fromParents[parent] = .some(found)
+        return found
+    }
+
+    /// Adds the labels in `attribute` of `uid` in the inventory to `labels`; false when
+    /// it is not a set of valid labels.
+    private mutating func add(_ uid: EntityUID, _ attribute: String, to labels: inout Set<String>) -> Bool {
+        guard case .some(.some(let value)) = engine.entities.attribute(attribute, of: uid) else { return true }
+        guard case .set(let set) = value else { return false }
+        for element in set {
+            guard case .string(let label) = element else { return false }
+            if !checked.contains(label) {
+                guard (try? input.label(label, attribute)) != nil else { return false }
+                checked.insert(label)
+            }
+            labels.insert(label)
+        }
+        return true
+    }
+}
+
+/// Whether each dataset the candidates of one request are in is registered in the
+/// inventory (`PolicyEngine.registered(_:)`), asked once per dataset.
+struct DatasetRegistrations {
+    let engine: PolicyEngine
+    /// The datasets asked about so far; a request's candidates are in a handful.
+    private var known: [(dataset: EntityUID, registered: Bool)] = []
+
+    init(_ engine: PolicyEngine) { self.engine = engine }
+
+    mutating func registered(_ dataset: EntityUID) -> Bool {
+        if let found = known.first(where: { $0.dataset == dataset }) { return found.registered }
+        let registered = engine.registered(dataset)
+        // Past a few, asking costs no more than looking through them.
+        if known.count < 8 { known.append((dataset, registered)) }
+        return registered
     }
 }

@@ -255,9 +255,12 @@ extension TaskService {
             return TaskDecision(taskID: leafID, denial: TaskDenial(.invalidRequest, problem, taskID: leafID), policies: nil)
         }
         // Each set is read where it is (a `CompiledPolicySet` copied costs a dozen retains).
-        var policies =
-            narrowed.map { engine.decide(asked, entities: entities, policies: $0.organisation) }
-            ?? engine.decide(asked, entities: entities, policies: engine.compiled)
+        var policies: WritDecision
+        if let narrowed {
+            policies = engine.decide(asked, entities: entities, policies: narrowed.organisation)
+        } else {
+            policies = engine.decide(asked, entities: entities, policies: engine.compiled)
+        }
         guard policies.allowed || policies.approval != nil else {
             return TaskDecision(
                 taskID: leafID, denial: TaskDenial(.policyDenied, "the organisation's policies do not allow the request", taskID: leafID),
@@ -266,9 +269,12 @@ extension TaskService {
         for index in chain.indices {
             var inTask = asked
             if index > 0 { inTask.context = context(index) }
-            let allowed =
-                narrowed.map { $0.mandates[index].map { engine.allows(inTask, entities: entities, policies: $0) } ?? false }
-                ?? chain[index].mandate.map { engine.allows(inTask, entities: entities, policies: $0) } ?? false
+            let allowed: Bool
+            if let narrowed {
+                allowed = narrowed.allows(inTask, entities: entities, engine: engine, mandate: index)
+            } else {
+                allowed = chain[index].mandate.map { engine.allows(inTask, entities: entities, policies: $0) } ?? false
+            }
             guard allowed else {
                 let id = chain[index].record.id
                 return TaskDecision(
@@ -317,30 +323,37 @@ extension TaskService {
 
     /// The first budget in `chain`, from the task up, that `usage` would exceed.
     static func exhausted(_ chain: [TaskEntry], adding usage: TaskCounters, action: String) -> TaskDenial? {
-        for entry in chain {
-            let task = entry.record
-            let used = task.counters
-            if let max = task.budgets.maxDecisions, used.decisions >= max {
+        // Read in place: a task's record copied costs a dozen retains, and this runs
+        // after every allow of a filter.
+        for place in chain.indices where !chain[place].record.budgets.isEmpty {
+            if let denial = exhausted(chain[place].record, adding: usage, action: action) { return denial }
+        }
+        return nil
+    }
+
+    /// The budget of `task` that `usage` would exceed, if any.
+    private static func exhausted(_ task: TaskRecord, adding usage: TaskCounters, action: String) -> TaskDenial? {
+        let used = task.counters
+        if let max = task.budgets.maxDecisions, used.decisions >= max {
+            return TaskDenial(
+                .decisionsExhausted, "task `\(task.id)` has used \(used.decisions) of its \(max) decisions", taskID: task.id)
+        }
+        if let max = task.budgets.maxCalls[action], used.actions[action, default: 0] >= max {
+            return TaskDenial(
+                .callsExhausted(action),
+                "task `\(task.id)` has used \(used.actions[action, default: 0]) of its \(max) calls of `\(action)`",
+                taskID: task.id)
+        }
+        if let ceiling = task.budgets.spend[action] {
+            let spent = used.spend[action, default: 0]
+            let amount = usage.spend[action, default: 0]
+            let (total, overflow) = spent.addingReportingOverflow(amount)
+            if overflow || total > ceiling.ceiling {
                 return TaskDenial(
-                    .decisionsExhausted, "task `\(task.id)` has used \(used.decisions) of its \(max) decisions", taskID: task.id)
-            }
-            if let max = task.budgets.maxCalls[action], used.actions[action, default: 0] >= max {
-                return TaskDenial(
-                    .callsExhausted(action),
-                    "task `\(task.id)` has used \(used.actions[action, default: 0]) of its \(max) calls of `\(action)`",
+                    .spendExhausted(action),
+                    "task `\(task.id)` has spent \(spent) of its \(ceiling.ceiling) `\(ceiling.argument)` on `\(action)`; "
+                        + "\(amount) more would exceed it",
                     taskID: task.id)
-            }
-            if let ceiling = task.budgets.spend[action] {
-                let spent = used.spend[action, default: 0]
-                let amount = usage.spend[action, default: 0]
-                let (total, overflow) = spent.addingReportingOverflow(amount)
-                if overflow || total > ceiling.ceiling {
-                    return TaskDenial(
-                        .spendExhausted(action),
-                        "task `\(task.id)` has spent \(spent) of its \(ceiling.ceiling) `\(ceiling.argument)` on `\(action)`; "
-                            + "\(amount) more would exceed it",
-                        taskID: task.id)
-                }
             }
         }
         return nil
@@ -349,20 +362,38 @@ extension TaskService {
 
 /// The organisation's policies and the mandate of each task in a chain (nil for a
 /// closed task), narrowed to the principal and action of the requests they decide.
-struct ChainPolicies {
-    var organisation: CompiledPolicySet
-    var mandates: [CompiledPolicySet?]
+/// A class: it is handed to every candidate's decision, and the sets it holds are
+/// large (a copy of the struct retained some thirty references).
+final class ChainPolicies {
+    let organisation: CompiledPolicySet
+    let mandates: [CompiledPolicySet?]
+    /// For each mandate: whether, narrowed, it allows every request with the principal
+    /// and action without evaluating (`Authorizer.allowsWithoutEvaluating`).
+    private let allowsAll: [Bool]
     /// Whether a policy of these may read `context.task` or tags
     /// (`CompiledPolicySet.readsTask`): when none may, their decisions do not depend on
     /// the task's counters, labels or history.
-    var readTask: Bool
+    let readTask: Bool
 
     /// `engine`'s policies and the mandates of `chain`, narrowed to `principal` and
     /// `action` as they stand in `entities`.
     init(_ engine: PolicyEngine, chain: [TaskEntry], principal: EntityUID, action: EntityUID, entities: Entities) {
-        organisation = engine.compiled.narrowed(principal: principal, action: action, in: entities)
-        mandates = chain.map { $0.mandate?.narrowed(principal: principal, action: action, in: entities) }
+        let organisation = engine.compiled.narrowed(principal: principal, action: action, in: entities)
+        let mandates = chain.map { $0.mandate?.narrowed(principal: principal, action: action, in: entities) }
+        // The resource plays no part in whether a narrowed set allows without evaluating.
+        let sample = Request(principal: principal, action: action, resource: principal)
+        allowsAll = mandates.map { $0?.authorizer.allowsWithoutEvaluating(sample) ?? false }
         readTask = organisation.readsTask || mandates.contains { $0?.readsTask ?? false }
+        self.organisation = organisation
+        self.mandates = mandates
+    }
+
+    /// Whether mandate `index` allows `request` (whose principal and action are those
+    /// these are narrowed to): `PolicyEngine.allows`, skipped when it allows them all.
+    func allows(_ request: Request, entities: Entities, engine: PolicyEngine, mandate index: Int) -> Bool {
+        if allowsAll[index] { return true }
+        guard let mandate = mandates[index] else { return false }
+        return engine.allows(request, entities: entities, policies: mandate)
     }
 }
 
