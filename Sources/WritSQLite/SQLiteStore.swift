@@ -19,10 +19,22 @@ public final class SQLiteStore: WritStore {
         public var busyTimeout: Duration
         /// What a commit survives once it returns.
         public var durability: Durability
+        /// How often the write-ahead log is checkpointed in the background under
+        /// `Durability.full`; under `.normal(syncInterval:)` it is every `syncInterval`.
+        public var checkpointInterval: Duration
+        /// Above this many frames (pages) in the write-ahead log, a background
+        /// checkpoint restarts it, waiting for the write in flight: the bound on the
+        /// log's size (frames of 4 KiB and a 24-byte header).
+        public var walRestartFrames: Int
 
-        public init(busyTimeout: Duration = .seconds(5), durability: Durability = .full) {
+        public init(
+            busyTimeout: Duration = .seconds(5), durability: Durability = .full,
+            checkpointInterval: Duration = .milliseconds(100), walRestartFrames: Int = 8192
+        ) {
             self.busyTimeout = busyTimeout
             self.durability = durability
+            self.checkpointInterval = checkpointInterval
+            self.walRestartFrames = walRestartFrames
         }
     }
 
@@ -33,8 +45,8 @@ public final class SQLiteStore: WritStore {
         /// loss. Each commit waits for the disk.
         case full
         /// A commit is in the write-ahead log before it returns (`synchronous=NORMAL`)
-        /// and survives a crash of the process; a checkpoint every `syncInterval`
-        /// fsyncs the log, so an operating-system crash or power loss loses at most
+        /// and survives a crash of the process; a background checkpoint every
+        /// `syncInterval` fsyncs the log, so an operating-system crash or power loss loses at most
         /// the commits of about the last interval (longer only while a long read
         /// holds the log). The database stays consistent either way.
         case normal(syncInterval: Duration)
@@ -63,8 +75,9 @@ public final class SQLiteStore: WritStore {
     let pool: DatabasePool
     /// What commits survive.
     public let durability: Durability
-    /// Under `Durability.normal`, the checkpoints that bound what power loss can take.
-    private let walSync: SQLiteWALSync?
+    /// The background checkpoints of the write-ahead log (the writer runs none); under
+    /// `Durability.normal` they also bound what power loss can take.
+    private let checkpointer: SQLiteCheckpointer
     public var capabilities: StoreCapabilities { [.durable] }
 
     /// Opens (creating when missing) the store in the database file at `path`,
@@ -84,16 +97,21 @@ public final class SQLiteStore: WritStore {
             throw SQLiteErrors.map(error, path: path, opening: true)
         }
         try SQLiteStore.prepare(pool, path: path, durability: configuration.durability)
-        if case .normal(let interval) = configuration.durability {
-            walSync = SQLiteWALSync(interval: interval)
-            walSync?.start(pool)
-        } else {
-            walSync = nil
+        var interval = configuration.checkpointInterval
+        if case .normal(let syncInterval) = configuration.durability { interval = syncInterval }
+        do {
+            checkpointer = try SQLiteCheckpointer(
+                path: path, busyTimeout: configuration.busyTimeout, synchronous: configuration.durability.synchronous,
+                interval: interval, restartFrames: configuration.walRestartFrames)
+        } catch {
+            try? pool.close()
+            throw SQLiteErrors.map(error, path: path, opening: true)
         }
+        checkpointer.start()
     }
 
     deinit {
-        walSync?.stop()
+        checkpointer.stop()
     }
 
     /// Opens `writ.sqlite` in `directory`, creating the directory when missing.
@@ -113,7 +131,7 @@ public final class SQLiteStore: WritStore {
 
     /// Closes the database; every later call fails with `.storeUnavailable`.
     public func close() throws(WritError) {
-        walSync?.stop()
+        checkpointer.stop()
         do {
             try pool.close()
         } catch {
@@ -126,15 +144,32 @@ public final class SQLiteStore: WritStore {
         try await writeWithoutTransaction { db in try SQLitePragmaReport(db) }
     }
 
-    /// Under `Durability.normal`, how many background checkpoints have fsynced the
-    /// write-ahead log; 0 under `.full`, where each commit is fsynced itself.
-    public var durableCheckpoints: Int { walSync?.checkpoints ?? 0 }
+    /// How many background checkpoints of the write-ahead log have completed; under
+    /// `Durability.normal` each has fsynced the log.
+    public var durableCheckpoints: Int { checkpointer.checkpoints }
+
+    /// How many background checkpoints restarted the write-ahead log because it held
+    /// more than `Configuration.walRestartFrames` frames.
+    public var walRestarts: Int { checkpointer.restarts }
+
+    /// Runs the background checkpoint now, as the timer does: when something was
+    /// written since the last one, copies the write-ahead log into the database file,
+    /// and restarts the log when it holds more than `Configuration.walRestartFrames`.
+    /// - Throws: `.storeUnavailable` when SQLite cannot (the store stays marked as
+    ///   written, so the next checkpoint tries again).
+    public func checkpointWAL() async throws(WritError) {
+        do {
+            try await checkpointer.checkpoint()
+        } catch {
+            throw SQLiteErrors.map(error, path: path)
+        }
+    }
 
     // MARK: - Access
 
     /// Runs `body` in one IMMEDIATE transaction, mapping every failure to a `WritError`.
     func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(WritError) -> T {
-        walSync?.markDirty()
+        checkpointer.markDirty()
         do {
             return try await pool.write(body)
         } catch {
@@ -169,7 +204,7 @@ public final class SQLiteStore: WritStore {
     /// than such a write itself. The caller's thread waits for the commit (under
     /// `Durability.full`, its fsync), and while another write runs, for that one.
     func writeNow<T>(_ body: (Database) throws -> T) throws(WritError) -> T {
-        walSync?.markDirty()
+        checkpointer.markDirty()
         do {
             return try pool.write(body)
         } catch {
@@ -183,6 +218,7 @@ public final class SQLiteStore: WritStore {
     /// Only under `Durability.full`.
     func writeSyncedLater<T>(_ body: (Database) throws -> T) throws(WritError) -> T {
         let synchronous = durability.synchronous
+        checkpointer.markDirty()
         do {
             return try pool.writeWithoutTransaction { db in
                 try db.cachedStatement(sql: "PRAGMA synchronous = NORMAL").execute()
