@@ -1,9 +1,10 @@
+import Foundation
 import GRDB
 import Synchronization
 import WritCore
 
 /// Checkpoints the store's write-ahead log in the background, on a connection of its
-/// own, so that no write waits for a checkpoint.
+/// own, so that no write waits for the bulk of a checkpoint.
 ///
 /// SQLite's automatic checkpoint runs inside the commit that takes the log past 1,000
 /// pages, on the writer: it fsyncs the log, copies pages into the database file and
@@ -11,12 +12,18 @@ import WritCore
 /// decision in a hundred (Benchmarks/README.md, section "Audit"). The store turns it off
 /// on its writer (`PRAGMA wal_autocheckpoint = 0`) and this checkpointer runs instead:
 /// every `interval`, when something was written, a PASSIVE checkpoint, which copies
-/// what it can while writers go on appending, repeated while it makes progress, so
-/// that the log is usually copied whole and the next write starts it from the
-/// beginning again. When the log still holds more than `restartFrames` frames (a
-/// steady stream of writes keeps a passive checkpoint from catching up), a RESTART
-/// checkpoint waits for the write in flight, copies the rest and makes the next write
-/// start the log again: the log stays bounded, for one short wait of the writer.
+/// what it can while writers go on appending, repeated while it makes progress.
+///
+/// The log starts again from its beginning only when a write begins with all of it
+/// copied; under a steady stream of writes a background checkpoint never quite catches
+/// up (a commit in flight while it copies appends to the log), so the log would grow.
+/// When a background checkpoint finds more than `catchUpFrames` frames, the next write
+/// first copies the rest on the writing connection (`catchUp(on:)`, before its
+/// transaction: a few frames and an fsync of the database file) and then starts the log
+/// from its beginning. No write waits on a lock for it: SQLite's busy handler, which
+/// sleeps 1, 2, 5, 10… ms between tries, is never involved. Only when the log still
+/// grows past `restartFrames` (a reader kept every write from starting it again) does
+/// a RESTART checkpoint take the writer's lock to bound it.
 ///
 /// A checkpoint fsyncs the write-ahead log before it copies (the connection has the
 /// store's `synchronous`), so under `synchronous=NORMAL` every commit made before a
@@ -27,20 +34,29 @@ import WritCore
 final class SQLiteCheckpointer: Sendable {
     /// How often the log is checkpointed while the store is written to.
     let interval: Duration
-    /// Above this many frames in the log, a checkpoint restarts it.
+    /// Above this many frames in the log, the next write copies the rest and starts
+    /// it again.
+    let catchUpFrames: Int
+    /// Above this many frames in the log, a checkpoint restarts it, holding the writer.
     let restartFrames: Int
     private let path: String
     private let connection: DatabaseQueue
     private let dirty = Atomic<Bool>(false)
     private let completed = Atomic<Int>(0)
     private let restarted = Atomic<Int>(0)
+    private let catchUpWanted = Atomic<Bool>(false)
+    private let caughtUp = Atomic<Int>(0)
     private let task = Mutex<Task<Void, Never>?>(nil)
     private let stopped = Atomic<Bool>(false)
 
     /// Opens the checkpointer's connection to the database at `path`, with the store's
     /// busy timeout and `synchronous` (which decides what a checkpoint fsyncs).
-    init(path: String, busyTimeout: Duration, synchronous: Int, interval: Duration, restartFrames: Int) throws {
+    init(
+        path: String, busyTimeout: Duration, synchronous: Int, interval: Duration, catchUpFrames: Int,
+        restartFrames: Int
+    ) throws {
         self.interval = interval
+        self.catchUpFrames = catchUpFrames
         self.restartFrames = restartFrames
         self.path = path
         var configuration = GRDB.Configuration()
@@ -63,6 +79,25 @@ final class SQLiteCheckpointer: Sendable {
     /// How many of them restarted the log because it had grown past `restartFrames`.
     var restarts: Int { restarted.load(ordering: .relaxed) }
 
+    /// How many writes copied the rest of the log before their transaction.
+    var catchUps: Int { caughtUp.load(ordering: .relaxed) }
+
+    /// Before a write transaction on `db`, the writing connection: when the last
+    /// background checkpoint found the log past `catchUpFrames`, copies what is left
+    /// of it (PASSIVE, so it waits for no one), so that the
+    /// transaction starts the log from its beginning. A failure (another checkpoint
+    /// holds SQLite's checkpoint lock, the disk) leaves it to the next write; the
+    /// write itself goes on, since the log stays valid either way.
+    func catchUp(on db: Database) {
+        guard catchUpWanted.exchange(false, ordering: .acquiringAndReleasing) else { return }
+        do {
+            _ = try db.checkpoint(.passive)
+            caughtUp.add(1, ordering: .relaxed)
+        } catch {
+            catchUpWanted.store(true, ordering: .relaxed)
+        }
+    }
+
     /// Starts checkpointing every `interval`.
     func start() {
         let interval = interval
@@ -79,15 +114,16 @@ final class SQLiteCheckpointer: Sendable {
     /// Checkpoints now when something was written since the last checkpoint.
     /// - Throws: SQLite's error; the store stays marked as written.
     func checkpoint() async throws {
-        // The connection closes when the checkpointer goes (GRDB's queue must not be
-        // used after `close()`); a stopped checkpointer refuses instead.
+        // A checkpoint that passes this as `stop()` runs fails on the closed connection.
         guard !stopped.load(ordering: .acquiring) else {
             throw WritError(.storeUnavailable, "the store `\(path)` is closed")
         }
         guard dirty.exchange(false, ordering: .acquiringAndReleasing) else { return }
         let restartFrames = restartFrames
+        let catchUpFrames = catchUpFrames
+        let path = path
         do {
-            let restart = try await connection.writeWithoutTransaction { db in
+            let (restart, wantCatchUp) = try await connection.writeWithoutTransaction { db in
                 var (frames, copied) = try db.checkpoint(.passive)
                 // Each pass copies what was committed during the one before; a few
                 // passes usually catch up with a writer that pauses now and then.
@@ -96,25 +132,43 @@ final class SQLiteCheckpointer: Sendable {
                     (frames, copied) = try db.checkpoint(.passive)
                     if copied <= before { break }
                 }
-                guard frames > restartFrames else { return false }
+                // SQLite fsyncs the database file only when a checkpoint copied the whole
+                // log; the pages a partial one copied would wait for the next write's
+                // catch-up to sync them, on the answer's path. Synced here, that sync
+                // finds only the few pages copied since.
+                if copied < frames, copied > 0 { try Self.syncFile(path) }
+                // Past `catchUpFrames`, the next write copies the rest first: even when
+                // all was copied here, a commit in flight meanwhile has appended to the
+                // log, and the write after it would find the log not quite copied.
+                guard frames > restartFrames else { return (false, frames > catchUpFrames) }
                 _ = try db.checkpoint(.restart)
-                return true
+                return (true, false)
             }
             completed.add(1, ordering: .relaxed)
             if restart { restarted.add(1, ordering: .relaxed) }
+            if wantCatchUp { catchUpWanted.store(true, ordering: .relaxed) }
         } catch {
             dirty.store(true, ordering: .relaxed)
             throw error
         }
     }
 
-    /// Stops the checkpoints (the store is closing); the connection closes with the
-    /// checkpointer.
+    /// Writes the file's data at `path` to disk (`fdatasync`).
+    private static func syncFile(_ path: String) throws {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw WritError(.storeUnavailable, "cannot open `\(path)` to sync it: errno \(errno)") }
+        defer { close(fd) }
+        guard fdatasync(fd) == 0 else { throw WritError(.storeUnavailable, "cannot sync `\(path)`: errno \(errno)") }
+    }
+
+    /// Stops the checkpoints and closes the connection (after a checkpoint in flight);
+    /// later checkpoints are refused.
     func stop() {
-        stopped.store(true, ordering: .releasing)
+        guard !stopped.exchange(true, ordering: .acquiringAndReleasing) else { return }
         task.withLock { running in
             running?.cancel()
             running = nil
         }
+        try? connection.close()
     }
 }

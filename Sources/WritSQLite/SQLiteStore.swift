@@ -22,18 +22,25 @@ public final class SQLiteStore: WritStore {
         /// How often the write-ahead log is checkpointed in the background under
         /// `Durability.full`; under `.normal(syncInterval:)` it is every `syncInterval`.
         public var checkpointInterval: Duration
-        /// Above this many frames (pages) in the write-ahead log, a background
-        /// checkpoint restarts it, waiting for the write in flight: the bound on the
-        /// log's size (frames of 4 KiB and a 24-byte header).
+        /// Above this many frames (pages) in the write-ahead log after a background
+        /// checkpoint, the next write first copies what that checkpoint left and then
+        /// starts the log from its beginning: the usual bound on the log's size (frames
+        /// of 4 KiB and a 24-byte header).
+        public var walCatchUpFrames: Int
+        /// Above this many frames, a background checkpoint restarts the log, holding
+        /// the writer while it copies the rest: the bound when readers kept the writes
+        /// from starting the log again.
         public var walRestartFrames: Int
 
         public init(
             busyTimeout: Duration = .seconds(5), durability: Durability = .full,
-            checkpointInterval: Duration = .milliseconds(100), walRestartFrames: Int = 8192
+            checkpointInterval: Duration = .milliseconds(100), walCatchUpFrames: Int = 8192,
+            walRestartFrames: Int = 32768
         ) {
             self.busyTimeout = busyTimeout
             self.durability = durability
             self.checkpointInterval = checkpointInterval
+            self.walCatchUpFrames = walCatchUpFrames
             self.walRestartFrames = walRestartFrames
         }
     }
@@ -102,7 +109,8 @@ public final class SQLiteStore: WritStore {
         do {
             checkpointer = try SQLiteCheckpointer(
                 path: path, busyTimeout: configuration.busyTimeout, synchronous: configuration.durability.synchronous,
-                interval: interval, restartFrames: configuration.walRestartFrames)
+                interval: interval, catchUpFrames: configuration.walCatchUpFrames,
+                restartFrames: configuration.walRestartFrames)
         } catch {
             try? pool.close()
             throw SQLiteErrors.map(error, path: path, opening: true)
@@ -152,9 +160,14 @@ public final class SQLiteStore: WritStore {
     /// more than `Configuration.walRestartFrames` frames.
     public var walRestarts: Int { checkpointer.restarts }
 
+    /// How many writes first copied what the background checkpoints left of a log past
+    /// `Configuration.walCatchUpFrames`, so as to start it from its beginning.
+    public var walCatchUps: Int { checkpointer.catchUps }
+
     /// Runs the background checkpoint now, as the timer does: when something was
     /// written since the last one, copies the write-ahead log into the database file,
-    /// and restarts the log when it holds more than `Configuration.walRestartFrames`.
+    /// and restarts the log when it holds more than `Configuration.walRestartFrames`
+    /// (past `Configuration.walCatchUpFrames`, leaves the rest to the next write).
     /// - Throws: `.storeUnavailable` when SQLite cannot (the store stays marked as
     ///   written, so the next checkpoint tries again).
     public func checkpointWAL() async throws(WritError) {
@@ -171,7 +184,7 @@ public final class SQLiteStore: WritStore {
     func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(WritError) -> T {
         checkpointer.markDirty()
         do {
-            return try await pool.write(body)
+            return try await pool.writeWithoutTransaction { db in try self.transaction(db, body) }
         } catch {
             throw SQLiteErrors.map(error, path: path)
         }
@@ -206,10 +219,24 @@ public final class SQLiteStore: WritStore {
     func writeNow<T>(_ body: (Database) throws -> T) throws(WritError) -> T {
         checkpointer.markDirty()
         do {
-            return try pool.write(body)
+            return try pool.writeWithoutTransaction { db in try transaction(db, body) }
         } catch {
             throw SQLiteErrors.map(error, path: path)
         }
+    }
+
+    /// `body` in one transaction on `db`, the writing connection, as GRDB's `write`
+    /// runs it — after copying the rest of a long write-ahead log when the background
+    /// checkpoint asks (`SQLiteCheckpointer.catchUp(on:)`).
+    private func transaction<T>(_ db: Database, _ body: (Database) throws -> T) throws -> T {
+        checkpointer.catchUp(on: db)
+        var value: T?
+        try db.inTransaction {
+            value = try body(db)
+            return .commit
+        }
+        guard let value else { throw DatabaseError(message: "the transaction gave no result") }
+        return value
     }
 
     /// Runs `body` in a write transaction that commits without its own sync
@@ -222,18 +249,7 @@ public final class SQLiteStore: WritStore {
         do {
             return try pool.writeWithoutTransaction { db in
                 try db.cachedStatement(sql: "PRAGMA synchronous = NORMAL").execute()
-                let result: Result<T, any Error>
-                do {
-                    var value: T?
-                    try db.inTransaction {
-                        value = try body(db)
-                        return .commit
-                    }
-                    guard let value else { throw DatabaseError(message: "the transaction gave no result") }
-                    result = .success(value)
-                } catch {
-                    result = .failure(error)
-                }
+                let result = Result { try transaction(db, body) }
                 // Back to the store's setting before anything else writes; if that fails the
                 // connection cannot be trusted to sync, so the write fails too.
                 try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
