@@ -11,12 +11,18 @@ public struct SQLitePragmaReport: Sendable, Equatable, CustomStringConvertible {
     public var foreignKeys: Bool
     /// `PRAGMA busy_timeout`, in milliseconds.
     public var busyTimeoutMilliseconds: Int
+    /// `PRAGMA wal_autocheckpoint`: 0 for a store's writer, which leaves checkpoints to
+    /// the background (`SQLiteStore.checkpointWAL()`).
+    public var walAutocheckpoint: Int
 
-    public init(journalMode: String, synchronous: Int, foreignKeys: Bool, busyTimeoutMilliseconds: Int) {
+    public init(
+        journalMode: String, synchronous: Int, foreignKeys: Bool, busyTimeoutMilliseconds: Int, walAutocheckpoint: Int
+    ) {
         self.journalMode = journalMode
         self.synchronous = synchronous
         self.foreignKeys = foreignKeys
         self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
+        self.walAutocheckpoint = walAutocheckpoint
     }
 
     init(_ db: Database) throws {
@@ -24,9 +30,10 @@ public struct SQLitePragmaReport: Sendable, Equatable, CustomStringConvertible {
         synchronous = try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1
         foreignKeys = try Int.fetchOne(db, sql: "PRAGMA foreign_keys") == 1
         busyTimeoutMilliseconds = try Int.fetchOne(db, sql: "PRAGMA busy_timeout") ?? -1
+        walAutocheckpoint = try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") ?? -1
     }
 
     public var description: String {
-        "journal_mode=\(journalMode) synchronous=\(synchronous) foreign_keys=\(foreignKeys ? 1 : 0) busy_timeout=\(busyTimeoutMilliseconds)"
+        "journal_mode=\(journalMode) synchronous=\(synchronous) foreign_keys=\(foreignKeys ? 1 : 0) busy_timeout=\(busyTimeoutMilliseconds) wal_autocheckpoint=\(walAutocheckpoint)"
     }
 }

@@ -12,6 +12,9 @@ extension SQLiteStore {
                 // GRDB puts a pool's writer in synchronous=NORMAL; unless the store
                 // chose `.normal`, a committed write must survive power loss: FULL.
                 try db.execute(sql: "PRAGMA synchronous = \(durability.synchronous)")
+                // No checkpoint inside a commit: `SQLiteCheckpointer` runs them on a
+                // connection of its own.
+                try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
                 try checkIntegrity(db, path: path)
                 try checkIdentity(db, path: path, migrator: migrator)
             }
@@ -60,10 +63,12 @@ extension SQLiteStore {
 
     private static func checkPragmas(_ db: Database, path: String, durability: Durability) throws {
         let report = try SQLitePragmaReport(db)
-        guard report.journalMode == "wal", report.synchronous == durability.synchronous, report.foreignKeys else {
+        guard report.journalMode == "wal", report.synchronous == durability.synchronous, report.foreignKeys,
+            report.walAutocheckpoint == 0
+        else {
             throw WritError(
                 .storeUnavailable,
-                "the store `\(path)` could not be opened in WAL mode with synchronous=\(durability.synchronous): \(report)")
+                "the store `\(path)` could not be opened in WAL mode with synchronous=\(durability.synchronous) and wal_autocheckpoint=0: \(report)")
         }
     }
 }

@@ -19,10 +19,29 @@ public final class SQLiteStore: WritStore {
         public var busyTimeout: Duration
         /// What a commit survives once it returns.
         public var durability: Durability
+        /// How often the write-ahead log is checkpointed in the background under
+        /// `Durability.full`; under `.normal(syncInterval:)` it is every `syncInterval`.
+        public var checkpointInterval: Duration
+        /// Above this many frames (pages) in the write-ahead log after a background
+        /// checkpoint, the next write first copies what that checkpoint left and then
+        /// starts the log from its beginning: the usual bound on the log's size (frames
+        /// of 4 KiB and a 24-byte header).
+        public var walCatchUpFrames: Int
+        /// Above this many frames, a background checkpoint restarts the log, holding
+        /// the writer while it copies the rest: the bound when readers kept the writes
+        /// from starting the log again.
+        public var walRestartFrames: Int
 
-        public init(busyTimeout: Duration = .seconds(5), durability: Durability = .full) {
+        public init(
+            busyTimeout: Duration = .seconds(5), durability: Durability = .full,
+            checkpointInterval: Duration = .milliseconds(100), walCatchUpFrames: Int = 8192,
+            walRestartFrames: Int = 32768
+        ) {
             self.busyTimeout = busyTimeout
             self.durability = durability
+            self.checkpointInterval = checkpointInterval
+            self.walCatchUpFrames = walCatchUpFrames
+            self.walRestartFrames = walRestartFrames
         }
     }
 
@@ -33,8 +52,8 @@ public final class SQLiteStore: WritStore {
         /// loss. Each commit waits for the disk.
         case full
         /// A commit is in the write-ahead log before it returns (`synchronous=NORMAL`)
-        /// and survives a crash of the process; a checkpoint every `syncInterval`
-        /// fsyncs the log, so an operating-system crash or power loss loses at most
+        /// and survives a crash of the process; a background checkpoint every
+        /// `syncInterval` fsyncs the log, so an operating-system crash or power loss loses at most
         /// the commits of about the last interval (longer only while a long read
         /// holds the log). The database stays consistent either way.
         case normal(syncInterval: Duration)
@@ -63,8 +82,9 @@ public final class SQLiteStore: WritStore {
     let pool: DatabasePool
     /// What commits survive.
     public let durability: Durability
-    /// Under `Durability.normal`, the checkpoints that bound what power loss can take.
-    private let walSync: SQLiteWALSync?
+    /// The background checkpoints of the write-ahead log (the writer runs none); under
+    /// `Durability.normal` they also bound what power loss can take.
+    private let checkpointer: SQLiteCheckpointer
     public var capabilities: StoreCapabilities { [.durable] }
 
     /// Opens (creating when missing) the store in the database file at `path`,
@@ -84,16 +104,22 @@ public final class SQLiteStore: WritStore {
             throw SQLiteErrors.map(error, path: path, opening: true)
         }
         try SQLiteStore.prepare(pool, path: path, durability: configuration.durability)
-        if case .normal(let interval) = configuration.durability {
-            walSync = SQLiteWALSync(interval: interval)
-            walSync?.start(pool)
-        } else {
-            walSync = nil
+        var interval = configuration.checkpointInterval
+        if case .normal(let syncInterval) = configuration.durability { interval = syncInterval }
+        do {
+            checkpointer = try SQLiteCheckpointer(
+                path: path, busyTimeout: configuration.busyTimeout, synchronous: configuration.durability.synchronous,
+                interval: interval, catchUpFrames: configuration.walCatchUpFrames,
+                restartFrames: configuration.walRestartFrames)
+        } catch {
+            try? pool.close()
+            throw SQLiteErrors.map(error, path: path, opening: true)
         }
+        checkpointer.start()
     }
 
     deinit {
-        walSync?.stop()
+        checkpointer.stop()
     }
 
     /// Opens `writ.sqlite` in `directory`, creating the directory when missing.
@@ -113,7 +139,7 @@ public final class SQLiteStore: WritStore {
 
     /// Closes the database; every later call fails with `.storeUnavailable`.
     public func close() throws(WritError) {
-        walSync?.stop()
+        checkpointer.stop()
         do {
             try pool.close()
         } catch {
@@ -126,17 +152,39 @@ public final class SQLiteStore: WritStore {
         try await writeWithoutTransaction { db in try SQLitePragmaReport(db) }
     }
 
-    /// Under `Durability.normal`, how many background checkpoints have fsynced the
-    /// write-ahead log; 0 under `.full`, where each commit is fsynced itself.
-    public var durableCheckpoints: Int { walSync?.checkpoints ?? 0 }
+    /// How many background checkpoints of the write-ahead log have completed; under
+    /// `Durability.normal` each has fsynced the log.
+    public var durableCheckpoints: Int { checkpointer.checkpoints }
+
+    /// How many background checkpoints restarted the write-ahead log because it held
+    /// more than `Configuration.walRestartFrames` frames.
+    public var walRestarts: Int { checkpointer.restarts }
+
+    /// How many writes first copied what the background checkpoints left of a log past
+    /// `Configuration.walCatchUpFrames`, so as to start it from its beginning.
+    public var walCatchUps: Int { checkpointer.catchUps }
+
+    /// Runs the background checkpoint now, as the timer does: when something was
+    /// written since the last one, copies the write-ahead log into the database file,
+    /// and restarts the log when it holds more than `Configuration.walRestartFrames`
+    /// (past `Configuration.walCatchUpFrames`, leaves the rest to the next write).
+    /// - Throws: `.storeUnavailable` when SQLite cannot (the store stays marked as
+    ///   written, so the next checkpoint tries again).
+    public func checkpointWAL() async throws(WritError) {
+        do {
+            try await checkpointer.checkpoint()
+        } catch {
+            throw SQLiteErrors.map(error, path: path)
+        }
+    }
 
     // MARK: - Access
 
     /// Runs `body` in one IMMEDIATE transaction, mapping every failure to a `WritError`.
     func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(WritError) -> T {
-        walSync?.markDirty()
+        checkpointer.markDirty()
         do {
-            return try await pool.write(body)
+            return try await pool.writeWithoutTransaction { db in try self.transaction(db, body) }
         } catch {
             throw SQLiteErrors.map(error, path: path)
         }
@@ -169,12 +217,26 @@ public final class SQLiteStore: WritStore {
     /// than such a write itself. The caller's thread waits for the commit (under
     /// `Durability.full`, its fsync), and while another write runs, for that one.
     func writeNow<T>(_ body: (Database) throws -> T) throws(WritError) -> T {
-        walSync?.markDirty()
+        checkpointer.markDirty()
         do {
-            return try pool.write(body)
+            return try pool.writeWithoutTransaction { db in try transaction(db, body) }
         } catch {
             throw SQLiteErrors.map(error, path: path)
         }
+    }
+
+    /// `body` in one transaction on `db`, the writing connection, as GRDB's `write`
+    /// runs it — after copying the rest of a long write-ahead log when the background
+    /// checkpoint asks (`SQLiteCheckpointer.catchUp(on:)`).
+    private func transaction<T>(_ db: Database, _ body: (Database) throws -> T) throws -> T {
+        checkpointer.catchUp(on: db)
+        var value: T?
+        try db.inTransaction {
+            value = try body(db)
+            return .commit
+        }
+        guard let value else { throw DatabaseError(message: "the transaction gave no result") }
+        return value
     }
 
     /// Runs `body` in a write transaction that commits without its own sync
@@ -183,21 +245,11 @@ public final class SQLiteStore: WritStore {
     /// Only under `Durability.full`.
     func writeSyncedLater<T>(_ body: (Database) throws -> T) throws(WritError) -> T {
         let synchronous = durability.synchronous
+        checkpointer.markDirty()
         do {
             return try pool.writeWithoutTransaction { db in
                 try db.cachedStatement(sql: "PRAGMA synchronous = NORMAL").execute()
-                let result: Result<T, any Error>
-                do {
-                    var value: T?
-                    try db.inTransaction {
-                        value = try body(db)
-                        return .commit
-                    }
-                    guard let value else { throw DatabaseError(message: "the transaction gave no result") }
-                    result = .success(value)
-                } catch {
-                    result = .failure(error)
-                }
+                let result = Result { try transaction(db, body) }
                 // Back to the store's setting before anything else writes; if that fails the
                 // connection cannot be trusted to sync, so the write fails too.
                 try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
