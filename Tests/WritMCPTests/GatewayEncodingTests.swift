@@ -177,20 +177,23 @@ import Testing
         #expect(ranOn == "elsewhere")
     }
 
-    @Test func jobsEnqueuedFromAnotherThreadRunElsewhereThanTheReadingThread() async {
-        let made = Shared<ReadingThreadExecutor?>(nil)
+    @Test(.timeLimit(.minutes(1)))
+    func jobsEnqueuedFromAnotherThreadRunElsewhereThanTheReadingThread() async {
+        let made = Shared<(executor: ReadingThreadExecutor, reader: pthread_t)?>(nil)
         let readerDone = DispatchSemaphore(value: 0)
         let reader = Thread {
-            made.value.withLock { $0 = ReadingThreadExecutor() }
-            // Never drained: a job it kept would never run.
+            made.value.withLock { $0 = (ReadingThreadExecutor(), pthread_self()) }
+            // Never drained: a job it kept would never run, and the limit would fail the test.
             readerDone.wait()
         }
         reader.start()
         while made.value.withLock({ $0 }) == nil { try? await Task.sleep(for: .milliseconds(1)) }
-        let executor = made.value.withLock { $0 }!
-        let ran = await Task(executorPreference: executor) { "ran" }.value
+        let (executor, readerThread) = made.value.withLock { $0 }!
+        let ranOn = await Task(executorPreference: executor) {
+            pthread_equal(pthread_self(), readerThread) != 0 ? "the reader" : "elsewhere"
+        }.value
         readerDone.signal()
-        #expect(ran == "ran")
+        #expect(ranOn == "elsewhere")
     }
 }
 
