@@ -121,12 +121,10 @@ extension Upstream {
             guard let started = await passThrough else { return false }
             pair = started
         }
-        let request = CallTool.request(.init(name: tool, arguments: arguments))
-        let id: String
-        switch request.id {
-        case .string(let text): id = text
-        case .number(let number): id = String(number)
-        }
+        // Ids of our own: the SDK's default, a random UUID, reads /dev/urandom each time.
+        // Its own requests on the same transport keep UUIDs, which these never equal.
+        let id = "writ-\(Self.passThroughIDs.add(1, ordering: .relaxed).newValue)"
+        let request = CallTool.request(id: .string(id), .init(name: tool, arguments: arguments))
         let late = UpstreamFailure(message: "upstream `\(spec.name)` did not answer the call to `\(tool)` in time")
         let encoded: Data
         do {
@@ -146,6 +144,9 @@ extension Upstream {
         }
         return true
     }
+
+    /// The last id given to a call passed through, in this process.
+    private static let passThroughIDs = Atomic<Int>(0)
 
     /// The JSON-RPC `request` calling `tool` with `arguments`, written by Writ's JSON
     /// writer unless an argument holds what only the SDK's encoder writes as it does.
