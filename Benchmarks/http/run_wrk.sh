@@ -5,7 +5,7 @@
 #   Benchmarks/http/run_wrk.sh            # build (release) and run
 #   SKIP_BUILD=1 DURATION=20s Benchmarks/http/run_wrk.sh
 #
-# Settings (environment): DURATION (10s), WARMUP (3s), THREADS (2), CONNECTIONS (64),
+# Settings (environment): DURATION (10s), WARMUP (3s), THREADS (2), PIN (servers.sh), CONNECTIONS (64),
 # WRIT_ARGS (more `writ serve` options, e.g. `--audit off` to time the decision service
 # alone; the default serves as a user would, auditing every decision),
 # SKIP_BUILD (unset: build both executables in release mode first).
@@ -62,7 +62,7 @@ warm() {
     wrk -t"$threads" -c"$connections" -d"$warmup" -s "$here/post.lua" "$1" -- "$here/$2" > /dev/null
 }
 
-echo "== wrk -t$threads -c$connections -d$duration on loopback; $(nproc) cores shared by wrk and the server" >&2
+echo "== wrk -t$threads -c$connections -d$duration on loopback; $placement" >&2
 warm "$baseline_url/access/v1/evaluation" evaluation.json
 base=$(run "$baseline_pid" "$baseline_url/access/v1/evaluation" evaluation.json)
 warm "$writ_url/access/v1/evaluation" evaluation.json

@@ -12,7 +12,7 @@
 #   - the same fixed rate for both (RATE requests/s, 16 connections with a think time
 #     corrected until the rate is within 5% of RATE: wrk has no rate option);
 #   - the service benchmark's usual load: wrk -t2 -c64, as run_wrk.sh runs it.
-# Settings (environment): DURATION (10s), WARMUP (3s), THREADS (2), RATE (1000),
+# Settings (environment): DURATION (10s), WARMUP (3s), THREADS (2), PIN (servers.sh), RATE (1000),
 # SKIP_BUILD (unset: build writ in release mode first), WRIT (the writ binary to run,
 # .build/release/writ by default: to compare a binary kept from before a change).
 set -euo pipefail
@@ -28,14 +28,14 @@ if [ -z "${SKIP_BUILD:-}" ]; then
 fi
 writ="${WRIT:-$root/.build/release/writ}"
 
-serve() { exec "$writ" serve --from "$root/examples/authzen-todo" --auth off --listen 127.0.0.1:0 "$@"; }
-start on serve --data "$work/on" --audit on
+serve=("$writ" serve --from "$root/examples/authzen-todo" --auth off --listen 127.0.0.1:0)
+start on "${serve[@]}" --data "$work/on" --audit on
 on_url=$started_url/access/v1/evaluation
 on_pid=$started_pid
-start normal serve --data "$work/normal" --audit on --durability normal
+start normal "${serve[@]}" --data "$work/normal" --audit on --durability normal
 normal_url=$started_url/access/v1/evaluation
 normal_pid=$started_pid
-start off serve --data "$work/off" --audit off
+start off "${serve[@]}" --data "$work/off" --audit off
 off_url=$started_url/access/v1/evaluation
 off_pid=$started_pid
 if ! grep -q 'warning: --audit off' "$work/off.err"; then

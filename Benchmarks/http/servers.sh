@@ -1,9 +1,25 @@
 # Sourced by run_wrk.sh and run_wrk_audit.sh: a scratch directory, servers started
 # in the background and stopped on exit, and the helpers that read wrk's RESULT line.
-# Settings (environment) both share: DURATION (10s), WARMUP (3s), THREADS (2).
+# Settings (environment) both share: DURATION (10s), WARMUP (3s), THREADS (2), and
+# PIN: set, the servers run on the CPUs SERVER_CPUS lists (0) and wrk on WRK_CPUS (1),
+# so that the load generator does not take the servers' cores (THREADS then defaults
+# to 1, one wrk thread per CPU it has). Unset, wrk and the servers share every core.
 duration=${DURATION:-10s}
 warmup=${WARMUP:-3s}
-threads=${THREADS:-2}
+server_pin=()
+wrk_pin=()
+if [ -n "${PIN:-}" ]; then
+    command -v taskset > /dev/null || { echo "PIN needs taskset (util-linux)" >&2; exit 1; }
+    server_pin=(taskset -c "${SERVER_CPUS:-0}")
+    wrk_pin=(taskset -c "${WRK_CPUS:-1}")
+    threads=${THREADS:-1}
+    placement="servers on CPU ${SERVER_CPUS:-0}, wrk on CPU ${WRK_CPUS:-1}"
+else
+    threads=${THREADS:-2}
+    placement="$(nproc) cores shared by wrk and the servers"
+fi
+# Every wrk run goes through here, pinned when PIN is set.
+wrk() { "${wrk_pin[@]+"${wrk_pin[@]}"}" command wrk "$@"; }
 
 if ! command -v wrk > /dev/null; then
     echo "wrk is not installed: apt-get install -y wrk" >&2
@@ -24,7 +40,7 @@ trap cleanup EXIT
 start() {
     local name=$1
     shift
-    "$@" > "$work/$name.out" 2> "$work/$name.err" &
+    "${server_pin[@]+"${server_pin[@]}"}" "$@" > "$work/$name.out" 2> "$work/$name.err" &
     started_pid=$!
     pids+=("$started_pid")
     for _ in $(seq 1 100); do
