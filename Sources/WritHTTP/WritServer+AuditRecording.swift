@@ -3,18 +3,11 @@ import ServiceLifecycle
 import WritCore
 
 extension WritServer {
-    /// Who asks for this request's decisions, when decisions are audited.
+    /// Who asks for this request's decisions, and the log the decision service
+    /// records them in before it answers, when decisions are audited.
     func decisionAudit(_ context: WritRequestContext) -> DecisionAudit? {
         guard let audit else { return nil }
-        return DecisionAudit(
-            actor: context.caller?.id, requestID: context.requestID,
-            countersSyncWithRecord: tasks.map { audit.recordsSynced(in: $0.store) } ?? false)
-    }
-
-    /// Records `events` before a response is sent; a failure is 503
-    /// `audit_unavailable`, and the response is not sent.
-    func record(_ events: [AuditEvent]) async throws(WritError) {
-        try await audit?.recordBeforeAnswering(events)
+        return DecisionAudit(actor: context.caller?.id, requestID: context.requestID, log: audit)
     }
 }
 

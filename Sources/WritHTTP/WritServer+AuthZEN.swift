@@ -28,7 +28,6 @@ extension WritServer {
             let outcome = try await service.authzen(
                 operation, body: body, taskCredential: credential, tasks: tasks, approvals: approvals,
                 audit: decisionAudit(context))
-            try await record(outcome.events)
             metrics.recordDecisions(operation, outcome.decisions, duration: ContinuousClock.now - started)
             return JSONResponse.make(bytes: outcome.body)
         } catch {

@@ -16,7 +16,6 @@ extension WritServer {
                 let outcome = try await service.filter(
                     body: body, taskCredential: credential, tasks: tasks, approvals: approvals,
                     audit: decisionAudit(context))
-                try await record(outcome.events)
                 return JSONResponse.make(bytes: outcome.body)
             }
         ]

@@ -13,9 +13,6 @@ public struct EmbeddedDecider: GatewayDecider {
     public let audit: (any AuditSink)?
     /// The actor audit records name for the gateway's decisions.
     public let actor: String
-    /// Whether `audit` records, synced, into the store of `tasks`: then an allow's
-    /// counters are synced with its record (one sync per call instead of two).
-    private let countersSyncWithRecord: Bool
 
     public init(
         service: DecisionService, tasks: TaskService, approvals: ApprovalService?, audit: (any AuditSink)?,
@@ -26,18 +23,16 @@ public struct EmbeddedDecider: GatewayDecider {
         self.approvals = approvals
         self.audit = audit
         self.actor = actor
-        self.countersSyncWithRecord = audit?.recordsSynced(in: tasks.store) ?? false
     }
 
     public func decide(_ question: GatewayQuestion) async -> GatewayOutcome {
         // The limit `writ serve` puts on an evaluation's body.
         guard question.body.count <= service.configuration.limits.maxBodyBytes else { return .refused("too_large") }
         do {
+            // Recorded (with the allow's counters, in one write) before it returns.
             let outcome = try await service.authzen(
                 .evaluation, body: question.body, taskCredential: question.credential, tasks: tasks,
-                approvals: approvals, audit: audit == nil
-                    ? nil : DecisionAudit(actor: actor, requestID: nil, countersSyncWithRecord: countersSyncWithRecord))
-            try await audit?.recordBeforeAnswering(outcome.events)
+                approvals: approvals, audit: audit.map { DecisionAudit(actor: actor, requestID: nil, log: $0) })
             return GatewayOutcome.reading(authzen: outcome.body)
         } catch {
             // A request Writ cannot read (too large, a number Cedar cannot hold …), no

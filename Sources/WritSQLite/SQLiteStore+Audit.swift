@@ -22,19 +22,37 @@ extension SQLiteStore {
         // On the caller's thread: the audit log's writer thread for a group, or the one
         // caller whose record is written alone — a decision that waits for its record's
         // commit anyway, which the hop to GRDB's writer queue and back would only delay.
-        try writeNow { db in
-            let head = try Int.fetchOne(db.cachedStatement(sql: "SELECT MAX(sequence) FROM audit_record")) ?? 0
-            try WritError.checkAuditAppend(rows, head: head)
-            let statement = try db.cachedStatement(
-                sql: "INSERT INTO audit_record (\(Self.auditColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-            for row in rows {
-                try statement.execute(arguments: [
-                    row.sequence, SQLiteColumns.blob(row.kind), row.timeMicros, SQLiteColumns.blob(row.actor),
-                    SQLiteColumns.blob(row.decisionID), SQLiteColumns.blob(row.taskID), SQLiteColumns.blob(row.agent),
-                    SQLiteColumns.blob(row.user), SQLiteColumns.blob(row.resource), SQLiteColumns.blob(row.action),
-                    SQLiteColumns.blob(row.outcome), Data(row.previousHash), Data(row.hash), Data(row.canonical),
-                ])
-            }
+        try writeNow { db in try Self.insertAuditRows(rows, db) }
+    }
+
+    public func appendAuditRows(_ rows: [AuditRow], addingTaskCounters increments: [TaskCounterIncrement])
+        async throws(WritError) -> Bool
+    {
+        let path = self.path
+        // One transaction, one commit and one sync for an answer's counters and records.
+        // The counters go first: when they are refused nothing has changed, and the
+        // transaction commits empty.
+        return try writeNow { db in
+            guard try Self.addTaskCounters(increments, db, path: path) else { return false }
+            try Self.insertAuditRows(rows, db)
+            return true
+        }
+    }
+
+    /// Inserts `rows` after checking that they follow the stored head.
+    private static func insertAuditRows(_ rows: [AuditRow], _ db: Database) throws {
+        guard !rows.isEmpty else { return }
+        let head = try Int.fetchOne(db.cachedStatement(sql: "SELECT MAX(sequence) FROM audit_record")) ?? 0
+        try WritError.checkAuditAppend(rows, head: head)
+        let statement = try db.cachedStatement(
+            sql: "INSERT INTO audit_record (\(auditColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        for row in rows {
+            try statement.execute(arguments: [
+                row.sequence, SQLiteColumns.blob(row.kind), row.timeMicros, SQLiteColumns.blob(row.actor),
+                SQLiteColumns.blob(row.decisionID), SQLiteColumns.blob(row.taskID), SQLiteColumns.blob(row.agent),
+                SQLiteColumns.blob(row.user), SQLiteColumns.blob(row.resource), SQLiteColumns.blob(row.action),
+                SQLiteColumns.blob(row.outcome), Data(row.previousHash), Data(row.hash), Data(row.canonical),
+            ])
         }
     }
 

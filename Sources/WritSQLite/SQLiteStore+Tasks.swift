@@ -152,19 +152,7 @@ extension SQLiteStore {
         return try writeNow { db in try Self.addTaskCounters(increments, db, path: path) }
     }
 
-    /// Under `Durability.full` with `.withNextRecord`, the transaction commits without
-    /// its own sync (`writeSyncedLater`): the caller's next write, the decision's audit
-    /// record, syncs the write-ahead log and with it this commit, before the allow the
-    /// counters count is answered.
-    public func addTaskCounters(
-        _ increments: [TaskCounterIncrement], sync: TaskCounterSync
-    ) async throws(WritError) -> Bool {
-        guard sync == .withNextRecord, durability == .full else { return try await addTaskCounters(increments) }
-        let path = self.path
-        return try writeSyncedLater { db in try Self.addTaskCounters(increments, db, path: path) }
-    }
-
-    private static func addTaskCounters(_ increments: [TaskCounterIncrement], _ db: Database, path: String) throws -> Bool {
+    static func addTaskCounters(_ increments: [TaskCounterIncrement], _ db: Database, path: String) throws -> Bool {
         var sums: [Data: (id: String, counters: TaskCounters, labels: Set<String>)] = [:]
         for increment in increments {
             let key = SQLiteColumns.blob(increment.taskID)

@@ -239,27 +239,6 @@ public final class SQLiteStore: WritStore {
         return value
     }
 
-    /// Runs `body` in a write transaction that commits without its own sync
-    /// (`synchronous=NORMAL` for that commit alone), on the caller's thread: the
-    /// caller's next commit, synced, syncs the write-ahead log and this commit with it.
-    /// Only under `Durability.full`.
-    func writeSyncedLater<T>(_ body: (Database) throws -> T) throws(WritError) -> T {
-        let synchronous = durability.synchronous
-        checkpointer.markDirty()
-        do {
-            return try pool.writeWithoutTransaction { db in
-                try db.cachedStatement(sql: "PRAGMA synchronous = NORMAL").execute()
-                let result = Result { try transaction(db, body) }
-                // Back to the store's setting before anything else writes; if that fails the
-                // connection cannot be trusted to sync, so the write fails too.
-                try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
-                return try result.get()
-            }
-        } catch {
-            throw SQLiteErrors.map(error, path: path)
-        }
-    }
-
     private func writeWithoutTransaction<T: Sendable>(
         _ body: @escaping @Sendable (Database) throws -> T
     ) async throws(WritError) -> T {

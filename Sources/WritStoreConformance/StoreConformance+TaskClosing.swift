@@ -4,7 +4,7 @@ import WritCore
 
 extension StoreConformance {
     /// A tree: root ← a ← a1, a2; root ← b; and an unrelated task.
-    private static func insertTree(_ store: any WritStore) async throws {
+    static func insertTree(_ store: any WritStore) async throws {
         try await store.insertTask(Fixtures.task("root", openedAt: 0))
         try await store.insertTask(Fixtures.task("b", parent: "root", depth: 1, openedAt: 2))
         try await store.insertTask(Fixtures.task("a", parent: "root", depth: 1, openedAt: 2))
@@ -52,14 +52,6 @@ extension StoreConformance {
             #expect(try await store.task(id: "a")?.counters == TaskCounters(
                 decisions: 2, calls: 2, actions: ["pay": 1, "mail": 1], spend: ["pay": 30]))
             #expect(try await store.task(id: "root")?.counters == TaskCounters())
-        },
-        .init("task counters: counters whose sync waits for the next record are stored as any others") { store async throws in
-            try await insertTree(store)
-            let added = try await store.addTaskCounters(
-                [TaskCounterIncrement(taskID: "a", counters: Fixtures.usage("mail"), labels: ["pii"])], sync: .withNextRecord)
-            #expect(added)
-            #expect(try await store.task(id: "a")?.counters == Fixtures.usage("mail"))
-            #expect(try await store.task(id: "a")?.labels == ["pii"])
         },
         .init("task counters: a closed or unknown task makes the whole increment false and changes nothing") { store async throws in
             try await insertTree(store)

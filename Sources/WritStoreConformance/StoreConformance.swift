@@ -12,7 +12,7 @@ import WritCore
 public enum StoreConformance {
     /// Every case, whatever it requires.
     public static let all: [StoreConformanceCase] =
-        policies + policyHistory + entities + entityRevisions + apiKeys + tasks + taskClosing + taskLabels + signingKeys + approvals + audit + inventory
+        policies + policyHistory + entities + entityRevisions + apiKeys + tasks + taskClosing + taskLabels + signingKeys + approvals + audit + auditCounters + inventory
         + durability
 
     /// The cases a store with `capabilities` must pass.

@@ -88,14 +88,26 @@ public struct AuditEvent: Sendable, Equatable {
 /// answer allow (fail closed: no record, no allow).
 public protocol AuditSink: Sendable {
     func record(_ events: [AuditEvent]) async throws(WritError)
-    /// Whether `record` writes each record to `store` itself and syncs it there before
-    /// it returns: then a write to `store` just before may leave its sync to the
-    /// record's (`TaskCounterSync.withNextRecord`). False unless the sink knows.
-    func recordsSynced(in store: any TaskStore) -> Bool
+    /// Records `events` and adds `increments` to the task counters in `tasks`, both or
+    /// neither: the records of an answer and the counters its allows charge. Returns
+    /// false, recording nothing, when `tasks` refuses the counters (a task is unknown
+    /// or closed there); throws when either cannot be written.
+    ///
+    /// `AuditLog` writes both in one transaction when it appends to `tasks` itself. The
+    /// default adds the counters (synced), then records: when the record fails the
+    /// counters stay charged, which can only deny more later, never allow more.
+    func record(_ events: [AuditEvent], addingTaskCounters increments: [TaskCounterIncrement], to tasks: any TaskStore)
+        async throws(WritError) -> Bool
 }
 
 extension AuditSink {
-    public func recordsSynced(in store: any TaskStore) -> Bool { false }
+    public func record(
+        _ events: [AuditEvent], addingTaskCounters increments: [TaskCounterIncrement], to tasks: any TaskStore
+    ) async throws(WritError) -> Bool {
+        if !increments.isEmpty, try await !tasks.addTaskCounters(increments) { return false }
+        try await record(events)
+        return true
+    }
 }
 
 extension AuditSink {

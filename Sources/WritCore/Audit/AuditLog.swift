@@ -10,7 +10,11 @@ import Synchronization
 /// writer — on a thread of its own (`AuditWriterExecutor`) — links and writes all of
 /// them together in the next transaction, in arrival order. Each caller returns once
 /// its batch is durable, or gets the write's error — then nothing of its batch was
-/// recorded by that write (a caller must not answer allow). One writer at a time; the
+/// recorded by that write (a caller must not answer allow). A batch may carry task
+/// counters to add in the same transaction (`record(_:addingTaskCounters:to:)`, when
+/// the log appends to the store that holds the tasks): a group whose counters the
+/// store refuses is written again batch by batch, so that only the batches refused go
+/// unrecorded. One writer at a time; the
 /// head in memory moves only after a write commits, and is re-read from the store
 /// after a failure. Other processes may append to the same store: a write the store
 /// refuses as a `.conflict` (its head moved) is chained again after the new head and
@@ -49,12 +53,19 @@ public final class AuditLog: AuditSink {
     private enum Turn: Sendable {
         /// The caller writes its own batch: no write is in flight.
         case write(AuditHead?)
-        case done(Result<Void, WritError>)
+        /// Written (true), or its counters refused and nothing of it written (false).
+        case done(Result<Bool, WritError>)
+    }
+
+    /// One caller's records, prepared (`AuditCanonical.prepare`), and the task counters
+    /// to add with them.
+    private struct Batch {
+        var records: [AuditCanonical.Prepared]
+        var increments: [TaskCounterIncrement] = []
     }
 
     private struct Waiter {
-        /// The caller's records, prepared (`AuditCanonical.prepare`).
-        var records: [AuditCanonical.Prepared]
+        var batch: Batch
         var continuation: CheckedContinuation<Turn, Never>
     }
 
@@ -70,6 +81,8 @@ public final class AuditLog: AuditSink {
     }
 
     public let store: any AuditStore
+    /// `store`, when it also holds task counters.
+    private let counterStore: (any AuditCounterStore)?
     public let signingKey: AuditSigningKey
     public let configuration: Configuration
     private let state: Mutex<State>
@@ -78,6 +91,7 @@ public final class AuditLog: AuditSink {
     private init(store: any AuditStore, signingKey: AuditSigningKey, configuration: Configuration, head: AuditHead,
                  lastCheckpointSize: Int?) {
         self.store = store
+        self.counterStore = store as? any AuditCounterStore
         self.signingKey = signingKey
         self.configuration = configuration
         self.state = Mutex(State(head: head, lastCheckpointSize: lastCheckpointSize))
@@ -105,6 +119,9 @@ public final class AuditLog: AuditSink {
         return log
     }
 
+    /// How many callers' batches wait for the writer (for tests of group commits).
+    package var queuedBatches: Int { state.withLock { $0.queue.count } }
+
     /// The committed head: how many records are durable and the last one's hash.
     public func head() async throws(WritError) -> AuditHead {
         if let head = state.withLock({ $0.head }) { return head }
@@ -119,7 +136,31 @@ public final class AuditLog: AuditSink {
     ///   would not read back (then none is written).
     public func record(_ events: [AuditEvent]) async throws(WritError) {
         guard !events.isEmpty else { return }
-        let records = try Self.prepare(events)
+        _ = try await append(Batch(records: try Self.prepare(events)))
+    }
+
+    /// Records `events` as `record(_:)` does and adds `increments` to the task counters
+    /// of `tasks` in the same transaction, when `tasks` is the store this log appends
+    /// to (otherwise as `AuditSink`'s default does: the counters first, then the
+    /// records). Returns false, recording nothing, when the store refuses the counters.
+    public func record(
+        _ events: [AuditEvent], addingTaskCounters increments: [TaskCounterIncrement], to tasks: any TaskStore
+    ) async throws(WritError) -> Bool {
+        guard !increments.isEmpty else {
+            try await record(events)
+            return true
+        }
+        guard let counterStore, (counterStore as AnyObject) === (tasks as AnyObject) else {
+            if try await !tasks.addTaskCounters(increments) { return false }
+            try await record(events)
+            return true
+        }
+        return try await append(Batch(records: try Self.prepare(events), increments: increments))
+    }
+
+    /// Writes `batch` now when no write is in flight, else queues it for the writer;
+    /// returns once it is durable (true) or its counters were refused (false).
+    private func append(_ batch: Batch) async throws(WritError) -> Bool {
         let turn: Turn
         if let now = state.withLock({ s in Self.take(&s) }) {
             turn = now
@@ -127,7 +168,7 @@ public final class AuditLog: AuditSink {
             turn = await withCheckedContinuation { continuation in
                 let now = state.withLock { s -> Turn? in
                     if let now = Self.take(&s) { return now }
-                    s.queue.append(Waiter(records: records, continuation: continuation))
+                    s.queue.append(Waiter(batch: batch, continuation: continuation))
                     return nil
                 }
                 if let now { continuation.resume(returning: now) }
@@ -137,7 +178,7 @@ public final class AuditLog: AuditSink {
         case .done(let result):
             return try result.get()
         case .write(let head):
-            let result = await write(records, head: head)
+            let result = await write(batch.records, increments: batch.increments, head: head)
             let queued = state.withLock { s in
                 if s.queue.isEmpty { s.writing = false }
                 return !s.queue.isEmpty
@@ -183,8 +224,10 @@ public final class AuditLog: AuditSink {
                 }
                 var count = 0
                 var end = 0
-                while end < s.queue.count, end == 0 || count + s.queue[end].records.count <= configuration.maxEventsPerWrite {
-                    count += s.queue[end].records.count
+                while end < s.queue.count,
+                    end == 0 || count + s.queue[end].batch.records.count <= configuration.maxEventsPerWrite
+                {
+                    count += s.queue[end].batch.records.count
                     end += 1
                 }
                 let taken = Array(s.queue[..<end])
@@ -192,9 +235,22 @@ public final class AuditLog: AuditSink {
                 return (taken, s.head)
             }
             guard let group else { return }
-            let records = group.batch.count == 1 ? group.batch[0].records : group.batch.flatMap(\.records)
-            let result = await write(records, head: group.head)
-            for waiter in group.batch { waiter.continuation.resume(returning: .done(result)) }
+            let batches = group.batch.map(\.batch)
+            let result = await write(
+                batches.count == 1 ? batches[0].records : batches.flatMap(\.records),
+                increments: batches.count == 1 ? batches[0].increments : batches.flatMap(\.increments), head: group.head)
+            guard case .success(false) = result, batches.count > 1 else {
+                for waiter in group.batch { waiter.continuation.resume(returning: .done(result)) }
+                continue
+            }
+            // The store refused some batch's counters (a task closed meanwhile), and so
+            // the whole group: each batch is written on its own, after the head the one
+            // before it left, and only those refused are answered so.
+            for waiter in group.batch {
+                let head = state.withLock { $0.head }
+                let alone = await write(waiter.batch.records, increments: waiter.batch.increments, head: head)
+                waiter.continuation.resume(returning: .done(alone))
+            }
         }
     }
 
@@ -202,11 +258,15 @@ public final class AuditLog: AuditSink {
     /// process on the same store) moved the head in between.
     static let conflictAttempts = 3
 
-    /// Links and appends one group in one transaction; moves the head on success
-    /// and forgets it on failure. When the append conflicts because another writer
-    /// appended first, re-reads the head and links the group again after it, up to
+    /// Links and appends one group in one transaction, with `increments` added to the
+    /// task counters in it when there are any; moves the head on success and forgets it
+    /// on failure. False when the store refused the counters: nothing was written, and
+    /// the head stays. When the append conflicts because another writer appended
+    /// first, re-reads the head and links the group again after it, up to
     /// `conflictAttempts` writes in all.
-    private func write(_ records: [AuditCanonical.Prepared], head known: AuditHead?) async -> Result<Void, WritError> {
+    private func write(
+        _ records: [AuditCanonical.Prepared], increments: [TaskCounterIncrement], head known: AuditHead?
+    ) async -> Result<Bool, WritError> {
         var known = known
         var attempt = 1
         while true {
@@ -214,9 +274,20 @@ public final class AuditLog: AuditSink {
                 let head: AuditHead
                 if let known { head = known } else { head = try await store.auditHead() }
                 let (rows, newHead) = Self.rows(records, after: head)
-                try await store.appendAuditRows(rows)
+                if increments.isEmpty {
+                    try await store.appendAuditRows(rows)
+                } else {
+                    // `record(_:addingTaskCounters:to:)` queues counters only when there is one.
+                    guard let counterStore else {
+                        return .failure(WritError(.storeUnavailable, "the audit store does not hold task counters"))
+                    }
+                    guard try await counterStore.appendAuditRows(rows, addingTaskCounters: increments) else {
+                        state.withLock { $0.head = head }
+                        return .success(false)
+                    }
+                }
                 state.withLock { $0.head = newHead }
-                return .success(())
+                return .success(true)
             } catch {
                 state.withLock { $0.head = nil }
                 known = nil

@@ -1,24 +1,25 @@
 import Cedar
 import Foundation
 
-/// Who asked for decisions, for their audit records: given to
+/// Who asked for decisions, and where they are recorded: given to
 /// `DecisionService.authzen(_:body:taskCredential:tasks:approvals:audit:)` and
-/// `filter(body:taskCredential:tasks:audit:)`, it makes every decision answered carry
-/// a `decision_id` in its response and an `AuditEvent` in `AuthZENOutcome.events`.
-public struct DecisionAudit: Sendable, Equatable {
+/// `filter(body:taskCredential:tasks:approvals:audit:)`, it makes every decision
+/// answered carry a `decision_id` in its response and an `AuditEvent` in
+/// `AuthZENOutcome.events`.
+public struct DecisionAudit: Sendable {
     /// The enforcing point's API key id; nil when it presented none.
     public var actor: String?
     /// The transport's request id (`X-Request-ID`).
     public var requestID: String?
-    /// Whether the audit records of these decisions go, synced, to the store that
-    /// holds the task counters (`AuditSink.recordsSynced(in:)`): then the counters'
-    /// write leaves its sync to the records' — one sync per allow instead of two.
-    public var countersSyncWithRecord: Bool
+    /// Where the service records the events before it returns the answer — with the
+    /// allows' task counters in the same write (`AuditSink.record(_:addingTaskCounters:to:)`).
+    /// Nil leaves recording `AuthZENOutcome.events` to the caller.
+    public var log: (any AuditSink)?
 
-    public init(actor: String?, requestID: String?, countersSyncWithRecord: Bool = false) {
+    public init(actor: String?, requestID: String?, log: (any AuditSink)? = nil) {
         self.actor = actor
         self.requestID = requestID
-        self.countersSyncWithRecord = countersSyncWithRecord
+        self.log = log
     }
 
     /// A new decision id: `dec_` and 128 random bits in base64url.

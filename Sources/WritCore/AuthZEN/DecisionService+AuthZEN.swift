@@ -53,9 +53,12 @@ extension DecisionService {
     /// approved is allowed (a single-use approval consumed first); docs/APPROVALS.md.
     ///
     /// With `audit`, each decision answered gets an id (`decision_id` in its
-    /// response context) and an audit event in the outcome's `events`, which the caller
-    /// must record before it sends the response (docs/AUDIT-EVENTS.md); a search makes
-    /// one `search` event naming what it answered.
+    /// response context) and an audit event in the outcome's `events`; a search makes
+    /// one `search` event naming what it answered (docs/AUDIT-EVENTS.md). With
+    /// `audit.log` the events are recorded there before this returns — with the allows'
+    /// counters in the same write when the log appends to the tasks' store — and a
+    /// failure to record throws `.auditUnavailable`; without it, the caller must record
+    /// them before it sends the response.
     public func authzen(
         _ operation: AuthZENOperation, body: [UInt8], taskCredential: String?, tasks: TaskService?,
         approvals: ApprovalService? = nil, audit: DecisionAudit? = nil
@@ -63,45 +66,29 @@ extension DecisionService {
         switch operation {
         case .evaluation, .evaluations:
             let maxItems = configuration.limits.maxBatchItems
-            let (evaluator, answer) = try await decided(
-                body, taskCredential: taskCredential, tasks: tasks, approvals: approvals,
-                counterSync: audit?.countersSyncWithRecord == true ? .withNextRecord : .now
-            ) { evaluator, request throws(WritError) in
+            let decided = try await decided(body, taskCredential: taskCredential, tasks: tasks, approvals: approvals) {
+                evaluator, request throws(WritError) in
                 operation == .evaluation
                     ? try evaluator.evaluation(request) : try evaluator.evaluations(request, maxItems: maxItems)
             }
-            return audited(answer, evaluator, operation: operation.rawValue, audit: audit, tasks: tasks) { evaluator.render($0) }
+            return try await answered(
+                decided, operation: operation.rawValue, tasks: tasks, approvals: approvals, audit: audit
+            ) { decided.evaluator.render($0) }
         case .subjectSearch, .resourceSearch, .actionSearch:
-            return try await passes(body, taskCredential: taskCredential, tasks: tasks, reserving: false, grants: [:]) {
+            let outcome = try await passes(body, taskCredential: taskCredential, tasks: tasks, reserving: false, grants: [:]) {
                 evaluator, request throws(WritError) in try search(operation, request, evaluator, audit: audit)
             }.result
+            try await audit?.log?.recordBeforeAnswering(outcome.events)
+            return outcome
         }
     }
 
-    /// `render(answer)`, and with `audit` each decision answered given an id first and
-    /// its event made after.
-    func audited(
-        _ answer: AuthZENEvaluator.Answer, _ evaluator: AuthZENEvaluator, operation: String, audit: DecisionAudit?,
-        tasks: TaskService?, render: (AuthZENEvaluator.Answer) -> AuthZENOutcome
-    ) -> AuthZENOutcome {
-        guard let audit else { return render(answer) }
-        var answer = answer
-        for index in answer.results.indices { answer.results[index].decisionID = DecisionAudit.newDecisionID() }
-        var outcome = render(answer)
-        outcome.events = evaluator.auditEvents(
-            answer, operation: operation, audit: audit, configuration: configuration.audit, tasks: tasks, time: Date())
-        return outcome
-    }
-
-    /// Decides what `run` reads from the request, inside tasks: the allows reserved,
-    /// approvals used (a single-use one consumed), then committed to their tasks (one
-    /// store write, synced as `counterSync` says), each result updated with what the
-    /// commit made of it, and the approvals a person must decide created.
+    /// Decides what `run` reads from the request, inside tasks: the allows reserved and
+    /// approvals used (a single-use one consumed). `answered` makes the decisions final.
     func decided(
         _ body: [UInt8], taskCredential: String?, tasks: TaskService?, approvals: ApprovalService? = nil,
-        counterSync: TaskCounterSync = .now,
         _ run: (AuthZENEvaluator, AuthZENObject) throws(WritError) -> AuthZENEvaluator.Answer
-    ) async throws(WritError) -> (AuthZENEvaluator, AuthZENEvaluator.Answer) {
+    ) async throws(WritError) -> Decided {
         var (evaluator, first, gate) = try await passes(
             body, taskCredential: taskCredential, tasks: tasks, reserving: true, grants: [:], run)
         // An approval only lifts approvable forbids: the grants are read, and the request
@@ -118,16 +105,7 @@ extension DecisionService {
         var answer = first
         var evaluations = gate.evaluations
         if let approvals { await use(approvals, in: &answer, evaluations: &evaluations, tasks: tasks) }
-        if let tasks, !evaluations.isEmpty {
-            let decisions = await tasks.commit(evaluations, sync: counterSync)
-            for index in answer.results.indices {
-                guard let place = answer.results[index].taskEvaluation, decisions.indices.contains(place) else { continue }
-                answer.results[index].denial = decisions[place].denial
-                answer.results[index].decision = decisions[place].policies
-            }
-        }
-        if let approvals { await ask(approvals, in: &answer) }
-        return (evaluator, answer)
+        return Decided(evaluator: evaluator, answer: answer, evaluations: evaluations)
     }
 
     /// Runs `run` on the request once — or twice, when a credential verified for a

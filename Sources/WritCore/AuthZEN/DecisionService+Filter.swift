@@ -22,23 +22,22 @@ extension DecisionService {
     ///   for more than `configuration.limits.maxFilterCandidates` candidates.
     ///
     /// With `audit`, every candidate decided is one audited decision: a `decision_id`
-    /// in its entry and an event in the outcome's `events`, as for `authzen`.
+    /// in its entry and an event in the outcome's `events`, recorded in `audit.log`
+    /// when it is given, as for `authzen`.
     public func filter(
         body: [UInt8], taskCredential: String?, tasks: TaskService?, approvals: ApprovalService? = nil,
         audit: DecisionAudit? = nil
     ) async throws(WritError) -> AuthZENOutcome {
         let maxCandidates = configuration.limits.maxFilterCandidates
         var candidates: [AuthZENEntity] = []
-        let (evaluator, answer) = try await decided(
-            body, taskCredential: taskCredential, tasks: tasks, approvals: approvals,
-            counterSync: audit?.countersSyncWithRecord == true ? .withNextRecord : .now
-        ) { evaluator, request throws(WritError) in
+        let decided = try await decided(body, taskCredential: taskCredential, tasks: tasks, approvals: approvals) {
+            evaluator, request throws(WritError) in
             let filtered = try evaluator.filter(request, maxCandidates: maxCandidates)
             candidates = filtered.candidates
             return filtered.answer
         }
-        return audited(answer, evaluator, operation: "filter", audit: audit, tasks: tasks) { answer in
-            evaluator.render(AuthZENEvaluator.Filtered(candidates: candidates, answer: answer))
+        return try await answered(decided, operation: "filter", tasks: tasks, approvals: approvals, audit: audit) { answer in
+            decided.evaluator.render(AuthZENEvaluator.Filtered(candidates: candidates, answer: answer))
         }
     }
 }

@@ -20,6 +20,20 @@ public protocol AuditStore: Sendable {
     func auditCheckpoints() async throws(WritError) -> [AuditCheckpoint]
 }
 
+/// A store that holds both the audit log and the task counters, and writes a
+/// decision's records and the counters its allows charge in one transaction: one
+/// commit (one sync) per answer, and never an allow counted but unrecorded or recorded
+/// but uncounted.
+public protocol AuditCounterStore: AuditStore, TaskStore {
+    /// Adds `increments` as `addTaskCounters(_:)` does and appends `rows` as
+    /// `appendAuditRows(_:)` does, in one transaction: both or neither. Returns false,
+    /// writing nothing, when a task named is unknown or closed; throws what either
+    /// would throw (`.conflict` for rows that do not follow the head, or a sum that
+    /// would overflow), writing nothing.
+    func appendAuditRows(_ rows: [AuditRow], addingTaskCounters increments: [TaskCounterIncrement]) async throws(WritError)
+        -> Bool
+}
+
 /// Which audit records to read: every given field must match exactly (Unicode
 /// scalars), times are `since ≤ time < until`.
 public struct AuditQuery: Sendable, Equatable {

@@ -10,6 +10,17 @@ extension MemoryStore {
         auditRowList.append(contentsOf: rows)
     }
 
+    public func appendAuditRows(_ rows: [AuditRow], addingTaskCounters increments: [TaskCounterIncrement]) throws(WritError)
+        -> Bool
+    {
+        // Checked before anything changes; the counters' check-then-add changes nothing
+        // when it refuses, so the rows go in only after both pass.
+        try WritError.checkAuditAppend(rows, head: auditRowList.count)
+        guard try taskTable.add(increments) else { return false }
+        auditRowList.append(contentsOf: rows)
+        return true
+    }
+
     public func auditRows(from first: Int, limit: Int) -> [AuditRow] {
         guard limit > 0 else { return [] }
         let start = max(first, 1) - 1

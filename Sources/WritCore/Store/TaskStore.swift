@@ -28,30 +28,10 @@ public protocol TaskStore: Sendable {
     /// when every task named exists and is not closed; otherwise returns false and
     /// changes nothing. `.conflict` (changing nothing) when a sum would overflow.
     func addTaskCounters(_ increments: [TaskCounterIncrement]) async throws(WritError) -> Bool
-    /// `addTaskCounters(_:)`, with `sync` saying when the write must reach the disk:
-    /// `.withNextRecord` lets a store that syncs every commit leave this one's sync to
-    /// the synced write the caller makes next to the same store (the decision's audit
-    /// record), which syncs both. A store without that difference ignores `sync`.
-    func addTaskCounters(_ increments: [TaskCounterIncrement], sync: TaskCounterSync) async throws(WritError) -> Bool
     /// Adds `labels` to the labels of the open task `id` (labels only grow) and returns
     /// all its labels. `.notFound` when the task is unknown; `.conflict` when it is
     /// closed. Nothing changes on error.
     func addTaskLabels(_ labels: Set<String>, to id: String) async throws(WritError) -> Set<String>
-}
-
-/// When a write of task counters must reach the disk (`TaskStore.addTaskCounters(_:sync:)`).
-public enum TaskCounterSync: Sendable, Equatable {
-    /// As the store syncs every commit.
-    case now
-    /// With the synced write the caller makes next to the same store, before it relies
-    /// on the counters (answers the allow they count): one sync for both.
-    case withNextRecord
-}
-
-extension TaskStore {
-    public func addTaskCounters(_ increments: [TaskCounterIncrement], sync: TaskCounterSync) async throws(WritError) -> Bool {
-        try await addTaskCounters(increments)
-    }
 }
 
 /// Which tasks `TaskStore.tasks(matching:)` returns: every condition given must hold.

@@ -51,7 +51,7 @@ public protocol APIKeyStore: Sendable {
 
 /// Everything the decision service needs from a store. SQLite and PostgreSQL
 /// implement it; `MemoryStore` does too, for embedding and tests.
-public protocol WritStore: PolicyStore, EntityStore, APIKeyStore, TaskStore, SigningKeyStore, ApprovalStore, AuditStore, InventoryStore {
+public protocol WritStore: PolicyStore, EntityStore, APIKeyStore, SigningKeyStore, ApprovalStore, AuditCounterStore, InventoryStore {
     /// What this store can do beyond the protocol's guarantees.
     var capabilities: StoreCapabilities { get }
 }

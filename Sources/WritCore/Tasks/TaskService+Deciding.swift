@@ -143,20 +143,61 @@ extension TaskService {
     /// Stores the reservations of `evaluations` in one store transaction, then makes
     /// every decision final under the lock: an allow stays an allow only when its
     /// counters were stored and its tasks are still open and unexpired. Each decision
-    /// takes the next sequence number. `sync` says when the counters reach the disk.
-    func commit(_ evaluations: [TaskEvaluation], sync: TaskCounterSync = .now) async -> [TaskDecision] {
+    /// takes the next sequence number.
+    func commit(_ evaluations: [TaskEvaluation]) async -> [TaskDecision] {
         let increments = Self.increments(of: evaluations)
         var failure: TaskDenial?
         if !increments.isEmpty {
             do {
-                if try await !store.addTaskCounters(increments, sync: sync) {
-                    failure = TaskDenial(.taskClosed, "the store holds the task, or one it was delegated from, as closed")
-                    await adoptClosures(increments.map(\.taskID))
+                if try await !store.addTaskCounters(increments) {
+                    failure = await refusedByStore(increments)
                 }
             } catch {
-                failure = TaskDenial(.storeUnavailable, "the decision could not be recorded in the task's counters: \(error.message)")
+                failure = Self.unstored(error)
             }
         }
+        return finalize(evaluations, failure: failure)
+    }
+
+    /// `commit` for a caller that stores the counters itself, in a write of its own
+    /// (the audit log's, with the decisions' records): every decision made final
+    /// under the lock as if its counters were stored, and the increments to store.
+    /// When they cannot be stored, `unsettle` makes the allows denials.
+    func settle(_ evaluations: [TaskEvaluation]) -> (decisions: [TaskDecision], increments: [TaskCounterIncrement]) {
+        (finalize(evaluations, failure: nil), Self.increments(of: evaluations))
+    }
+
+    /// After `settle`, when its increments were not stored: every reservation taken
+    /// back and each reserving decision denied with `failure`, as `commit` would have.
+    func unsettle(_ evaluations: [TaskEvaluation], _ decisions: [TaskDecision], failure: TaskDenial) -> [TaskDecision] {
+        registry.withLock { registry in
+            zip(evaluations, decisions).map { evaluation, decision in
+                guard let reservation = evaluation.reservation else { return decision }
+                registry.subtract(reservation.usage, from: reservation.taskIDs)
+                var denied = decision
+                denied.denial = TaskDenial(failure.reason, failure.message, taskID: decision.taskID)
+                return denied
+            }
+        }
+    }
+
+    /// The denial of allows whose counters the store refused, because it holds one of
+    /// their tasks as closed; this service takes the closes on.
+    func refusedByStore(_ increments: [TaskCounterIncrement]) async -> TaskDenial {
+        await adoptClosures(increments.map(\.taskID))
+        return TaskDenial(.taskClosed, "the store holds the task, or one it was delegated from, as closed")
+    }
+
+    /// The denial of allows whose counters could not be stored.
+    static func unstored(_ error: WritError) -> TaskDenial {
+        TaskDenial(.storeUnavailable, "the decision could not be recorded in the task's counters: \(error.message)")
+    }
+
+    /// Makes every decision of `evaluations` final under the lock: with `failure`
+    /// (their counters were not stored) each reservation is taken back and its
+    /// decision denied; otherwise an allow stays one only while its tasks are open and
+    /// unexpired. Each decision takes the next sequence number.
+    private func finalize(_ evaluations: [TaskEvaluation], failure: TaskDenial?) -> [TaskDecision] {
         let now = now()
         return registry.withLock { registry in
             // Whether each task is still open does not change under the lock: one look-up
