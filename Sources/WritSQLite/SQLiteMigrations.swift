@@ -14,7 +14,7 @@ enum SQLiteMigrations {
     static let applicationID: Int32 = 0x5772_6974
 
     /// The newest store format this build writes and reads (`PRAGMA user_version`).
-    static let formatVersion = 7
+    static let formatVersion = 8
 
     /// The tables a current database must have.
     static let tables = ["policy_set_version", "entity", "counter", "api_key", "task", "signing_key", "approval", "audit_record", "audit_checkpoint", "inventory_item"]
@@ -181,6 +181,31 @@ enum SQLiteMigrations {
                 DROP INDEX audit_by_kind;
                 DROP INDEX audit_by_outcome;
                 PRAGMA user_version = 7;
+                """)
+        }
+        // Records enter the indexes in batches (`SQLiteStore.auditIndexBatch`): a record
+        // is appended `pending`, outside every (partial) index, so a decision's commit
+        // writes the table's page and not one page per index; once a batch is pending,
+        // the commit that completes it moves the batch into the indexes.
+        // `audit_indexed_through` is the last sequence indexed; queries read the indexes
+        // up to it and the few pending records after it in sequence order.
+        migrator.registerMigration("v8-audit-batched-indexes") { db in
+            try db.execute(sql: """
+                ALTER TABLE audit_record ADD COLUMN pending INTEGER NOT NULL DEFAULT 0;
+                DROP INDEX audit_by_task;
+                DROP INDEX audit_by_agent;
+                DROP INDEX audit_by_user;
+                DROP INDEX audit_by_resource;
+                DROP INDEX audit_by_decision;
+                DROP INDEX audit_by_time;
+                CREATE INDEX audit_by_task ON audit_record (task_id, sequence) WHERE pending = 0;
+                CREATE INDEX audit_by_agent ON audit_record (agent, sequence) WHERE pending = 0;
+                CREATE INDEX audit_by_user ON audit_record (user_id, sequence) WHERE pending = 0;
+                CREATE INDEX audit_by_resource ON audit_record (resource, sequence) WHERE pending = 0;
+                CREATE INDEX audit_by_decision ON audit_record (decision_id) WHERE pending = 0;
+                CREATE INDEX audit_by_time ON audit_record (time_us) WHERE pending = 0;
+                INSERT INTO counter (name, value) VALUES ('audit_indexed_through', (SELECT COALESCE(MAX(sequence), 0) FROM audit_record));
+                PRAGMA user_version = 8;
                 """)
         }
         return migrator

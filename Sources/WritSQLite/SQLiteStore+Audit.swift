@@ -39,13 +39,22 @@ extension SQLiteStore {
         }
     }
 
-    /// Inserts `rows` after checking that they follow the stored head.
+    /// How many records wait outside the indexes before the commit that appends the
+    /// last of them moves them all in (store format 8): a decision's commit writes the
+    /// table's page alone — not one page per index, six more pages synced before its
+    /// answer — and one commit in this many indexes the batch, its index entries
+    /// sharing pages. Queries read at most this many records past the indexes.
+    public static let auditIndexBatch = 128
+
+    /// Inserts `rows` after checking that they follow the stored head: pending, outside
+    /// the indexes, until a batch of `auditIndexBatch` is pending; then the batch is
+    /// indexed in the same transaction.
     private static func insertAuditRows(_ rows: [AuditRow], _ db: Database) throws {
-        guard !rows.isEmpty else { return }
+        guard let last = rows.last?.sequence else { return }
         let head = try Int.fetchOne(db.cachedStatement(sql: "SELECT MAX(sequence) FROM audit_record")) ?? 0
         try WritError.checkAuditAppend(rows, head: head)
         let statement = try db.cachedStatement(
-            sql: "INSERT INTO audit_record (\(auditColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+            sql: "INSERT INTO audit_record (\(auditColumns), pending) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)")
         for row in rows {
             try statement.execute(arguments: [
                 row.sequence, SQLiteColumns.blob(row.kind), row.timeMicros, SQLiteColumns.blob(row.actor),
@@ -54,6 +63,18 @@ extension SQLiteStore {
                 SQLiteColumns.blob(row.outcome), Data(row.previousHash), Data(row.hash), Data(row.canonical),
             ])
         }
+        let through = try auditIndexedThrough(db)
+        guard last - through >= auditIndexBatch else { return }
+        try db.cachedStatement(sql: "UPDATE audit_record SET pending = 0 WHERE sequence > ?").execute(arguments: [through])
+        try db.cachedStatement(sql: """
+            INSERT INTO counter (name, value) VALUES ('audit_indexed_through', ?)
+            ON CONFLICT (name) DO UPDATE SET value = excluded.value
+            """).execute(arguments: [last])
+    }
+
+    /// The last sequence in the indexes: every record after it is pending.
+    private static func auditIndexedThrough(_ db: Database) throws -> Int {
+        try Int.fetchOne(db.cachedStatement(sql: "SELECT value FROM counter WHERE name = 'audit_indexed_through'")) ?? 0
     }
 
     public func auditRows(from first: Int, limit: Int) async throws(WritError) -> [AuditRow] {
@@ -94,12 +115,20 @@ extension SQLiteStore {
                 conditions.append(query.newestFirst ? "sequence < ?" : "sequence > ?")
                 arguments.append(after)
             }
-            let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-            let sql = """
-                SELECT \(Self.auditColumns) FROM audit_record \(filter) \
-                ORDER BY sequence \(query.newestFirst ? "DESC" : "ASC") LIMIT \(limit)
-                """
-            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map(Self.auditRow)
+            // Two reads in one snapshot: the indexed records (`pending = 0`, which the
+            // partial indexes need written as such), and the few pending ones after
+            // them, by sequence; merged in sequence order.
+            let order = "ORDER BY sequence \(query.newestFirst ? "DESC" : "ASC") LIMIT \(limit)"
+            let select = "SELECT \(Self.auditColumns) FROM audit_record WHERE "
+            let indexed = try Row.fetchAll(
+                db, sql: select + (conditions + ["pending = 0"]).joined(separator: " AND ") + " " + order,
+                arguments: StatementArguments(arguments))
+            let pending = try Row.fetchAll(
+                db, sql: select + (conditions + ["sequence > ?"]).joined(separator: " AND ") + " " + order,
+                arguments: StatementArguments(arguments + [try Self.auditIndexedThrough(db)]))
+            let rows = try (indexed + pending).map(Self.auditRow)
+            let sorted = query.newestFirst ? rows.sorted { $0.sequence > $1.sequence } : rows.sorted { $0.sequence < $1.sequence }
+            return Array(sorted.prefix(limit))
         }
     }
 

@@ -72,6 +72,38 @@ extension StoreConformance {
                 try await store.queryAuditRows(AuditQuery(since: Fixtures.date(3), until: Fixtures.date(6))).map(\.sequence)
                     == [5, 4, 3])
         },
+        .init("audit: records appended one at a time are all found by every query, paged in either order") { store in
+            // More records than a store may keep outside its indexes at once (SQLite
+            // indexes them in batches): queries must see the indexed and the pending alike.
+            let rows = AuditFixtures.chain(300)
+            for row in rows { try await store.appendAuditRows([row]) }
+            let queries: [(AuditQuery, (AuditRow) -> Bool)] = [
+                (AuditQuery(taskID: "t1"), { $0.taskID == "t1" }),
+                (AuditQuery(agent: "bot-2"), { $0.agent == "bot-2" }),
+                (AuditQuery(user: "carol"), { $0.user == "carol" }),
+                (AuditQuery(resource: "Tool::\"t1\""), { $0.resource == "Tool::\"t1\"" }),
+                (AuditQuery(decisionID: "d299"), { $0.decisionID == "d299" }),
+                (AuditQuery(decisionID: "d5"), { $0.decisionID == "d5" }),
+                (AuditQuery(since: Fixtures.date(250), until: Fixtures.date(290)), { (250..<290).contains($0.sequence) }),
+                (AuditQuery(), { _ in true }),
+            ]
+            for (query, matches) in queries {
+                let expected = rows.filter(matches).map(\.sequence)
+                for newestFirst in [true, false] {
+                    var paged: [Int] = []
+                    var page = query
+                    page.limit = 7
+                    page.newestFirst = newestFirst
+                    while true {
+                        let got = try await store.queryAuditRows(page).map(\.sequence)
+                        paged += got
+                        guard got.count == 7, let last = got.last else { break }
+                        page.after = last
+                    }
+                    #expect(paged == (newestFirst ? expected.reversed() : expected), "\(query) newest first: \(newestFirst)")
+                }
+            }
+        },
         .init("audit: a cursor and a limit page through a query in either order") { store in
             try await store.appendAuditRows(AuditFixtures.chain(10))
             #expect(try await store.queryAuditRows(AuditQuery(limit: 3)).map(\.sequence) == [10, 9, 8])

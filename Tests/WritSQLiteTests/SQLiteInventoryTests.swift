@@ -22,7 +22,7 @@ import WritSQLite
         let entity = StoredEntity(type: "Writ::User", id: "ops", json: #"{"uid": {"type": "Writ::User", "id": "ops"}, "attrs": {}, "parents": []}"#)
         try await store.upsertEntities([entity])
         try store.close()
-        try execute(store.path, """
+        try execute(store.path, OlderFormats.seven + """
             DROP TABLE inventory_item;
             DELETE FROM counter WHERE name = 'inventory_revision';
             DELETE FROM grdb_migrations WHERE identifier IN ('v6-inventory', 'v7-audit-lean-indexes');
@@ -38,7 +38,7 @@ import WritSQLite
         #expect(try await upgraded.allEntities() == [entity])
         try upgraded.close()
         let format = try await DatabaseQueue(path: store.path).read { try Int.fetchOne($0, sql: "PRAGMA user_version") }
-        #expect(format == 7)
+        #expect(format == 8)
     }
 
     @Test func anItemThatDoesNotReadIsCorruptState() async throws {

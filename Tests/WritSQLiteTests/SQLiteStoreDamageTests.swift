@@ -111,10 +111,10 @@ private func openingError(_ path: String) -> WritError? {
         let directory = try TestDirectory()
         defer { directory.remove() }
         let path = try SQLiteStore(directory: directory.path).path
-        try alter(path) { try $0.execute(sql: "PRAGMA user_version = 8") }
+        try alter(path) { try $0.execute(sql: "PRAGMA user_version = 9") }
         #expect(openingError(path) == WritError(
             .corruptState,
-            "the store `\(path)` was written by a newer Writ (store format 8; this build reads formats up to 7)"))
+            "the store `\(path)` was written by a newer Writ (store format 9; this build reads formats up to 8)"))
     }
 
     @Test func aDatabaseWithAMigrationThisBuildDoesNotKnowIsCorruptState() throws {
