@@ -19,7 +19,8 @@ else
     placement="$(nproc) cores shared by wrk and the servers"
 fi
 # Every wrk run goes through here, pinned when PIN is set.
-wrk() { "${wrk_pin[@]+"${wrk_pin[@]}"}" command wrk "$@"; }
+wrk_bin=$(command -v wrk)
+wrk() { "${wrk_pin[@]+"${wrk_pin[@]}"}" "$wrk_bin" "$@"; }
 
 if ! command -v wrk > /dev/null; then
     echo "wrk is not installed: apt-get install -y wrk" >&2

@@ -178,13 +178,27 @@ public final class AuditLog: AuditSink {
         case .done(let result):
             return try result.get()
         case .write(let head):
-            let result = await write(batch.records, increments: batch.increments, head: head)
+            let result = await writeOwnTurn(batch, head: head)
             let queued = state.withLock { s in
                 if s.queue.isEmpty { s.writing = false }
                 return !s.queue.isEmpty
             }
             if queued { Task(executorPreference: AuditWriterExecutor.shared) { await self.drain() } }
             return try result.get()
+        }
+    }
+
+    /// Writes a caller's batch in its own turn. In place when the caller's task prefers
+    /// a task executor — a thread of its own, such as the gateway's reading thread —
+    /// where the write costs no hop. A task on the shared cooperative pool hands the
+    /// write to the writer's thread instead: a commit holds its thread through the
+    /// fsync, and a pool thread held so stops the requests behind it from running, and
+    /// so from queueing their records into the next group.
+    private func writeOwnTurn(_ batch: Batch, head: AuditHead?) async -> Result<Bool, WritError> {
+        let ownThread = withUnsafeCurrentTask { $0?.unownedTaskExecutor != nil }
+        guard !ownThread else { return await write(batch.records, increments: batch.increments, head: head) }
+        return await withTaskExecutorPreference(AuditWriterExecutor.shared) {
+            await write(batch.records, increments: batch.increments, head: head)
         }
     }
 

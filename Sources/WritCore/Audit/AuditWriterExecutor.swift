@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A task executor with a thread of its own, on which the audit log's writer runs
 /// while records queue up (`AuditLog`).
@@ -6,9 +7,10 @@ import Foundation
 /// On the shared cooperative pool, the writer's task would resume after each commit
 /// behind every request handler that became runnable meanwhile, and the store would
 /// sit idle until it did. Here a commit's completion runs at once: the writer answers
-/// the group's callers and starts the next group while they go on elsewhere. Only
-/// short, non-blocking work runs on this thread (linking a group, handing it to the
-/// store, resuming callers); the store does its blocking work on its own threads.
+/// the group's callers and starts the next group while they go on elsewhere. The
+/// store's commit runs on this thread and holds it through the fsync — a caller from the
+/// cooperative pool hands its own write here too (`AuditLog`), so that no pool thread
+/// is held waiting for the disk.
 final class AuditWriterExecutor: TaskExecutor, @unchecked Sendable {
     /// The one writer thread of the process, shared by every audit log.
     static let shared = AuditWriterExecutor()
@@ -17,10 +19,21 @@ final class AuditWriterExecutor: TaskExecutor, @unchecked Sendable {
     private let condition = NSCondition()
     private var jobs: [UnownedJob] = []
 
+    /// The writer thread's id (`/proc/thread-self`), once it runs; for tests.
+    package let threadID = Mutex<String?>(nil)
+
     private init() {
-        let thread = Thread { [self] in run() }
+        let thread = Thread { [self] in
+            threadID.withLock { $0 = Self.currentThreadID() }
+            run()
+        }
         thread.name = "writ-audit-writer"
         thread.start()
+    }
+
+    /// The calling thread's id as Linux names it (`PID/task/TID`); nil where unknown.
+    package static func currentThreadID() -> String? {
+        try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/thread-self")
     }
 
     func enqueue(_ job: consuming ExecutorJob) {
