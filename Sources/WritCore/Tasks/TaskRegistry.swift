@@ -47,9 +47,11 @@ struct TaskRegistry: Sendable {
     /// Brings `entry` up to the counters, labels and version the registry holds for
     /// its task — all that `add(_:to:)` and `addLabels(_:to:)` change — read in place
     /// rather than copying the whole entry out. Unchanged when the task is not held.
+    /// The counters are written into `entry`'s own tables (`TaskCounters.assign`), so
+    /// that the registry's stay unshared and the next `add(_:to:)` does not copy them.
     func refresh(_ entry: inout TaskEntry) {
         guard let index = entries.index(forKey: ScalarKey(entry.record.id)) else { return }
-        entry.record.counters = entries.values[index].record.counters
+        entry.record.counters.assign(entries.values[index].record.counters)
         entry.record.labels = entries.values[index].record.labels
         entry.version = entries.values[index].version
     }
@@ -113,6 +115,14 @@ struct TaskRegistry: Sendable {
     /// when a sum would overflow or a task is gone.
     mutating func add(_ delta: TaskCounters, to ids: [String]) -> Bool {
         // Every sum is checked before any counter changes; the entries change in place.
+        if ids.count == 1 {
+            // A task with none above it (most): found once.
+            guard let index = entries.index(forKey: ScalarKey(ids[0])),
+                entries.values[index].record.counters.add(delta)
+            else { return false }
+            entries.values[index].version &+= 1
+            return true
+        }
         for id in ids {
             guard let index = entries.index(forKey: ScalarKey(id)), entries.values[index].record.counters.canAdd(delta) else {
                 return false
