@@ -49,11 +49,16 @@ struct TaskRegistry: Sendable {
     /// rather than copying the whole entry out. Unchanged when the task is not held.
     /// The counters are written into `entry`'s own tables (`TaskCounters.assign`), so
     /// that the registry's stay unshared and the next `add(_:to:)` does not copy them.
-    func refresh(_ entry: inout TaskEntry) {
+    mutating func refresh(_ entry: inout TaskEntry) {
         guard let index = entries.index(forKey: ScalarKey(entry.record.id)) else { return }
-        entry.record.counters.assign(entries.values[index].record.counters)
-        entry.record.labels = entries.values[index].record.labels
-        entry.version = entries.values[index].version
+        // Reached through `_modify` (`entries.values[index]` read copies the whole entry).
+        Self.bring(&entry, upTo: &entries.values[index])
+    }
+
+    private static func bring(_ entry: inout TaskEntry, upTo held: inout TaskEntry) {
+        entry.record.counters.assign(held.record.counters)
+        entry.record.labels = held.record.labels
+        entry.version = held.version
     }
 
     /// The next sequence number.
@@ -143,11 +148,16 @@ struct TaskRegistry: Sendable {
 
     /// Adds `labels` to the labels of task `id`, when it is held.
     mutating func addLabels(_ labels: Set<String>, to id: String) {
-        // Read and changed in place: most allows teach nothing new.
-        guard let index = entries.index(forKey: ScalarKey(id)), !entries.values[index].record.labels.isSuperset(of: labels)
-        else { return }
-        entries.values[index].record.labels.formUnion(labels)
-        entries.values[index].version &+= 1
+        // Read and changed in place (through `_modify`: reading `entries.values[index]`
+        // copies the whole entry): most allows teach nothing new.
+        guard let index = entries.index(forKey: ScalarKey(id)) else { return }
+        Self.add(labels, to: &entries.values[index])
+    }
+
+    private static func add(_ labels: Set<String>, to entry: inout TaskEntry) {
+        guard !entry.record.labels.isSuperset(of: labels) else { return }
+        entry.record.labels.formUnion(labels)
+        entry.version &+= 1
     }
 
     /// Passes labels up from the tasks `closed` (the task closed first, then its
