@@ -25,6 +25,16 @@ import Testing
         #expect(layered.count == 4)
     }
 
+    @Test func attributesAndParentsAreThoseOfTheLayeredEntityOverTheStoredOne() {
+        let layered = base.layering([Entity(uid: alice, attributes: Record([("age", .long(7))]), parents: [staff])])
+        let found = layered.attributesAndParents(of: alice)
+        #expect(found?.attributes == Record([("age", .long(7))]))
+        #expect(found?.parents == [staff])
+        #expect(base.attributesAndParents(of: alice)?.attributes == Record())
+        #expect(base.attributesAndParents(of: staff)?.parents == [everyone])
+        #expect(base.attributesAndParents(of: doc) == nil)
+    }
+
     @Test func aLayeredEntityInheritsTheStoredClosureOfItsParents() {
         let layered = base.layering([Entity(uid: doc, parents: [staff])])
         #expect(layered.isDescendant(doc, of: everyone))

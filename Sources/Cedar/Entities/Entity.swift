@@ -92,6 +92,14 @@ public struct Entities: Sendable {
         return .some(entities.values[index].attributes[name])
     }
 
+    /// The attributes and the direct parents of entity `uid`, found with one look-up
+    /// (for callers that read both); nil when it is not here.
+    public func attributesAndParents(of uid: EntityUID) -> (attributes: Record, parents: Set<EntityUID>)? {
+        if let index = layerIndex(uid) { return (layer.values[index].attributes, layer.values[index].parents) }
+        guard let index = entities.index(forKey: uid) else { return nil }
+        return (entities.values[index].attributes, entities.values[index].parents)
+    }
+
     /// Every entity, in no particular order.
     public var all: [Entity] {
         if layer.isEmpty { return Array(entities.values) }

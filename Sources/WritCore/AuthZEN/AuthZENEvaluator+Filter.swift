@@ -84,18 +84,21 @@ extension AuthZENEvaluator {
     /// Written straight to bytes, as `JSON.encodedBytes` would write that tree.
     func render(_ filtered: Filtered) -> AuthZENOutcome {
         let results = filtered.answer.results
+        let candidates = filtered.candidates
+        // Read by index, in place: iterating the arrays would copy every result and candidate.
+        let count = min(results.count, candidates.count)
         var writer = JSONByteWriter(capacity: 48 * results.count + 96)
         var decisions: [Bool] = []
-        decisions.reserveCapacity(results.count)
+        decisions.reserveCapacity(count)
         writer.append(#"{"allowed":["#)
         var first = true
-        for (candidate, result) in zip(filtered.candidates, results) {
-            decisions.append(result.allowed)
-            guard result.allowed else { continue }
+        for index in 0..<count {
+            decisions.append(results[index].allowed)
+            guard results[index].allowed else { continue }
             if !first { writer.append(",") }
             first = false
-            Self.writeNamed(candidate, result, to: &writer)
-            if let redactions = result.decision?.redactions, !redactions.isEmpty {
+            Self.writeNamed(candidates[index], results[index], to: &writer)
+            if let redactions = results[index].decision?.redactions, !redactions.isEmpty {
                 writer.append(#","obligations":"#)
                 writer.write(AuthZENResponse.obligations(redactions))
             }
@@ -103,10 +106,11 @@ extension AuthZENEvaluator {
         }
         writer.append(#"],"denied":["#)
         first = true
-        for (candidate, result) in zip(filtered.candidates, results) where !result.allowed {
+        for index in 0..<count where !results[index].allowed {
+            let result = results[index]
             if !first { writer.append(",") }
             first = false
-            Self.writeNamed(candidate, result, to: &writer)
+            Self.writeNamed(candidates[index], result, to: &writer)
             writer.append(#","reason":"#)
             if let denial = result.denial {
                 writer.writeString(denial.reason.rawValue)

@@ -3,26 +3,71 @@ import Foundation
 
 /// A policy set checked and compiled, ready to decide: the result of
 /// `PolicySetCompiler.compile(files:schema:)`.
+///
+/// Its parts sit behind one reference: a set is handed to every decision (a task's
+/// mandate, the organisation's set narrowed for a filter), and copying the parts
+/// themselves retained some twenty references. Each part is read in place.
 public struct CompiledPolicySet: Sendable {
-    public let policies: PolicySet
+    private let parts: Parts
+
+    public var policies: PolicySet { _read { yield parts.policies } }
     /// The resolved schema; nil when the set is served without one.
-    public let schema: Schema?
+    public var schema: Schema? { _read { yield parts.schema } }
     /// Which file each policy came from, for messages.
-    public let fileOfPolicy: [PolicyID: String]
+    public var fileOfPolicy: [PolicyID: String] { _read { yield parts.fileOfPolicy } }
     /// Warnings the validator reported (errors stop compilation).
-    public let warnings: [WritError.Detail]
+    public var warnings: [WritError.Detail] { _read { yield parts.warnings } }
     /// The redactions permit policies declare (`@redact_fields`, `@redact_text`), by
     /// policy id; an allow carries those of the policies that decided it.
-    public let redactions: [PolicyID: Redaction]
+    public var redactions: [PolicyID: Redaction] { _read { yield parts.redactions } }
     /// The forbids marked `@approvable("…")`, with the text a person sees, by policy id.
-    public let approvable: [PolicyID: String]
-    let authorizer: Authorizer
+    public var approvable: [PolicyID: String] { _read { yield parts.approvable } }
+    var authorizer: Authorizer { _read { yield parts.authorizer } }
     /// The set without its approvable forbids: what decides once a person approved.
-    let waived: Authorizer?
+    var waived: Authorizer? { _read { yield parts.waived } }
     /// The policies whose conditions may read what a task's decisions change:
     /// `context.task` (its counters and labels) or an entity's tags (the task's
     /// history entity), as `Policy.mayReadContext(_:)` and `mayReadTags` find them.
-    let taskReaders: Set<PolicyID>
+    var taskReaders: Set<PolicyID> { _read { yield parts.taskReaders } }
+
+    init(
+        policies: PolicySet, schema: Schema?, fileOfPolicy: [PolicyID: String], warnings: [WritError.Detail],
+        redactions: [PolicyID: Redaction], approvable: [PolicyID: String], authorizer: Authorizer, waived: Authorizer?,
+        taskReaders: Set<PolicyID>
+    ) {
+        parts = Parts(
+            policies: policies, schema: schema, fileOfPolicy: fileOfPolicy, warnings: warnings, redactions: redactions,
+            approvable: approvable, authorizer: authorizer, waived: waived, taskReaders: taskReaders)
+    }
+
+    /// The parts of a compiled set, shared by every copy of it.
+    private final class Parts: Sendable {
+        let policies: PolicySet
+        let schema: Schema?
+        let fileOfPolicy: [PolicyID: String]
+        let warnings: [WritError.Detail]
+        let redactions: [PolicyID: Redaction]
+        let approvable: [PolicyID: String]
+        let authorizer: Authorizer
+        let waived: Authorizer?
+        let taskReaders: Set<PolicyID>
+
+        init(
+            policies: PolicySet, schema: Schema?, fileOfPolicy: [PolicyID: String], warnings: [WritError.Detail],
+            redactions: [PolicyID: Redaction], approvable: [PolicyID: String], authorizer: Authorizer,
+            waived: Authorizer?, taskReaders: Set<PolicyID>
+        ) {
+            self.policies = policies
+            self.schema = schema
+            self.fileOfPolicy = fileOfPolicy
+            self.warnings = warnings
+            self.redactions = redactions
+            self.approvable = approvable
+            self.authorizer = authorizer
+            self.waived = waived
+            self.taskReaders = taskReaders
+        }
+    }
 
     /// This set deciding only with the policies whose principal and action scopes
     /// `principal` and `action` satisfy in `entities` (`Authorizer.narrowed`): for

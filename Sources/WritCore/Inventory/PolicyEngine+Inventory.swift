@@ -27,14 +27,17 @@ extension PolicyEngine {
     /// `inventoryDenial(resource:entities:)`, asking `registered(dataset)` whether each
     /// dataset a document is in is registered (`registered(_:)`, or what a caller
     /// deciding many documents remembers of it).
+    ///
+    /// `storedParents`, when given, are the resource's parents in this engine's
+    /// entities, already found by the caller (nil: looked up here).
     func inventoryDenial(
-        resource: EntityUID, entities: Entities, registered: (EntityUID) -> Bool
+        resource: EntityUID, entities: Entities, storedParents: Set<EntityUID>? = nil, registered: (EntityUID) -> Bool
     ) -> TaskDenial? {
         if let denial = unregistered(resource) { return denial }
         if resource.type.name == Self.documentType {
             // In a registered dataset: at least one dataset parent, and every one registered.
             var inDataset = false
-            let parents = self.entities.parents(of: resource) ?? entities.parents(of: resource) ?? []
+            let parents = storedParents ?? self.entities.parents(of: resource) ?? entities.parents(of: resource) ?? []
             for parent in parents where parent.type.name == InventoryItem.Kind.dataset.entityType {
                 inDataset = registered(parent)
                 if !inDataset { break }

@@ -43,6 +43,23 @@ public struct TaskCounters: Sendable, Equatable, Codable {
         return true
     }
 
+    /// Makes these counters equal to `other`, writing the per-action tables in place
+    /// rather than taking `other`'s: a copy kept beside the registry's (a filter's
+    /// chain, brought up after each allow) then owns its tables alone, and neither it
+    /// nor the registry copies them when the next allow adds to both.
+    mutating func assign(_ other: TaskCounters) {
+        decisions = other.decisions
+        calls = other.calls
+        Self.assign(&actions, from: other.actions)
+        Self.assign(&spend, from: other.spend)
+    }
+
+    /// Makes `table` equal to `source`, entry by entry.
+    private static func assign<Count: Equatable>(_ table: inout [String: Count], from source: [String: Count]) {
+        for (key, value) in source where table[key] != value { table[key] = value }
+        if table.count != source.count { table = table.filter { source[$0.key] != nil } }
+    }
+
     /// Whether `add(other)` would succeed: no sum overflows.
     func canAdd(_ other: TaskCounters) -> Bool {
         !decisions.addingReportingOverflow(other.decisions).overflow

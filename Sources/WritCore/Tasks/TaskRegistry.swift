@@ -47,11 +47,18 @@ struct TaskRegistry: Sendable {
     /// Brings `entry` up to the counters, labels and version the registry holds for
     /// its task — all that `add(_:to:)` and `addLabels(_:to:)` change — read in place
     /// rather than copying the whole entry out. Unchanged when the task is not held.
-    func refresh(_ entry: inout TaskEntry) {
+    /// The counters are written into `entry`'s own tables (`TaskCounters.assign`), so
+    /// that the registry's stay unshared and the next `add(_:to:)` does not copy them.
+    mutating func refresh(_ entry: inout TaskEntry) {
         guard let index = entries.index(forKey: ScalarKey(entry.record.id)) else { return }
-        entry.record.counters = entries.values[index].record.counters
-        entry.record.labels = entries.values[index].record.labels
-        entry.version = entries.values[index].version
+        // Reached through `_modify` (`entries.values[index]` read copies the whole entry).
+        Self.bring(&entry, upTo: &entries.values[index])
+    }
+
+    private static func bring(_ entry: inout TaskEntry, upTo held: inout TaskEntry) {
+        entry.record.counters.assign(held.record.counters)
+        entry.record.labels = held.record.labels
+        entry.version = held.version
     }
 
     /// The next sequence number.
@@ -113,6 +120,14 @@ struct TaskRegistry: Sendable {
     /// when a sum would overflow or a task is gone.
     mutating func add(_ delta: TaskCounters, to ids: [String]) -> Bool {
         // Every sum is checked before any counter changes; the entries change in place.
+        if ids.count == 1 {
+            // A task with none above it (most): found once.
+            guard let index = entries.index(forKey: ScalarKey(ids[0])),
+                entries.values[index].record.counters.add(delta)
+            else { return false }
+            entries.values[index].version &+= 1
+            return true
+        }
         for id in ids {
             guard let index = entries.index(forKey: ScalarKey(id)), entries.values[index].record.counters.canAdd(delta) else {
                 return false
@@ -133,11 +148,16 @@ struct TaskRegistry: Sendable {
 
     /// Adds `labels` to the labels of task `id`, when it is held.
     mutating func addLabels(_ labels: Set<String>, to id: String) {
-        // Read and changed in place: most allows teach nothing new.
-        guard let index = entries.index(forKey: ScalarKey(id)), !entries.values[index].record.labels.isSuperset(of: labels)
-        else { return }
-        entries.values[index].record.labels.formUnion(labels)
-        entries.values[index].version &+= 1
+        // Read and changed in place (through `_modify`: reading `entries.values[index]`
+        // copies the whole entry): most allows teach nothing new.
+        guard let index = entries.index(forKey: ScalarKey(id)) else { return }
+        Self.add(labels, to: &entries.values[index])
+    }
+
+    private static func add(_ labels: Set<String>, to entry: inout TaskEntry) {
+        guard !entry.record.labels.isSuperset(of: labels) else { return }
+        entry.record.labels.formUnion(labels)
+        entry.version &+= 1
     }
 
     /// Passes labels up from the tasks `closed` (the task closed first, then its

@@ -53,10 +53,10 @@ extension TaskService {
         while evaluations.count < requests.count, !stopped {
             let part = evaluations.count..<min(evaluations.count + Self.batchPart, requests.count)
             registry.withLock { registry in
-                /// Keeps `evaluation`; false once the batch stops after it.
-                func keep(_ evaluation: TaskEvaluation) -> Bool {
-                    evaluations.append(evaluation)
+                /// Keeps `evaluation` (moved in, not copied); false once the batch stops after it.
+                func keep(_ evaluation: consuming TaskEvaluation) -> Bool {
                     stopped = stops(evaluation)
+                    evaluations.append(evaluation)
                     return !stopped
                 }
                 // The chain as it stands now: other decisions may have charged it between parts.
@@ -94,13 +94,16 @@ extension TaskService {
                     let request = requests[index]
                     let described = requestEntities[index]
                     let entities = engine.entities(layering: described)
+                    // The resource in the inventory, found once for its registration and its labels.
+                    let stored = engine.entities.attributesAndParents(of: request.resource)
                     if let denial = principalDenial ?? engine.inventoryDenial(
-                        resource: request.resource, entities: entities, registered: { datasets.registered($0) })
+                        resource: request.resource, entities: entities, storedParents: stored?.parents,
+                        registered: { datasets.registered($0) })
                     {
                         return TaskEvaluation(TaskDenial(denial.reason, denial.message, taskID: taskID), taskID: taskID)
                     }
                     let learned: Set<String>
-                    switch labels.read(request, entities: entities, described: !described.isEmpty) {
+                    switch labels.read(request, entities: entities, described: !described.isEmpty, stored: stored) {
                     case .success(let read): learned = read
                     case .failure(let denial):
                         return TaskEvaluation(TaskDenial(denial.reason, denial.message, taskID: taskID), taskID: taskID)
@@ -197,7 +200,11 @@ struct LabelReader {
     private var checked: Set<String> = []
     /// For each entity a resource was directly in so far: the labels the inventory
     /// gives it and everything it is in, nil when one is not a set of valid labels.
-    private var fromParents: [EntityUID: Set<String>?] = [:]
+    /// The first few are compared rather than hashed into (a request's candidates are
+    /// mostly in a handful), the rest are in `moreParents`.
+    private var fromParents: [(parent: EntityUID, labels: Set<String>?)] = []
+    private var moreParents: [EntityUID: Set<String>?] = [:]
+    private static let comparedParents = 8
 
     init(action: EntityUID, engine: PolicyEngine, input: TaskInput) {
         self.engine = engine
@@ -206,39 +213,52 @@ struct LabelReader {
         calls = engine.entities.isDescendant(action, of: BaseSchema.callAction)
     }
 
-    mutating func read(_ request: Request, entities: Entities, described: Bool) -> Result<Set<String>, TaskDenial> {
-        if !described, let labels = quick(request.resource) { return .success(labels) }
+    /// The labels `request` teaches. `stored` is what the inventory holds of its
+    /// resource (`Entities.attributesAndParents(of:)` of the engine's entities), nil
+    /// when it holds nothing.
+    mutating func read(
+        _ request: Request, entities: Entities, described: Bool, stored: (attributes: Record, parents: Set<EntityUID>)?
+    ) -> Result<Set<String>, TaskDenial> {
+        if !described, let labels = quick(stored) { return .success(labels) }
         return TaskService.learnedLabels(of: request, entities: entities, engine: engine, input: input)
     }
 
-    /// The labels of `resource` (and what it is in) in the inventory, or nil when one
-    /// is not a valid label in a set.
-    private mutating func quick(_ resource: EntityUID) -> Set<String>? {
+    /// The labels of a resource the inventory holds as `stored` (and of what it is
+    /// in), or nil when one is not a valid label in a set.
+    private mutating func quick(_ stored: (attributes: Record, parents: Set<EntityUID>)?) -> Set<String>? {
+        guard let stored else { return [] }
         var labels: Set<String> = []
         if retrieves {
-            guard add(resource, "labels", to: &labels) else { return nil }
+            guard add(stored.attributes["labels"], "labels", to: &labels) else { return nil }
             // What a resource is in is its parents and what they are in: each parent's
             // labels are read once per request, for every candidate in it.
-            for parent in engine.entities.parents(of: resource) ?? [] {
+            for parent in stored.parents {
                 guard let above = inherited(from: parent) else { return nil }
                 if labels.isEmpty { labels = above } else { labels.formUnion(above) }
             }
         }
-        if calls, !add(resource, BaseSchema.outputLabelsAttribute, to: &labels) { return nil }
+        if calls, !add(stored.attributes[BaseSchema.outputLabelsAttribute], BaseSchema.outputLabelsAttribute, to: &labels) {
+            return nil
+        }
         return labels
     }
 
     /// The labels of `parent` and of everything it is in, or nil when one is not a
     /// valid label in a set; remembered for the request.
     private mutating func inherited(from parent: EntityUID) -> Set<String>? {
-        if let known = fromParents[parent] { return known }
+        if let known = fromParents.first(where: { $0.parent == parent }) { return known.labels }
+        if !moreParents.isEmpty, let known = moreParents[parent] { return known }
         var labels: Set<String> = []
         var valid = add(parent, "labels", to: &labels)
         for above in engine.entities.ancestors(of: parent) where valid {
             valid = add(above, "labels", to: &labels)
         }
         let found = valid ? labels : nil
-        fromParents[parent] = .some(found)
+        if fromParents.count < Self.comparedParents {
+            fromParents.append((parent, found))
+        } else {
+            moreParents[parent] = .some(found)
+        }
         return found
     }
 
@@ -246,6 +266,13 @@ struct LabelReader {
     /// it is not a set of valid labels.
     private mutating func add(_ uid: EntityUID, _ attribute: String, to labels: inout Set<String>) -> Bool {
         guard case .some(.some(let value)) = engine.entities.attribute(attribute, of: uid) else { return true }
+        return add(value, attribute, to: &labels)
+    }
+
+    /// Adds the labels `value` (of `attribute`; nil when absent) holds to `labels`;
+    /// false when it is not a set of valid labels.
+    private mutating func add(_ value: Value?, _ attribute: String, to labels: inout Set<String>) -> Bool {
+        guard let value else { return true }
         guard case .set(let set) = value else { return false }
         for element in set {
             guard case .string(let label) = element else { return false }
