@@ -102,7 +102,7 @@ extension DecisionService {
                     body, taskCredential: taskCredential, tasks: tasks, reserving: true, grants: grants, run)
             }
         }
-        var answer = first
+        var answer = consume first  // not copied: the first write to its results would copy them all
         var evaluations = gate.evaluations
         if let approvals { await use(approvals, in: &answer, evaluations: &evaluations, tasks: tasks) }
         return Decided(evaluator: evaluator, answer: answer, evaluations: evaluations)
