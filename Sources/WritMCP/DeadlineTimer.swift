@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import WritCore
 
 /// One thread that keeps every time limit of the gateway (decisions, upstream calls).
 ///
@@ -36,7 +37,10 @@ final class DeadlineTimer: @unchecked Sendable {
 
     /// A timer with a thread of its own; the gateway uses `shared`.
     init() {
-        let thread = Thread { [self] in run() }
+        let thread = Thread { [self] in
+            ThreadName.adopt("writ-deadlines")
+            run()
+        }
         thread.name = "writ-deadlines"
         thread.start()
     }

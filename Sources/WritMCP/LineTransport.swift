@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import MCP
 import Synchronization
+import WritCore
 
 #if canImport(Glibc)
     import Glibc
@@ -93,7 +94,10 @@ public actor LineTransport: Transport {
                 return id
             }, take: take)
         let owner = self.owner
+        // `writ.gateway.agent` shows as `gateway.agent`: the system keeps 15 bytes.
+        let name = logger.label.hasPrefix("writ.") ? String(logger.label.dropFirst(5)) : logger.label
         let thread = Thread {
+            ThreadName.adopt(name)
             reader.run()
             withExtendedLifetime(owner) {}
         }

@@ -24,6 +24,7 @@ final class AuditWriterExecutor: TaskExecutor, @unchecked Sendable {
 
     private init() {
         let thread = Thread { [self] in
+            ThreadName.adopt("writ-audit")
             threadID.withLock { $0 = Self.currentThreadID() }
             run()
         }
