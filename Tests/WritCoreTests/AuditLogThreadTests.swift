@@ -18,39 +18,10 @@ import Testing
     @Test func aCallerPreferringAThreadOfItsOwnHasItsRecordWrittenThere() async throws {
         let store = ThreadNamingStore()
         let log = try await AuditLog.open(store: store, signingKey: .generate(), configuration: .init(checkpointInterval: nil))
-        let executor = OneThreadExecutor()
+        let executor = AuditWriterExecutor(name: "writ-test-caller")
         try await Task(executorPreference: executor) { try await log.record([AuditLogTests.event(1)]) }.value
         let caller = try #require(executor.threadID.withLock { $0 })
         #expect(store.appendingThreads == [caller])
-    }
-}
-
-/// A task executor running its jobs on one thread of its own.
-final class OneThreadExecutor: TaskExecutor, @unchecked Sendable {
-    private let condition = NSCondition()
-    private var jobs: [UnownedJob] = []
-    let threadID = Mutex<String?>(nil)
-
-    init() {
-        let thread = Thread { [self] in
-            threadID.withLock { $0 = AuditWriterExecutor.currentThreadID() }
-            while true {
-                condition.lock()
-                while jobs.isEmpty { condition.wait() }
-                let job = jobs.removeFirst()
-                condition.unlock()
-                job.runSynchronously(on: asUnownedTaskExecutor())
-            }
-        }
-        thread.start()
-    }
-
-    func enqueue(_ job: consuming ExecutorJob) {
-        let job = UnownedJob(job)
-        condition.lock()
-        jobs.append(job)
-        condition.signal()
-        condition.unlock()
     }
 }
 

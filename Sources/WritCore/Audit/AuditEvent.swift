@@ -104,6 +104,14 @@ extension AuditSink {
     public func record(
         _ events: [AuditEvent], addingTaskCounters increments: [TaskCounterIncrement], to tasks: any TaskStore
     ) async throws(WritError) -> Bool {
+        try await countersThenRecord(events, increments, tasks)
+    }
+
+    /// The counters added (synced) to `tasks`, then `events` recorded: the way for a
+    /// sink that cannot write both in one transaction.
+    func countersThenRecord(_ events: [AuditEvent], _ increments: [TaskCounterIncrement], _ tasks: any TaskStore)
+        async throws(WritError) -> Bool
+    {
         if !increments.isEmpty, try await !tasks.addTaskCounters(increments) { return false }
         try await record(events)
         return true

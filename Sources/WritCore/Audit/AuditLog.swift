@@ -146,14 +146,8 @@ public final class AuditLog: AuditSink {
     public func record(
         _ events: [AuditEvent], addingTaskCounters increments: [TaskCounterIncrement], to tasks: any TaskStore
     ) async throws(WritError) -> Bool {
-        guard !increments.isEmpty else {
-            try await record(events)
-            return true
-        }
-        guard let counterStore, (counterStore as AnyObject) === (tasks as AnyObject) else {
-            if try await !tasks.addTaskCounters(increments) { return false }
-            try await record(events)
-            return true
+        guard !increments.isEmpty, let counterStore, (counterStore as AnyObject) === (tasks as AnyObject) else {
+            return try await countersThenRecord(events, increments, tasks)
         }
         return try await append(Batch(records: try Self.prepare(events), increments: increments))
     }

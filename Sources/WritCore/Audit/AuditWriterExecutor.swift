@@ -13,7 +13,7 @@ import Synchronization
 /// is held waiting for the disk.
 final class AuditWriterExecutor: TaskExecutor, @unchecked Sendable {
     /// The one writer thread of the process, shared by every audit log.
-    static let shared = AuditWriterExecutor()
+    static let shared = AuditWriterExecutor(name: "writ-audit")
 
     /// Guards `jobs`; signalled when one is added.
     private let condition = NSCondition()
@@ -22,13 +22,14 @@ final class AuditWriterExecutor: TaskExecutor, @unchecked Sendable {
     /// The writer thread's id (`/proc/thread-self`), once it runs; for tests.
     package let threadID = Mutex<String?>(nil)
 
-    private init() {
+    /// A writer thread named `name`; the process has one (`shared`), tests make others.
+    package init(name: String) {
         let thread = Thread { [self] in
-            ThreadName.adopt("writ-audit")
+            ThreadName.adopt(name)
             threadID.withLock { $0 = Self.currentThreadID() }
             run()
         }
-        thread.name = "writ-audit-writer"
+        thread.name = name
         thread.start()
     }
 
