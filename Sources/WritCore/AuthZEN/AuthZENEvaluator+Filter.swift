@@ -107,22 +107,21 @@ extension AuthZENEvaluator {
         writer.append(#"],"denied":["#)
         first = true
         for index in 0..<count where !results[index].allowed {
-            let result = results[index]
             if !first { writer.append(",") }
             first = false
-            Self.writeNamed(candidates[index], result, to: &writer)
+            Self.writeNamed(candidates[index], results[index], to: &writer)
             writer.append(#","reason":"#)
-            if let denial = result.denial {
+            if let denial = results[index].denial {
                 writer.writeString(denial.reason.rawValue)
                 writer.append(#","message":"#)
                 writer.writeString(denial.message)
-                for member in AuthZENResponse.approvalMembers(result) {
+                for member in AuthZENResponse.approvalMembers(results[index]) {
                     writer.append(",")
                     writer.writeString(member.key)
                     writer.append(":")
                     writer.write(member.value)
                 }
-            } else if let invalid = result.invalidReason {
+            } else if let invalid = results[index].invalidReason {
                 writer.writeString(TaskDenial.Reason.invalidRequest.rawValue)
                 writer.append(#","message":"#)
                 writer.writeString(invalid)

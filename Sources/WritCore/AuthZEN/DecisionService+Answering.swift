@@ -22,21 +22,26 @@ extension DecisionService {
     /// the allows become denials, and those are what is recorded and answered.
     /// - Throws: `.auditUnavailable` when the answer cannot be recorded.
     func answered(
-        _ decided: Decided, operation: String, tasks: TaskService?, approvals: ApprovalService?, audit: DecisionAudit?,
-        render: (AuthZENEvaluator.Answer) -> AuthZENOutcome
+        _ decided: consuming Decided, operation: String, tasks: TaskService?, approvals: ApprovalService?,
+        audit: DecisionAudit?, render: (AuthZENEvaluator.Answer) -> AuthZENOutcome
     ) async throws(WritError) -> AuthZENOutcome {
+        let evaluator = decided.evaluator
+        let evaluations = decided.evaluations
         var answer = decided.answer
+        // The answer's results are then held here alone, and written in place: a
+        // filter's thousand are not copied by the first change.
+        _ = consume decided
         func audited() -> AuthZENOutcome {
-            self.audited(answer, decided.evaluator, operation: operation, audit: audit, tasks: tasks, render: render)
+            self.audited(&answer, evaluator, operation: operation, audit: audit, tasks: tasks, render: render)
         }
-        guard let tasks, !decided.evaluations.isEmpty, let log = audit?.log else {
-            if let tasks, !decided.evaluations.isEmpty { Self.apply(await tasks.commit(decided.evaluations), to: &answer) }
+        guard let tasks, !evaluations.isEmpty, let log = audit?.log else {
+            if let tasks, !evaluations.isEmpty { Self.apply(await tasks.commit(evaluations), to: &answer) }
             if let approvals { await ask(approvals, in: &answer) }
             let outcome = audited()
             try await audit?.log?.recordBeforeAnswering(outcome.events)
             return outcome
         }
-        let settled = tasks.settle(decided.evaluations)
+        let settled = tasks.settle(evaluations)
         Self.apply(settled.decisions, to: &answer)
         if let approvals { await ask(approvals, in: &answer) }
         let outcome = audited()
@@ -53,20 +58,19 @@ extension DecisionService {
         } catch {
             failure = TaskService.unstored(error)
         }
-        Self.apply(tasks.unsettle(decided.evaluations, settled.decisions, failure: failure), to: &answer)
+        Self.apply(tasks.unsettle(evaluations, settled.decisions, failure: failure), to: &answer)
         let denied = audited()
         try await log.recordBeforeAnswering(denied.events)
         return denied
     }
 
-    /// `render(answer)`, and with `audit` each decision answered given an id first and
-    /// its event made after.
+    /// `render(answer)`, and with `audit` each decision answered given an id first
+    /// (kept in `answer`, in place) and its event made after.
     func audited(
-        _ answer: AuthZENEvaluator.Answer, _ evaluator: AuthZENEvaluator, operation: String, audit: DecisionAudit?,
+        _ answer: inout AuthZENEvaluator.Answer, _ evaluator: AuthZENEvaluator, operation: String, audit: DecisionAudit?,
         tasks: TaskService?, render: (AuthZENEvaluator.Answer) -> AuthZENOutcome
     ) -> AuthZENOutcome {
         guard let audit else { return render(answer) }
-        var answer = answer
         for index in answer.results.indices { answer.results[index].decisionID = DecisionAudit.newDecisionID() }
         var outcome = render(answer)
         outcome.events = evaluator.auditEvents(

@@ -71,9 +71,10 @@ extension DecisionService {
                 operation == .evaluation
                     ? try evaluator.evaluation(request) : try evaluator.evaluations(request, maxItems: maxItems)
             }
+            let evaluator = decided.evaluator
             return try await answered(
                 decided, operation: operation.rawValue, tasks: tasks, approvals: approvals, audit: audit
-            ) { decided.evaluator.render($0) }
+            ) { evaluator.render($0) }
         case .subjectSearch, .resourceSearch, .actionSearch:
             let outcome = try await passes(body, taskCredential: taskCredential, tasks: tasks, reserving: false, grants: [:]) {
                 evaluator, request throws(WritError) in try search(operation, request, evaluator, audit: audit)

@@ -36,8 +36,9 @@ extension DecisionService {
             candidates = filtered.candidates
             return filtered.answer
         }
+        let evaluator = decided.evaluator
         return try await answered(decided, operation: "filter", tasks: tasks, approvals: approvals, audit: audit) { answer in
-            decided.evaluator.render(AuthZENEvaluator.Filtered(candidates: candidates, answer: answer))
+            evaluator.render(AuthZENEvaluator.Filtered(candidates: candidates, answer: answer))
         }
     }
 }

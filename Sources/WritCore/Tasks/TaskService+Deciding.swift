@@ -104,7 +104,7 @@ extension TaskService {
     /// labels it `learned` — unless a budget is used up, the task would carry too many
     /// labels or a counter would overflow, each a denial. Called with the lock held.
     func reserve(
-        _ decision: TaskDecision, action: String, usage: TaskCounters, learned: Set<String>, in chain: [TaskEntry],
+        _ decision: consuming TaskDecision, action: String, usage: TaskCounters, learned: Set<String>, in chain: [TaskEntry],
         ids chainIDs: [String]? = nil, registry: inout TaskRegistry
     ) -> TaskEvaluation {
         let taskID = chain[0].record.id
