@@ -73,7 +73,7 @@ extension DecisionService {
             }
             let evaluator = decided.evaluator
             return try await answered(
-                decided, operation: operation.rawValue, tasks: tasks, approvals: approvals, audit: audit
+                consume decided, operation: operation.rawValue, tasks: tasks, approvals: approvals, audit: audit
             ) { evaluator.render($0) }
         case .subjectSearch, .resourceSearch, .actionSearch:
             let outcome = try await passes(body, taskCredential: taskCredential, tasks: tasks, reserving: false, grants: [:]) {

@@ -37,7 +37,7 @@ extension DecisionService {
             return filtered.answer
         }
         let evaluator = decided.evaluator
-        return try await answered(decided, operation: "filter", tasks: tasks, approvals: approvals, audit: audit) { answer in
+        return try await answered(consume decided, operation: "filter", tasks: tasks, approvals: approvals, audit: audit) { answer in
             evaluator.render(AuthZENEvaluator.Filtered(candidates: candidates, answer: answer))
         }
     }
