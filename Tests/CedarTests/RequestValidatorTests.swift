@@ -72,6 +72,25 @@ import Testing
         #expect(error?.message == #"principal type `Doc` is not valid for `Action::"view"`; it applies to principals of type `User`"#)
     }
 
+    @Test func theSmallestBadReferenceNestedAnywhereInAValueIsTheOneNamed() {
+        let value = Value.record(Record([
+            ("a", .set(CedarSet([.long(1), .entity(EntityUID("Color", "teal"))]))),
+            ("b", .record(Record([("c", .record(Record([("d", .entity(EntityUID("Color", "green")))])))]))),
+            ("e", .entity(EntityUID("Color", "red"))),
+        ]))
+        let problem = Self.schema.firstReferenceProblem(in: value)
+        #expect(problem?.uid == EntityUID("Color", "green"))
+        #expect(problem?.code == .invalidEnumEntity)
+    }
+
+    @Test func aValueNamingOnlyListedIdsAndDeclaredActionsHasNoReferenceProblem() {
+        let value = Value.record(Record([
+            ("a", .set(CedarSet([.entity(EntityUID("Color", "red")), .entity(Self.paint)]))), ("b", .string("teal")),
+        ]))
+        #expect(Self.schema.firstReferenceProblem(in: value) == nil)
+        #expect(Self.schema.firstReferenceProblem(in: .entity(EntityUID("Action", "fly")))?.code == .undeclaredAction)
+    }
+
     @Test func anUnlistedIdOfAnEnumeratedResourceTypeIsRefused() {
         let validator = RequestValidator(schema: Self.schema)
         let request = Request(principal: Self.alice, action: Self.paint, resource: EntityUID("Color", "green"), context: Record())

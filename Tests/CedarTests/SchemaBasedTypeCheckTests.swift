@@ -37,6 +37,24 @@ import Testing
         #expect(type.mismatch(with: record)?.problem == .missingAttribute("z"))
     }
 
+    @Test func ofSeveralProblemsTheMissingRequiredAttributeFirstInNameOrderIsReported() {
+        let type = RecordSchema([
+            AttributeSchema(name: "m", type: .long), AttributeSchema(name: "b", type: .long),
+            AttributeSchema(name: "a", type: .string),
+        ])
+        let record = Record([("a", .string("s")), ("x", .bool(true))])
+        #expect(type.mismatch(with: record)?.problem == .missingAttribute("b"))
+        #expect(type.mismatch(with: Record([("a", .long(1))]))?.problemText == "expected `String`, found long")
+    }
+
+    @Test func aRecordWithEveryRequiredAttributeOfItsTypeAndOptionalOnesLeftOutHasTheType() {
+        let type = RecordSchema([
+            AttributeSchema(name: "z", type: .long), AttributeSchema(name: "a", type: .set(.string)),
+            AttributeSchema(name: "o", type: .bool, isRequired: false),
+        ])
+        #expect(type.mismatch(with: Record([("a", .set(CedarSet([.string("x")]))), ("z", .long(2))])) == nil)
+    }
+
     @Test func undeclaredAttributeIsAMismatch() {
         let type = RecordSchema([AttributeSchema(name: "z", type: .long, isRequired: false)])
         #expect(type.mismatch(with: Record([("a", .long(1))]))?.problem == .unexpectedAttribute("a"))

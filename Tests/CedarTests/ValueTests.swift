@@ -19,6 +19,19 @@ import Testing
         #expect(r["c"] == nil)
     }
 
+    @Test func aRecordBuiltFromPairsInKeyOrderEqualsOneBuiltFromThemShuffled() {
+        let ordered = Record([("a", .long(1)), ("b", .long(2)), ("é", .long(3))])
+        let shuffled = Record([("é", .long(3)), ("a", .long(1)), ("b", .long(2))])
+        #expect(ordered == shuffled)
+        #expect(ordered.keys == ["a", "b", "é"])
+    }
+
+    @Test func aRepeatedKeyAfterOrderedPairsStillKeepsTheLastValue() {
+        let r = Record([("a", .long(1)), ("b", .long(2)), ("b", .long(3))])
+        #expect(r.keys == ["a", "b"])
+        #expect(r["b"] == .long(3))
+    }
+
     @Test func setsIgnoreOrderAndDuplicates() {
         #expect(Value.set(CedarSet([.long(1), .long(2), .long(1)])) == Value.set(CedarSet([.long(2), .long(1)])))
     }

@@ -210,19 +210,31 @@ extension Schema {
     /// The problem with the smallest uid among the entities named anywhere in `value`.
     package func firstReferenceProblem(in value: Value) -> ReferenceProblem? {
         var first: ReferenceProblem?
-        var stack = [value]
-        while let next = stack.popLast() {
-            switch next {
+        // Only sets and records below the top are stacked: most values, and most of a
+        // request's context, are looked through without allocating.
+        var stack: [Value] = []
+        func visit(_ value: Value) {
+            switch value {
             case .entity(let uid):
                 if let problem = referenceProblem(uid), first.map({ uid < $0.uid }) ?? true { first = problem }
-            case .set(let set):
-                stack.append(contentsOf: set)
-            case .record(let record):
-                stack.append(contentsOf: record.fields.map(\.value))
+            case .set, .record:
+                stack.append(value)
             case .bool, .long, .string, .ext:
                 break
             }
         }
+        func visitMembers(_ value: Value) {
+            switch value {
+            case .set(let set):
+                for element in set { visit(element) }
+            case .record(let record):
+                for field in record.fields { visit(field.value) }
+            case .entity, .bool, .long, .string, .ext:
+                visit(value)
+            }
+        }
+        visitMembers(value)
+        while let next = stack.popLast() { visitMembers(next) }
         return first
     }
 }

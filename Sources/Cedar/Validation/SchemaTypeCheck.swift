@@ -118,6 +118,9 @@ extension SchemaType {
 extension RecordSchema {
     /// The first place where `record` does not have this record type, or nil.
     package func mismatch(with record: Record) -> TypeMismatch? {
+        // Most records have the type: that is found without ordering the attributes,
+        // which only decides which of several problems is reported.
+        if conforms(record) { return nil }
         let sortedAttributes = attributes.sorted { $0.name.scalarsLess($1.name) }
         for attribute in sortedAttributes where attribute.isRequired {
             guard let value = record[attribute.name] else {
@@ -132,5 +135,15 @@ extension RecordSchema {
             if let found = attribute.type.mismatch(with: field.value) { return found.under(.attribute(field.key)) }
         }
         return nil
+    }
+
+    /// Whether `mismatch(with: record)` is nil: every required attribute present and
+    /// every field declared, each value of its type.
+    private func conforms(_ record: Record) -> Bool {
+        for attribute in attributes where attribute.isRequired && record[attribute.name] == nil { return false }
+        for field in record {
+            guard let attribute = self[field.key], attribute.type.mismatch(with: field.value) == nil else { return false }
+        }
+        return true
     }
 }

@@ -89,7 +89,18 @@ public struct Record: Sendable, Hashable, Sequence {
     /// parsers that must reject duplicates check before calling this.
     public init<S: Sequence>(_ pairs: S) where S.Element == (String, Value) {
         var fields: [(key: String, value: Value)] = []
-        for (k, v) in pairs { fields.append((k, v)) }
+        fields.reserveCapacity(pairs.underestimatedCount)
+        // Pairs given in order, keys unique (most are: records read from sorted
+        // JSON members, or built by code that lists them so), are kept as they come.
+        var ordered = true
+        for (k, v) in pairs {
+            if ordered, let last = fields.last, !last.key.scalarsLess(k) { ordered = false }
+            fields.append((k, v))
+        }
+        if ordered {
+            self.fields = fields
+            return
+        }
         // Stable sort keeps later duplicates after earlier ones; keep the last.
         fields = fields.enumerated().sorted { a, b in
             if a.element.key.scalarsEqual(b.element.key) { return a.offset < b.offset }

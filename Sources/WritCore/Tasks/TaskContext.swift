@@ -16,30 +16,33 @@ enum TaskContext {
         var fields = context.fields.filter { !$0.key.scalarsEqual("task") && !$0.key.scalarsEqual("system") }
             .map { ($0.key, $0.value) }
         let declared = schema?.actions[action]?.context
-        if schema == nil || declared?["task"] != nil {
-            fields.append(("task", value(of: task, action: action.id)))
-        }
+        // `system` before `task`: in key order after the caller's members (mostly
+        // `input`), so the record is built without sorting.
         if schema == nil || declared?["system"] != nil {
             fields.append(("system", .record(Record([("now", datetime(now))]))))
+        }
+        if schema == nil || declared?["task"] != nil {
+            fields.append(("task", value(of: task, action: action.id)))
         }
         return Record(fields)
     }
 
     /// `context.task` for a decision of the action with id `action` in `task`.
     static func value(of task: TaskRecord, action: String) -> Value {
+        // In key order, so the record is built without sorting.
         var fields: [(String, Value)] = [
-            ("id", .string(task.id)),
-            ("purpose", .string(task.purpose)),
-            ("onBehalfOf", .entity(EntityUID(type: BaseSchema.userType, id: task.onBehalfOf))),
             ("agent", .entity(EntityUID(type: BaseSchema.agentType, id: task.agent))),
-            ("depth", .long(Int64(task.depth))),
-            ("opened", datetime(task.openedAt)),
-            ("expires", datetime(task.expiresAt)),
-            ("labels", labels(of: task)),
             ("counters", .record(Record(counterFields(of: task, action: action)))),
+            ("depth", .long(Int64(task.depth))),
+            ("expires", datetime(task.expiresAt)),
             ("history", .entity(EntityUID(type: BaseSchema.taskType, id: task.id))),
+            ("id", .string(task.id)),
+            ("labels", labels(of: task)),
+            ("onBehalfOf", .entity(EntityUID(type: BaseSchema.userType, id: task.onBehalfOf))),
+            ("opened", datetime(task.openedAt)),
         ]
         if let parent = task.parentID { fields.append(("parent", .string(parent))) }
+        fields.append(("purpose", .string(task.purpose)))
         return .record(Record(fields))
     }
 
@@ -48,7 +51,7 @@ enum TaskContext {
         .set(CedarSet(task.labels.map { Value.string($0) }))
     }
 
-    /// The members of `context.task.counters`.
+    /// The members of `context.task.counters`, in key order.
     private static func counterFields(of task: TaskRecord, action: String) -> [(String, Value)] {
         [
             ("decisions", .long(Int64(task.counters.decisions))),
