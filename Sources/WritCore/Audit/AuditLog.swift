@@ -189,11 +189,7 @@ public final class AuditLog: AuditSink {
     /// fsync, and a pool thread held so stops the requests behind it from running, and
     /// so from queueing their records into the next group.
     private func writeOwnTurn(_ batch: Batch, head: AuditHead?) async -> Result<Bool, WritError> {
-        let ownThread = withUnsafeCurrentTask { $0?.unownedTaskExecutor != nil }
-        guard !ownThread else { return await write(batch.records, increments: batch.increments, head: head) }
-        return await withTaskExecutorPreference(AuditWriterExecutor.shared) {
-            await write(batch.records, increments: batch.increments, head: head)
-        }
+        await AuditWriterExecutor.offThePool { await write(batch.records, increments: batch.increments, head: head) }
     }
 
     /// The caller's turn when it need not queue: refused when the log is closed, its

@@ -9,8 +9,9 @@ import Synchronization
 /// sit idle until it did. Here a commit's completion runs at once: the writer answers
 /// the group's callers and starts the next group while they go on elsewhere. The
 /// store's commit runs on this thread and holds it through the fsync — a caller from the
-/// cooperative pool hands its own write here too (`AuditLog`), so that no pool thread
-/// is held waiting for the disk.
+/// cooperative pool hands its own write here too (`AuditLog`, and the task counters
+/// `TaskService.commit` stores when decisions are not audited; see `offThePool`), so
+/// that no pool thread is held waiting for the disk.
 final class AuditWriterExecutor: TaskExecutor, @unchecked Sendable {
     /// The one writer thread of the process, shared by every audit log.
     static let shared = AuditWriterExecutor(name: "writ-audit")
@@ -31,6 +32,17 @@ final class AuditWriterExecutor: TaskExecutor, @unchecked Sendable {
         }
         thread.name = name
         thread.start()
+    }
+
+    /// Runs `body` — a store write that waits for the disk — where it holds no thread
+    /// of the shared cooperative pool: on the writer's thread (`shared`), or in place
+    /// when the calling task prefers an executor of its own (a thread that waits for
+    /// this write anyway, such as the gateway's reading thread, where a hop would only
+    /// add two).
+    static func offThePool<T, Failure: Error>(_ body: () async throws(Failure) -> T) async throws(Failure) -> T {
+        let ownThread = withUnsafeCurrentTask { $0?.unownedTaskExecutor != nil }
+        guard !ownThread else { return try await body() }
+        return try await withTaskExecutorPreference(shared) { () async throws(Failure) -> T in try await body() }
     }
 
     /// The calling thread's id as Linux names it (`PID/task/TID`); nil where unknown.

@@ -140,40 +140,57 @@ extension TaskService {
         TaskDenial(.noTask, "`\(principal)` is not a `Writ::Agent`; only agents act in tasks", taskID: taskID)
     }
 
-    /// Stores the reservations of `evaluations` in one store transaction, then makes
-    /// every decision final under the lock: an allow stays an allow only when its
-    /// counters were stored and its tasks are still open and unexpired. Each decision
-    /// takes the next sequence number.
+    /// Makes every decision of `evaluations` final under the lock (`settle`), then
+    /// stores the counters of the allows in one store transaction before returning:
+    /// an allow stays an allow only when its tasks were open and unexpired when it was
+    /// made final and its counters were then stored. Each decision takes the next
+    /// sequence number.
+    ///
+    /// Final first, stored after — the order of the audited path — so that a close
+    /// cannot fall between the two: an allow made final before the close completes is
+    /// numbered before it and, its counters refused by the store that the close
+    /// reached first, becomes a denial; a decision made final after it is a denial
+    /// whose counters are never stored. The store's counters are those of the allows
+    /// answered, no more.
     func commit(_ evaluations: [TaskEvaluation]) async -> [TaskDecision] {
-        let increments = Self.increments(of: evaluations)
-        var failure: TaskDenial?
-        if !increments.isEmpty {
-            do {
-                if try await !store.addTaskCounters(increments) {
-                    failure = await refusedByStore(increments)
-                }
-            } catch {
-                failure = Self.unstored(error)
+        let settled = settle(evaluations)
+        guard !settled.increments.isEmpty else { return settled.decisions }
+        let failure: TaskDenial
+        do {
+            // Off the cooperative pool: the write holds its thread through the fsync.
+            let store = self.store
+            let increments = settled.increments
+            if try await AuditWriterExecutor.offThePool({ () async throws(WritError) in
+                try await store.addTaskCounters(increments)
+            }) {
+                return settled.decisions
             }
+            failure = await refusedByStore(increments)
+        } catch {
+            failure = Self.unstored(error)
         }
-        return finalize(evaluations, failure: failure)
+        return unsettle(evaluations, settled.decisions, failure: failure)
     }
 
     /// `commit` for a caller that stores the counters itself, in a write of its own
     /// (the audit log's, with the decisions' records): every decision made final
-    /// under the lock as if its counters were stored, and the increments to store.
-    /// When they cannot be stored, `unsettle` makes the allows denials.
+    /// under the lock as if its counters were stored, and the increments to store —
+    /// those of the decisions that stayed allows. When they cannot be stored,
+    /// `unsettle` makes the allows denials.
     func settle(_ evaluations: [TaskEvaluation]) -> (decisions: [TaskDecision], increments: [TaskCounterIncrement]) {
-        (finalize(evaluations, failure: nil), Self.increments(of: evaluations))
+        let decisions = finalize(evaluations)
+        return (decisions, Self.increments(of: evaluations, allowed: decisions))
     }
 
     /// After `settle`, when its increments were not stored: every reservation taken
-    /// back and each reserving decision denied with `failure`, as `commit` would have.
+    /// back and each allow denied with `failure` (a decision already denied keeps its
+    /// reason).
     func unsettle(_ evaluations: [TaskEvaluation], _ decisions: [TaskDecision], failure: TaskDenial) -> [TaskDecision] {
         registry.withLock { registry in
             zip(evaluations, decisions).map { evaluation, decision in
                 guard let reservation = evaluation.reservation else { return decision }
                 registry.subtract(reservation.usage, from: reservation.taskIDs)
+                guard decision.denial == nil else { return decision }
                 var denied = decision
                 denied.denial = TaskDenial(failure.reason, failure.message, taskID: decision.taskID)
                 return denied
@@ -193,11 +210,10 @@ extension TaskService {
         TaskDenial(.storeUnavailable, "the decision could not be recorded in the task's counters: \(error.message)")
     }
 
-    /// Makes every decision of `evaluations` final under the lock: with `failure`
-    /// (their counters were not stored) each reservation is taken back and its
-    /// decision denied; otherwise an allow stays one only while its tasks are open and
-    /// unexpired. Each decision takes the next sequence number.
-    private func finalize(_ evaluations: [TaskEvaluation], failure: TaskDenial?) -> [TaskDecision] {
+    /// Makes every decision of `evaluations` final under the lock: an allow stays one
+    /// only while its tasks are open and unexpired (its reservation, kept in a task no
+    /// longer deciding, changes nothing). Each decision takes the next sequence number.
+    private func finalize(_ evaluations: [TaskEvaluation]) -> [TaskDecision] {
         let now = now()
         return registry.withLock { registry in
             // Whether each task is still open does not change under the lock: one look-up
@@ -205,18 +221,13 @@ extension TaskService {
             var checked: (taskID: String, denial: TaskDenial?)?
             return evaluations.map { evaluation in
                 var decision = evaluation.decision
-                if let reservation = evaluation.reservation {
-                    if let failure {
-                        registry.subtract(reservation.usage, from: reservation.taskIDs)
-                        decision.denial = TaskDenial(failure.reason, failure.message, taskID: decision.taskID)
-                    } else {
-                        if checked.map({ !$0.taskID.scalarsEqual(decision.taskID) }) ?? true {
-                            var denial: TaskDenial?
-                            if case .failure(let closed) = registry.chain(of: decision.taskID, agent: nil, now: now) { denial = closed }
-                            checked = (decision.taskID, denial)
-                        }
-                        if let denial = checked?.denial { decision.denial = denial }
+                if evaluation.reservation != nil {
+                    if checked.map({ !$0.taskID.scalarsEqual(decision.taskID) }) ?? true {
+                        var denial: TaskDenial?
+                        if case .failure(let closed) = registry.chain(of: decision.taskID, agent: nil, now: now) { denial = closed }
+                        checked = (decision.taskID, denial)
                     }
+                    if let denial = checked?.denial { decision.denial = denial }
                 }
                 decision.sequence = registry.stamp()
                 return decision
@@ -224,15 +235,19 @@ extension TaskService {
         }
     }
 
-    /// The store increments for the reservations of `evaluations`: one per task, the
-    /// usage of all its allows summed (as the store would sum them), with the labels
-    /// each allow gives its first task.
-    private static func increments(of evaluations: [TaskEvaluation]) -> [TaskCounterIncrement] {
+    /// The store increments for the reservations of `evaluations` whose final
+    /// decision (`decisions`, in the same order) is an allow: one per task, the usage
+    /// of all its allows summed (as the store would sum them), with the labels each
+    /// allow gives its first task.
+    private static func increments(
+        of evaluations: [TaskEvaluation], allowed decisions: [TaskDecision]
+    ) -> [TaskCounterIncrement] {
         var increments: [TaskCounterIncrement] = []
         var places: [ScalarKey: Int] = [:]
-        for reservation in evaluations.lazy.compactMap(\.reservation) {
-            for (index, id) in reservation.taskIDs.enumerated() {
-                let labels = index == 0 ? reservation.labels : []
+        for index in evaluations.indices where decisions[index].denial == nil {
+            guard let reservation = evaluations[index].reservation else { continue }
+            for (position, id) in reservation.taskIDs.enumerated() {
+                let labels = position == 0 ? reservation.labels : []
                 if let place = places[ScalarKey(id)], increments[place].counters.add(reservation.usage) {
                     if !labels.isEmpty { increments[place].labels.formUnion(labels) }
                 } else {
