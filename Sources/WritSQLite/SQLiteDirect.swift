@@ -26,23 +26,48 @@ enum SQLiteDirect {
     }
 
     /// `read` given the first row `statement` (a SELECT) returns with the values `bind`
-    /// binds — the row borrows the statement's values, copying none — or nil when it
-    /// returns none. The statement is reset when the cursor goes.
+    /// binds — its columns read straight from the statement, no row built or copied —
+    /// or nil when it returns none. Stepped here rather than through GRDB, which a
+    /// read inside the transaction needs nothing of; reset before this returns or
+    /// throws, so no statement stays open on the table.
     static func fetchFirst<T>(
-        _ statement: Statement, _ bind: (Bindings) throws -> Void, _ read: (Row) throws -> T
+        _ statement: Statement, _ bind: (Bindings) throws -> Void, _ read: (Columns) throws -> T
     ) throws -> T? {
-        statement.setUncheckedArguments(StatementArguments())
+        let raw = statement.sqliteStatement
+        // Its last run ended with a reset (here or by GRDB); a reset after a failed step
+        // returns that step's error, which was thrown then.
+        sqlite3_reset(raw)
+        sqlite3_clear_bindings(raw)
+        defer {
+            sqlite3_reset(raw)
+            sqlite3_clear_bindings(raw)
+        }
         try bind(Bindings(statement))
-        let cursor = try Row.fetchCursor(statement)
-        return try withExtendedLifetime(cursor) {
-            guard let row = try cursor.next() else { return nil }
-            return try read(row)
+        switch sqlite3_step(raw) {
+        case SQLITE_ROW: return try read(Columns(statement: raw))
+        case SQLITE_DONE: return nil
+        case let code: throw Bindings.error(code, statement)
         }
     }
 
-    /// The bytes of the BLOB at `index` of `row`, copied; nil for NULL.
-    static func bytes(_ row: Row, _ index: Int) throws -> [UInt8]? {
-        try row.withUnsafeData(atIndex: index) { data in data.map { Array($0) } }
+    /// The columns of the row a statement is on, read by position from 0.
+    struct Columns {
+        fileprivate let statement: SQLiteStatement
+
+        /// The bytes of the BLOB (or text) at `index`, copied; nil for NULL.
+        func bytes(_ index: Int32) -> [UInt8]? {
+            guard sqlite3_column_type(statement, index) != SQLITE_NULL else { return nil }
+            // The pointer first, then the length, as SQLite asks.
+            guard let base = sqlite3_column_blob(statement, index) else { return [] }
+            let count = Int(sqlite3_column_bytes(statement, index))
+            return Array(UnsafeRawBufferPointer(start: base, count: count).bindMemory(to: UInt8.self))
+        }
+
+        /// The integer at `index`; nil for NULL.
+        func integer(_ index: Int32) -> Int? {
+            guard sqlite3_column_type(statement, index) != SQLITE_NULL else { return nil }
+            return Int(sqlite3_column_int64(statement, index))
+        }
     }
 
     /// The values of one statement's parameters, bound by position from 1; SQLite
@@ -93,12 +118,15 @@ enum SQLiteDirect {
         }
 
         private func check(_ code: Int32) throws {
-            guard code == SQLITE_OK else {
-                throw DatabaseError(
-                    resultCode: ResultCode(rawValue: code),
-                    message: String(cString: sqlite3_errmsg(sqlite3_db_handle(statement.sqliteStatement))),
-                    sql: statement.sql)
-            }
+            guard code == SQLITE_OK else { throw Self.error(code, statement) }
+        }
+
+        /// The error SQLite reports for `code` on `statement`'s connection.
+        fileprivate static func error(_ code: Int32, _ statement: Statement) -> DatabaseError {
+            DatabaseError(
+                resultCode: ResultCode(rawValue: code),
+                message: String(cString: sqlite3_errmsg(sqlite3_db_handle(statement.sqliteStatement))),
+                sql: statement.sql)
         }
     }
 }

@@ -53,8 +53,8 @@ extension SQLiteStore {
         guard let last = rows.last?.sequence else { return }
         // The head and the last sequence indexed in one statement: the insert changes
         // neither, nothing else writes in the transaction.
-        let state = try SQLiteDirect.fetchFirst(db.cachedStatement(sql: auditStateSQL), { _ in }) { row in
-            (head: try row.decode(Int?.self, atIndex: 0) ?? 0, through: try row.decode(Int?.self, atIndex: 1) ?? 0)
+        let state = try SQLiteDirect.fetchFirst(db.cachedStatement(sql: auditStateSQL), { _ in }) { columns in
+            (head: columns.integer(0) ?? 0, through: columns.integer(1) ?? 0)
         }
         let (head, through) = state ?? (0, 0)
         try WritError.checkAuditAppend(rows, head: head)

@@ -194,15 +194,15 @@ extension SQLiteStore {
     }
 
     /// The counters and labels of task `id` when it is open; nil when it is closed or
-    /// unknown. Read from the statement's row, which is not copied.
+    /// unknown.
     private static func openTaskCounters(_ id: String, _ db: Database, path: String) throws -> CounterSum? {
         let select = try db.cachedStatement(sql: "SELECT counters, labels FROM task WHERE id = ? AND closed_at IS NULL")
-        return try SQLiteDirect.fetchFirst(select, { try $0.bindBlob(id, at: 1) }) { row in
+        return try SQLiteDirect.fetchFirst(select, { try $0.bindBlob(id, at: 1) }) { columns in
             let what = "task `\(id)`"
-            guard let counters = try SQLiteDirect.bytes(row, 0) else {
+            guard let counters = columns.bytes(0) else {
                 throw WritError(.corruptState, "\(what) in `\(path)` has no `counters`")
             }
-            guard let labels = try SQLiteDirect.bytes(row, 1) else {
+            guard let labels = columns.bytes(1) else {
                 throw WritError(.corruptState, "\(what) in `\(path)` has no `labels`")
             }
             return CounterSum(

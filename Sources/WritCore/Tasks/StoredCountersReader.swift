@@ -53,8 +53,10 @@ struct StoredCountersReader {
         if skip("}") { return numbers }
         var previous: Range<Int>? = nil
         repeat {
-            guard let key = readKey(), previous.map({ precedes($0, key) }) ?? true,
-                let text = String(validating: UnsafeBufferPointer(rebasing: bytes[key]), as: UTF8.self),
+            guard let (key, ascii) = readKey(), previous.map({ precedes($0, key) }) ?? true,
+                let text = ascii
+                    ? String(decoding: UnsafeBufferPointer(rebasing: bytes[key]), as: UTF8.self)
+                    : String(validating: UnsafeBufferPointer(rebasing: bytes[key]), as: UTF8.self),
                 skip(":"), let value = readInteger(), let number = N(exactly: value)
             else { return nil }
             numbers[text] = number
@@ -68,18 +70,20 @@ struct StoredCountersReader {
         bytes[first].lexicographicallyPrecedes(bytes[second])
     }
 
-    /// The range of a key's bytes between its quotes: a string without escapes or
-    /// control characters.
-    private mutating func readKey() -> Range<Int>? {
+    /// The range of a key's bytes between its quotes — a string without escapes or
+    /// control characters — and whether they are all ASCII (then UTF-8 unchecked).
+    private mutating func readKey() -> (Range<Int>, ascii: Bool)? {
         guard skip("\"") else { return nil }
         let start = index
+        var ascii = true
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 index += 1
-                return start..<(index - 1)
+                return (start..<(index - 1), ascii)
             }
             guard byte >= 0x20, byte != UInt8(ascii: "\\") else { return nil }
+            if byte >= 0x80 { ascii = false }
             index += 1
         }
         return nil
