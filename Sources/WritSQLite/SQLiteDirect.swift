@@ -60,7 +60,7 @@ enum SQLiteDirect {
             // The pointer first, then the length, as SQLite asks.
             guard let base = sqlite3_column_blob(statement, index) else { return [] }
             let count = Int(sqlite3_column_bytes(statement, index))
-            return Array(UnsafeRawBufferPointer(start: base, count: count).bindMemory(to: UInt8.self))
+            return Array(UnsafeRawBufferPointer(start: base, count: count))
         }
 
         /// The integer at `index`; nil for NULL.
@@ -90,7 +90,7 @@ enum SQLiteDirect {
         /// Binds `text`'s UTF-8 bytes as a BLOB (`SQLiteColumns.blob`); nil binds NULL.
         func bindBlob(_ text: String?, at index: Int32) throws {
             guard let text else { return try check(sqlite3_bind_null(statement.sqliteStatement, index)) }
-            if let code = text.utf8.withContiguousStorageIfAvailable({ bytes in bindBytes(bytes, at: index) }) {
+            if let code = text.utf8.withContiguousStorageIfAvailable({ bindBytes(UnsafeRawBufferPointer($0), at: index) }) {
                 try check(code)
             } else {
                 try bindBlob(Array(text.utf8), at: index)
@@ -99,17 +99,17 @@ enum SQLiteDirect {
 
         /// Binds `bytes` as a BLOB.
         func bindBlob(_ bytes: [UInt8], at index: Int32) throws {
-            try check(bytes.withUnsafeBufferPointer { bindBytes($0, at: index) })
+            try check(bytes.withUnsafeBytes { bindBytes($0, at: index) })
         }
 
         /// Binds `data` as a BLOB.
         func bindBlob(_ data: Data, at index: Int32) throws {
-            try check(data.withUnsafeBytes { bindBytes($0.bindMemory(to: UInt8.self), at: index) })
+            try check(data.withUnsafeBytes { bindBytes($0, at: index) })
         }
 
         /// An empty BLOB is bound as one, as GRDB binds an empty `Data` — not as NULL,
         /// which a null pointer would bind.
-        private func bindBytes(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int32) -> Int32 {
+        private func bindBytes(_ bytes: UnsafeRawBufferPointer, at index: Int32) -> Int32 {
             guard let base = bytes.baseAddress, !bytes.isEmpty else {
                 return sqlite3_bind_zeroblob(statement.sqliteStatement, index, 0)
             }
