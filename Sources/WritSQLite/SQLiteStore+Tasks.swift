@@ -198,16 +198,15 @@ extension SQLiteStore {
     private static func openTaskCounters(_ id: String, _ db: Database, path: String) throws -> CounterSum? {
         let select = try db.cachedStatement(sql: "SELECT counters, labels FROM task WHERE id = ? AND closed_at IS NULL")
         return try SQLiteDirect.fetchFirst(select, { try $0.bindBlob(id, at: 1) }) { columns in
-            let what = "task `\(id)`"
             guard let counters = columns.bytes(0) else {
-                throw WritError(.corruptState, "\(what) in `\(path)` has no `counters`")
+                throw WritError(.corruptState, "task `\(id)` in `\(path)` has no `counters`")
             }
             guard let labels = columns.bytes(1) else {
-                throw WritError(.corruptState, "\(what) in `\(path)` has no `labels`")
+                throw WritError(.corruptState, "task `\(id)` in `\(path)` has no `labels`")
             }
             return CounterSum(
-                id: id, counters: try Self.counters(counters, what, path: path),
-                labels: try Self.labels(labels, what, path: path))
+                id: id, counters: try Self.counters(counters, "task `\(id)`", path: path),
+                labels: try Self.labels(labels, "task `\(id)`", path: path))
         }
     }
 
@@ -235,16 +234,18 @@ extension SQLiteStore {
     }
 
     /// The labels `bytes` hold, the `labels` column of `what` (a task).
-    private static func labels(_ bytes: [UInt8], _ what: String, path: String) throws(WritError) -> Set<String> {
+    private static func labels(
+        _ bytes: [UInt8], _ what: @autoclosure () -> String, path: String
+    ) throws(WritError) -> Set<String> {
         // Only UTF-8 text parses as JSON: text that does not is checked for that first.
         guard case .array(let items)? = try? JSON.parse(bytes) else {
-            try checkUTF8(bytes, "labels", what, path: path)
-            throw WritError(.corruptState, "the labels of \(what) in `\(path)` cannot be read: not a JSON array")
+            try checkUTF8(bytes, "labels", what(), path: path)
+            throw WritError(.corruptState, "the labels of \(what()) in `\(path)` cannot be read: not a JSON array")
         }
         var labels: Set<String> = []
         for item in items {
             guard case .string(let label) = item else {
-                throw WritError(.corruptState, "the labels of \(what) in `\(path)` cannot be read: a label is not a string")
+                throw WritError(.corruptState, "the labels of \(what()) in `\(path)` cannot be read: a label is not a string")
             }
             labels.insert(label)
         }
@@ -253,11 +254,13 @@ extension SQLiteStore {
 
     /// The counters `bytes` hold, the `counters` column of `what` (a task), as
     /// `TaskCounters.storedJSON` wrote them.
-    private static func counters(_ bytes: [UInt8], _ what: String, path: String) throws(WritError) -> TaskCounters {
+    private static func counters(
+        _ bytes: [UInt8], _ what: @autoclosure () -> String, path: String
+    ) throws(WritError) -> TaskCounters {
         // Only UTF-8 text is read as counters: text that is not is checked for that first.
         guard let counters = TaskCounters(storedJSON: bytes) else {
-            try checkUTF8(bytes, "counters", what, path: path)
-            throw WritError(.corruptState, "the counters of \(what) in `\(path)` cannot be read: not the counters' JSON")
+            try checkUTF8(bytes, "counters", what(), path: path)
+            throw WritError(.corruptState, "the counters of \(what()) in `\(path)` cannot be read: not the counters' JSON")
         }
         return counters
     }
