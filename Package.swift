@@ -78,6 +78,8 @@ let package = Package(
             dependencies: [
                 "WritCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // SQLite's C API under GRDB, for the statements of a decision's write (SQLiteDirect).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
             swiftSettings: strictSettings
         ),

@@ -51,19 +51,32 @@ extension SQLiteStore {
     /// indexed in the same transaction.
     private static func insertAuditRows(_ rows: [AuditRow], _ db: Database) throws {
         guard let last = rows.last?.sequence else { return }
-        let head = try Int.fetchOne(db.cachedStatement(sql: "SELECT MAX(sequence) FROM audit_record")) ?? 0
-        try WritError.checkAuditAppend(rows, head: head)
-        let statement = try db.cachedStatement(
-            sql: "INSERT INTO audit_record (\(auditColumns), pending) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)")
-        for row in rows {
-            try statement.execute(arguments: [
-                row.sequence, SQLiteColumns.blob(row.kind), row.timeMicros, SQLiteColumns.blob(row.actor),
-                SQLiteColumns.blob(row.decisionID), SQLiteColumns.blob(row.taskID), SQLiteColumns.blob(row.agent),
-                SQLiteColumns.blob(row.user), SQLiteColumns.blob(row.resource), SQLiteColumns.blob(row.action),
-                SQLiteColumns.blob(row.outcome), Data(row.previousHash), Data(row.hash), Data(row.canonical),
-            ])
+        // The head and the last sequence indexed in one statement: the insert changes
+        // neither, nothing else writes in the transaction.
+        let state = try SQLiteDirect.fetchFirst(db.cachedStatement(sql: auditStateSQL), { _ in }) { columns in
+            (head: columns.integer(0) ?? 0, through: columns.integer(1) ?? 0)
         }
-        let through = try auditIndexedThrough(db)
+        let (head, through) = state ?? (0, 0)
+        try WritError.checkAuditAppend(rows, head: head)
+        let statement = try db.cachedStatement(sql: insertAuditRowSQL)
+        for row in rows {
+            try SQLiteDirect.execute(statement) { arguments in
+                try arguments.bind(row.sequence, at: 1)
+                try arguments.bindBlob(row.kind, at: 2)
+                try arguments.bind(row.timeMicros, at: 3)
+                try arguments.bindBlob(row.actor, at: 4)
+                try arguments.bindBlob(row.decisionID, at: 5)
+                try arguments.bindBlob(row.taskID, at: 6)
+                try arguments.bindBlob(row.agent, at: 7)
+                try arguments.bindBlob(row.user, at: 8)
+                try arguments.bindBlob(row.resource, at: 9)
+                try arguments.bindBlob(row.action, at: 10)
+                try arguments.bindBlob(row.outcome, at: 11)
+                try arguments.bindBlob(row.previousHash, at: 12)
+                try arguments.bindBlob(row.hash, at: 13)
+                try arguments.bindBlob(row.canonical, at: 14)
+            }
+        }
         guard last - through >= auditIndexBatch else { return }
         try db.cachedStatement(sql: "UPDATE audit_record SET pending = 0 WHERE sequence > ?").execute(arguments: [through])
         try db.cachedStatement(sql: """
@@ -71,6 +84,17 @@ extension SQLiteStore {
             ON CONFLICT (name) DO UPDATE SET value = excluded.value
             """).execute(arguments: [last])
     }
+
+    /// The insert of a record, pending: `auditColumns` bound in order.
+    private static let insertAuditRowSQL =
+        "INSERT INTO audit_record (\(auditColumns), pending) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)"
+
+    /// The last sequence stored (NULL when none is) and the last one indexed (see
+    /// `auditIndexedThrough`).
+    private static let auditStateSQL = """
+        SELECT (SELECT MAX(sequence) FROM audit_record), \
+        (SELECT value FROM counter WHERE name = 'audit_indexed_through')
+        """
 
     /// The last sequence in the indexes: every record after it is pending.
     private static func auditIndexedThrough(_ db: Database) throws -> Int {

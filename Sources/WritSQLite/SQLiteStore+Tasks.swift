@@ -153,36 +153,70 @@ extension SQLiteStore {
     }
 
     static func addTaskCounters(_ increments: [TaskCounterIncrement], _ db: Database, path: String) throws -> Bool {
-        var sums: [Data: (id: String, counters: TaskCounters, labels: Set<String>)] = [:]
+        // By task, in the order first named; ids compared by their bytes, as stored.
+        // An answer charges a task and its ancestors: a few, searched in turn.
+        var sums: [CounterSum] = []
         for increment in increments {
-            let key = SQLiteColumns.blob(increment.taskID)
-            let current: (counters: TaskCounters, labels: Set<String>)
-            if let summed = sums[key] {
-                current = (summed.counters, summed.labels)
+            let index: Int
+            if let known = sums.firstIndex(where: { $0.id.utf8.elementsEqual(increment.taskID.utf8) }) {
+                index = known
             } else {
-                guard
-                    let row = try Row.fetchOne(
-                        db.cachedStatement(sql: "SELECT counters, labels FROM task WHERE id = ? AND closed_at IS NULL"),
-                        arguments: [key])
-                else { return false }
-                let what = "task `\(increment.taskID)`"
-                current = (
-                    try Self.counters(try SQLiteColumns.text(row, "counters", what, path: path), what, path: path),
-                    try Self.labels(row, increment.taskID, path: path))
+                guard let sum = try Self.openTaskCounters(increment.taskID, db, path: path) else { return false }
+                sums.append(sum)
+                index = sums.count - 1
             }
-            guard let sum = current.counters.adding(increment.counters) else {
+            guard let counters = sums[index].counters.adding(increment.counters) else {
                 throw WritError.taskCountersOverflow(id: increment.taskID)
             }
-            sums[key] = (increment.taskID, sum, current.labels.union(increment.labels))
+            sums[index].counters = counters
+            if !increment.labels.isSubset(of: sums[index].labels) {
+                sums[index].labels.formUnion(increment.labels)
+                sums[index].labelsGrew = true
+            }
         }
-        let statement = try db.cachedStatement(sql: "UPDATE task SET counters = ?, labels = ? WHERE id = ?")
-        for (key, summed) in sums {
-            try statement.execute(arguments: [
-                Data(summed.counters.storedJSON),
-                Self.encodeLabels(summed.labels), key,
-            ])
+        for sum in sums {
+            // The labels are written only when they grew (an allow seldom adds one):
+            // labels read and unchanged stay as stored.
+            if sum.labelsGrew {
+                try SQLiteDirect.execute(db.cachedStatement(sql: "UPDATE task SET counters = ?, labels = ? WHERE id = ?")) {
+                    try $0.bindBlob(sum.counters.storedJSON, at: 1)
+                    try $0.bindBlob(Self.encodeLabels(sum.labels), at: 2)
+                    try $0.bindBlob(sum.id, at: 3)
+                }
+            } else {
+                try SQLiteDirect.execute(db.cachedStatement(sql: "UPDATE task SET counters = ? WHERE id = ?")) {
+                    try $0.bindBlob(sum.counters.storedJSON, at: 1)
+                    try $0.bindBlob(sum.id, at: 2)
+                }
+            }
         }
         return true
+    }
+
+    /// The counters and labels of task `id` when it is open; nil when it is closed or
+    /// unknown.
+    private static func openTaskCounters(_ id: String, _ db: Database, path: String) throws -> CounterSum? {
+        let select = try db.cachedStatement(sql: "SELECT counters, labels FROM task WHERE id = ? AND closed_at IS NULL")
+        return try SQLiteDirect.fetchFirst(select, { try $0.bindBlob(id, at: 1) }) { columns in
+            guard let counters = columns.bytes(0) else {
+                throw WritError(.corruptState, "task `\(id)` in `\(path)` has no `counters`")
+            }
+            guard let labels = columns.bytes(1) else {
+                throw WritError(.corruptState, "task `\(id)` in `\(path)` has no `labels`")
+            }
+            return CounterSum(
+                id: id, counters: try Self.counters(counters, "task `\(id)`", path: path),
+                labels: try Self.labels(labels, "task `\(id)`", path: path))
+        }
+    }
+
+    /// A task's counters and labels with the increments added so far in one write.
+    private struct CounterSum {
+        let id: String
+        var counters: TaskCounters
+        var labels: Set<String>
+        /// Whether an increment added a label the task did not have.
+        var labelsGrew = false
     }
 
     // MARK: - Labels
@@ -196,26 +230,46 @@ extension SQLiteStore {
     /// The `labels` column of `row`, a row of task `id`.
     private static func labels(_ row: Row, _ id: String, path: String) throws -> Set<String> {
         let what = "task `\(id)`"
-        let text = try SQLiteColumns.text(row, "labels", what, path: path)
-        guard case .array(let items)? = try? JSON.parse(Array(text.utf8)) else {
-            throw WritError(.corruptState, "the labels of \(what) in `\(path)` cannot be read: not a JSON array")
+        return try labels(Array(try SQLiteColumns.text(row, "labels", what, path: path).utf8), what, path: path)
+    }
+
+    /// The labels `bytes` hold, the `labels` column of `what` (a task).
+    private static func labels(
+        _ bytes: [UInt8], _ what: @autoclosure () -> String, path: String
+    ) throws(WritError) -> Set<String> {
+        // Only UTF-8 text parses as JSON: text that does not is checked for that first.
+        guard case .array(let items)? = try? JSON.parse(bytes) else {
+            try checkUTF8(bytes, "labels", what(), path: path)
+            throw WritError(.corruptState, "the labels of \(what()) in `\(path)` cannot be read: not a JSON array")
         }
         var labels: Set<String> = []
         for item in items {
             guard case .string(let label) = item else {
-                throw WritError(.corruptState, "the labels of \(what) in `\(path)` cannot be read: a label is not a string")
+                throw WritError(.corruptState, "the labels of \(what()) in `\(path)` cannot be read: a label is not a string")
             }
             labels.insert(label)
         }
         return labels
     }
 
-    /// The counters column `text` of `what` (a task), as `TaskCounters.storedJSON` wrote it.
-    private static func counters(_ text: String, _ what: String, path: String) throws(WritError) -> TaskCounters {
-        guard let counters = TaskCounters(storedJSON: Array(text.utf8)) else {
-            throw WritError(.corruptState, "the counters of \(what) in `\(path)` cannot be read: not the counters' JSON")
+    /// The counters `bytes` hold, the `counters` column of `what` (a task), as
+    /// `TaskCounters.storedJSON` wrote them.
+    private static func counters(
+        _ bytes: [UInt8], _ what: @autoclosure () -> String, path: String
+    ) throws(WritError) -> TaskCounters {
+        // Only UTF-8 text is read as counters: text that is not is checked for that first.
+        guard let counters = TaskCounters(storedJSON: bytes) else {
+            try checkUTF8(bytes, "counters", what(), path: path)
+            throw WritError(.corruptState, "the counters of \(what()) in `\(path)` cannot be read: not the counters' JSON")
         }
         return counters
+    }
+
+    /// `.corruptState` when `bytes`, `column` of `what`, are not UTF-8 (as `SQLiteColumns.text` finds).
+    private static func checkUTF8(_ bytes: [UInt8], _ column: String, _ what: String, path: String) throws(WritError) {
+        guard String(validating: bytes, as: UTF8.self) != nil else {
+            throw WritError(.corruptState, "\(what) in `\(path)` has a `\(column)` that is not UTF-8")
+        }
     }
 
     /// Adds `labels` to those of the task whose id is `key`; returns them all.
@@ -245,6 +299,6 @@ extension SQLiteStore {
             depth: try row.decode(Int.self, forColumn: "depth"), openedAt: try SQLiteColumns.date(row, "opened_at"),
             expiresAt: try SQLiteColumns.date(row, "expires_at"), closedAt: try SQLiteColumns.optionalDate(row, "closed_at"),
             openedBy: try text("opened_by"), budgets: try decode(TaskBudgets.self, try text("budgets"), what, path: path),
-            counters: try counters(try text("counters"), what, path: path), labels: labels)
+            counters: try counters(Array(try text("counters").utf8), what, path: path), labels: labels)
     }
 }
