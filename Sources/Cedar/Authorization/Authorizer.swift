@@ -98,7 +98,12 @@ public struct Authorizer: Sendable {
 
     /// Decides `request` against the policies, resolving entities in `entities`.
     public func authorize(_ request: Request, entities: Entities) -> Response {
-        let env = EvaluationEnvironment(request: request, entities: entities)
+        // Made when a policy in scope has conditions to evaluate.
+        var env: EvaluationEnvironment?
+        // The satisfied permits and forbids: the first of each is kept as a policy, and
+        // arrays are made only for a second one (most responses have one reason).
+        var permit: CompiledPolicy?
+        var forbid: CompiledPolicy?
         var permits: [PolicyID] = []
         var forbids: [PolicyID] = []
         var errors: [PolicyEvaluationError] = []
@@ -112,8 +117,16 @@ public struct Authorizer: Sendable {
                 guard policy.scopeMatches(request, entities) else { return }
             }
             do {
-                guard try policy.conditionsHold(env) else { return }
-                if policy.effect == .permit { permits.append(policy.id) } else { forbids.append(policy.id) }
+                if !policy.conditions.isEmpty {
+                    let environment = env ?? EvaluationEnvironment(request: request, entities: entities)
+                    env = environment
+                    guard try policy.conditionsHold(environment) else { return }
+                }
+                if policy.effect == .permit {
+                    Self.keep(policy, first: &permit, all: &permits)
+                } else {
+                    Self.keep(policy, first: &forbid, all: &forbids)
+                }
             } catch {
                 errors.append(PolicyEvaluationError(policyID: policy.id, effect: policy.effect, error: error))
             }
@@ -125,15 +138,28 @@ public struct Authorizer: Sendable {
             for p in policies { consider(p) }
         }
 
-        errors.sort { $0.policyID < $1.policyID }
-        if !forbids.isEmpty {
+        if errors.count > 1 { errors.sort { $0.policyID < $1.policyID } }
+        if let forbid {
+            guard !forbids.isEmpty else { return Response(decision: .deny, reasons: forbid.alone, errors: errors) }
             forbids.sort()
             return Response(decision: .deny, reasons: forbids, errors: errors)
         }
-        if !permits.isEmpty {
+        if let permit {
+            guard !permits.isEmpty else { return Response(decision: .allow, reasons: permit.alone, errors: errors) }
             permits.sort()
             return Response(decision: .allow, reasons: permits, errors: errors)
         }
         return Response(decision: .deny, reasons: [], errors: errors)
+    }
+
+    /// Keeps satisfied `policy` as `first` when it is the first of its effect; from the
+    /// second on, `all` holds the ids of every one.
+    private static func keep(_ policy: CompiledPolicy, first: inout CompiledPolicy?, all: inout [PolicyID]) {
+        guard let kept = first else {
+            first = policy
+            return
+        }
+        if all.isEmpty { all.append(kept.id) }
+        all.append(policy.id)
     }
 }

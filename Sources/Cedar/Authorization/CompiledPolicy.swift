@@ -8,6 +8,8 @@ final class CompiledPolicy: Sendable {
     let resource: ScopeCheck
     /// `when` bodies and `unless` bodies (with `negate` set), in source order.
     let conditions: [(node: any Node, negate: Bool)]
+    /// `[id]`, made once: the reasons of a response this policy alone determined.
+    let alone: [PolicyID]
 
     init(_ policy: Policy) {
         id = policy.id
@@ -16,6 +18,7 @@ final class CompiledPolicy: Sendable {
         resource = ScopeCheck(policy.resource)
         action = ScopeCheck(policy.action)
         conditions = policy.conditions.map { (Compiler.compile($0.body), $0.kind == .unless) }
+        alone = [policy.id]
     }
 
     /// Whether the request falls within the policy's scope.

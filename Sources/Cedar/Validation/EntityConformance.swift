@@ -196,6 +196,11 @@ extension Schema {
         return nil
     }
 
+    /// Whether entity type `type` is enumerated: only the ids it lists are valid.
+    package func isEnumerated(_ type: EntityType) -> Bool {
+        entityTypes[type]?.enumValues != nil
+    }
+
     /// The problem with `uid` when its type is enumerated and does not list its id.
     package func enumeratedIDProblem(_ uid: EntityUID) -> ReferenceProblem? {
         guard let choices = entityTypes[uid.type]?.enumValues, !choices.contains(where: { $0.scalarsEqual(uid.id) })

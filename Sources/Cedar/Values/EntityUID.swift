@@ -65,8 +65,11 @@ public struct EntityUID: Hashable, Sendable, Comparable, CustomStringConvertible
         return lhs.id.scalarsLess(rhs.id)
     }
 
+    /// Hashes the id and only the length of the type's name: entity uids are looked up
+    /// often (every `in` and attribute read), and uids of one length of type name that
+    /// share an id are rare, so hashing the type's bytes as well buys little.
     public func hash(into hasher: inout Hasher) {
-        hasher.combine(type)
+        hasher.combine(type.name.utf8.count)
         hasher.combineScalars(id)
     }
 }

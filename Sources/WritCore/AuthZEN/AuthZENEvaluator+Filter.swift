@@ -14,8 +14,9 @@ extension AuthZENEvaluator {
     /// are read and mapped once, for all candidates; every candidate is read and
     /// checked before any is decided, so one malformed candidate, or the same
     /// `type` and `id` twice, fails the whole request (400). More than
-    /// `maxCandidates` is `.tooLarge` (413).
-    func filter(_ body: AuthZENObject, maxCandidates: Int) throws(WritError) -> Filtered {
+    /// `maxCandidates` is `.tooLarge` (413). With `naming`, each result carries its
+    /// request and the candidate as sent, for its audit record.
+    func filter(_ body: AuthZENObject, maxCandidates: Int, naming: Bool = true) throws(WritError) -> Filtered {
         let subject = try AuthZENEntity.read(try body.value("subject"), at: body.path.appending("subject"), mapping: mapping)
         let actionName = try AuthZENAction.read(try body.value("action"), at: body.path.appending("action"))
         guard let items = try body.optionalArray("resources") else {
@@ -66,7 +67,9 @@ extension AuthZENEvaluator {
             prepared.append(Prepared(
                 request: Request(principal: principal, action: action, resource: resource, context: context),
                 entities: layer.isEmpty ? [] : Array(layer.values), taskToken: token,
-                sent: AuthZENEvaluationInput(subject: subject, action: actionName, resource: candidate, context: contextObject)))
+                sent: naming
+                    ? AuthZENEvaluationInput(subject: subject, action: actionName, resource: candidate, context: contextObject)
+                    : nil))
         }
         // About an agent, the candidates are decided together in its task; otherwise the
         // request's shape is validated once per resource type.
@@ -83,9 +86,18 @@ extension AuthZENEvaluator {
     /// order of the request's candidates; `decision_id` when decisions are audited.
     /// Written straight to bytes, as `JSON.encodedBytes` would write that tree.
     func render(_ filtered: Filtered) -> AuthZENOutcome {
-        let results = filtered.answer.results
-        let candidates = filtered.candidates
-        // Read by index, in place: iterating the arrays would copy every result and candidate.
+        // Read through buffer pointers, in place: an element read through an array's
+        // subscript, or the arrays iterated, is copied (every field of every result retained).
+        filtered.answer.results.withUnsafeBufferPointer { results in
+            filtered.candidates.withUnsafeBufferPointer { candidates in
+                render(results, candidates)
+            }
+        }
+    }
+
+    private func render(
+        _ results: UnsafeBufferPointer<Result>, _ candidates: UnsafeBufferPointer<AuthZENEntity>
+    ) -> AuthZENOutcome {
         let count = min(results.count, candidates.count)
         var writer = JSONByteWriter(capacity: 48 * results.count + 96)
         var decisions: [Bool] = []
@@ -93,8 +105,9 @@ extension AuthZENEvaluator {
         writer.append(#"{"allowed":["#)
         var first = true
         for index in 0..<count {
-            decisions.append(results[index].allowed)
-            guard results[index].allowed else { continue }
+            let allowed = results[index].allowed
+            decisions.append(allowed)
+            guard allowed else { continue }
             if !first { writer.append(",") }
             first = false
             Self.writeNamed(candidates[index], results[index], to: &writer)
@@ -106,7 +119,7 @@ extension AuthZENEvaluator {
         }
         writer.append(#"],"denied":["#)
         first = true
-        for index in 0..<count where !results[index].allowed {
+        for index in 0..<count where !decisions[index] {
             if !first { writer.append(",") }
             first = false
             Self.writeNamed(candidates[index], results[index], to: &writer)
@@ -140,7 +153,9 @@ extension AuthZENEvaluator {
 
     /// `{"type":…,"id":…` and `,"decision_id":…` when there is one: the start of a
     /// candidate's entry in a filter response, left open.
-    private static func writeNamed(_ candidate: AuthZENEntity, _ result: Result, to writer: inout JSONByteWriter) {
+    private static func writeNamed(
+        _ candidate: borrowing AuthZENEntity, _ result: borrowing Result, to writer: inout JSONByteWriter
+    ) {
         writer.append(#"{"type":"#)
         writer.writeString(candidate.type)
         writer.append(#","id":"#)

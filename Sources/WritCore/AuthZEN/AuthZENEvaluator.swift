@@ -144,7 +144,7 @@ struct AuthZENEvaluator: Sendable {
     }
 
     /// `named(_:_:)` in place, for many results (a batch's), none copied.
-    func name(_ result: inout Result, _ prepared: Prepared) {
+    func name(_ result: inout Result, _ prepared: borrowing Prepared) {
         guard prepared.sent != nil else { return }
         result.request = prepared.request
         result.sent = prepared.sent
@@ -153,7 +153,10 @@ struct AuthZENEvaluator: Sendable {
     /// Names `results[i]` by `prepared[i]` (`named(_:_:)`), in place: a batch's
     /// results are not copied (a copy retains every field of every result).
     func name(_ results: inout [Result], _ prepared: [Prepared]) {
-        for index in results.indices { name(&results[index], prepared[index]) }
+        // Read through a buffer pointer: `prepared[index]` copies the element.
+        prepared.withUnsafeBufferPointer { prepared in
+            for index in results.indices { name(&results[index], prepared[index]) }
+        }
     }
 
     private func decideRequest(_ prepared: Prepared) -> Result {

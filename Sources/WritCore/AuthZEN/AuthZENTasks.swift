@@ -101,10 +101,15 @@ final class AuthZENTasks: Sendable {
             engine: engine, reserve: reserving, approved: { granted.isEmpty ? false : granted[$0] != nil },
             stops: { semantic.stops(allowed: $0.decision.denial == nil && ($0.decision.policies?.allowed ?? false)) })
         let start = record(evaluations, taskID: identity.taskID)
-        return evaluations.indices.map { index in
-            result(
-                evaluations[index], at: start.map { $0 + index }, of: prepared[index], taskID: identity.taskID,
-                grant: granted.isEmpty ? nil : granted[index])
+        // Read in place: an element of an array read through its subscript is copied whole.
+        return evaluations.withUnsafeBufferPointer { evaluations in
+            prepared.withUnsafeBufferPointer { prepared in
+                evaluations.indices.map { index in
+                    result(
+                        evaluations[index], at: start.map { $0 + index }, of: prepared[index], taskID: identity.taskID,
+                        grant: granted.isEmpty ? nil : granted[index])
+                }
+            }
         }
     }
 
@@ -148,8 +153,8 @@ final class AuthZENTasks: Sendable {
 
     /// The result of `evaluation`, kept at `place` of `evaluations`.
     private func result(
-        _ evaluation: TaskEvaluation, at place: Int?, of prepared: AuthZENEvaluator.Prepared, taskID: String,
-        grant: ApprovalRecord?
+        _ evaluation: borrowing TaskEvaluation, at place: Int?, of prepared: borrowing AuthZENEvaluator.Prepared,
+        taskID: String, grant: ApprovalRecord?
     ) -> AuthZENEvaluator.Result {
         var result = AuthZENEvaluator.Result(
             decision: evaluation.decision.policies, invalidReason: nil, denial: evaluation.decision.denial,

@@ -79,11 +79,15 @@ extension DecisionService {
     }
 
     /// Each result inside a task updated with what its decision became final as.
+    /// Making a decision final changes only its denial: the policies' decision a result
+    /// holds is the one its evaluation was made with.
     private static func apply(_ decisions: [TaskDecision], to answer: inout AuthZENEvaluator.Answer) {
-        for index in answer.results.indices {
-            guard let place = answer.results[index].taskEvaluation, decisions.indices.contains(place) else { continue }
-            answer.results[index].denial = decisions[place].denial
-            answer.results[index].decision = decisions[place].policies
+        // Read in place: `decisions[place]` of the array copies the decision whole.
+        decisions.withUnsafeBufferPointer { decisions in
+            for index in answer.results.indices {
+                guard let place = answer.results[index].taskEvaluation, decisions.indices.contains(place) else { continue }
+                answer.results[index].denial = decisions[place].denial
+            }
         }
     }
 }

@@ -32,7 +32,7 @@ extension DecisionService {
         var candidates: [AuthZENEntity] = []
         let decided = try await decided(body, taskCredential: taskCredential, tasks: tasks, approvals: approvals) {
             evaluator, request throws(WritError) in
-            let filtered = try evaluator.filter(request, maxCandidates: maxCandidates)
+            let filtered = try evaluator.filter(request, maxCandidates: maxCandidates, naming: audit != nil)
             candidates = filtered.candidates
             return filtered.answer
         }

@@ -29,6 +29,22 @@ public struct TaskCounters: Sendable, Equatable, Codable {
     /// (without copying the per-action tables); false, changing nothing, when a sum
     /// would overflow.
     mutating func add(_ other: TaskCounters) -> Bool {
+        if other.actions.count == 1, other.spend.isEmpty, let (action, count) = other.actions.first {
+            // One action and no spend (most decisions' usage): its entry found once.
+            let (decided, decisionsOverflow) = decisions.addingReportingOverflow(other.decisions)
+            let (called, callsOverflow) = calls.addingReportingOverflow(other.calls)
+            guard !decisionsOverflow, !callsOverflow else { return false }
+            if let index = actions.index(forKey: action) {
+                let (total, overflow) = actions.values[index].addingReportingOverflow(count)
+                guard !overflow else { return false }
+                if total == 0 { actions.remove(at: index) } else { actions.values[index] = total }
+            } else if count != 0 {
+                actions[action] = count
+            }
+            decisions = decided
+            calls = called
+            return true
+        }
         guard canAdd(other) else { return false }
         decisions += other.decisions
         calls += other.calls
@@ -56,7 +72,14 @@ public struct TaskCounters: Sendable, Equatable, Codable {
 
     /// Makes `table` equal to `source`, entry by entry.
     private static func assign<Count: Equatable>(_ table: inout [String: Count], from source: [String: Count]) {
-        for (key, value) in source where table[key] != value { table[key] = value }
+        for (key, value) in source {
+            // Found once, and changed in place.
+            if let index = table.index(forKey: key) {
+                if table.values[index] != value { table.values[index] = value }
+            } else {
+                table[key] = value
+            }
+        }
         if table.count != source.count { table = table.filter { source[$0.key] != nil } }
     }
 

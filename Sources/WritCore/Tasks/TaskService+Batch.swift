@@ -33,6 +33,18 @@ extension TaskService {
         taskID: String, batch requests: [Request], requestEntities: [[Entity]], engine: PolicyEngine, reserve: Bool,
         approved: (Int) -> Bool, stops: (TaskEvaluation) -> Bool = { _ in false }
     ) -> [TaskEvaluation] {
+        // Read in place: `requests[index]` of the array copies the request.
+        requests.withUnsafeBufferPointer { requests in
+            evaluate(
+                taskID: taskID, batch: requests, requestEntities: requestEntities, engine: engine, reserve: reserve,
+                approved: approved, stops: stops)
+        }
+    }
+
+    private func evaluate(
+        taskID: String, batch requests: UnsafeBufferPointer<Request>, requestEntities: [[Entity]], engine: PolicyEngine,
+        reserve: Bool, approved: (Int) -> Bool, stops: (TaskEvaluation) -> Bool
+    ) -> [TaskEvaluation] {
         guard let first = requests.first else { return [] }
         guard first.principal.type == BaseSchema.agentType else {
             let denied = TaskEvaluation(Self.notAnAgent(first.principal, taskID: taskID), taskID: taskID)
@@ -91,27 +103,26 @@ extension TaskService {
                 let ids = chain.map(\.record.id)
                 /// Decides candidate `index` against `chain` as it stands, reserving an allow.
                 func evaluateCandidate(_ index: Int) -> TaskEvaluation {
-                    let request = requests[index]
                     let described = requestEntities[index]
                     let entities = engine.entities(layering: described)
                     // The resource in the inventory, found once for its registration and its labels.
-                    let stored = engine.entities.attributesAndParents(of: request.resource)
+                    let stored = engine.entities.attributesAndParents(of: requests[index].resource)
                     if let denial = principalDenial ?? engine.inventoryDenial(
-                        resource: request.resource, entities: entities, storedParents: stored?.parents,
+                        resource: requests[index].resource, entities: entities, storedParents: stored?.parents,
                         registered: { datasets.registered($0) })
                     {
                         return TaskEvaluation(TaskDenial(denial.reason, denial.message, taskID: taskID), taskID: taskID)
                     }
                     let learned: Set<String>
-                    switch labels.read(request, entities: entities, described: !described.isEmpty, stored: stored) {
+                    switch labels.read(requests[index], entities: entities, described: !described.isEmpty, stored: stored) {
                     case .success(let read): learned = read
                     case .failure(let denial):
                         return TaskEvaluation(TaskDenial(denial.reason, denial.message, taskID: taskID), taskID: taskID)
                     }
                     let labelled = seen.labelled
                     let verdict = judge(
-                        request, in: chain, entities: described.isEmpty ? seen.entities : entities.layering(seen.histories),
-                        engine: engine, approved: approved(index), context: { seen.contexts[$0] },
+                        requests[index], in: chain,
+                        entities: described.isEmpty ? seen.entities : entities.layering(seen.histories), engine: engine, approved: approved(index), context: { seen.contexts[$0] },
                         validate: { shapes.problem($0, labelled: labelled) }, narrowed: narrowed)
                     if verdict.denial?.reason == .approvalRequired,
                         let exhausted = Self.exhausted(chain, adding: usage, action: action)

@@ -219,19 +219,27 @@ extension TaskService {
             // Whether each task is still open does not change under the lock: one look-up
             // per task, however many of its allows there are (a filter's).
             var checked: (taskID: String, denial: TaskDenial?)?
-            return evaluations.map { evaluation in
-                var decision = evaluation.decision
-                if evaluation.reservation != nil {
-                    if checked.map({ !$0.taskID.scalarsEqual(decision.taskID) }) ?? true {
-                        var denial: TaskDenial?
-                        if case .failure(let closed) = registry.chain(of: decision.taskID, agent: nil, now: now) { denial = closed }
-                        checked = (decision.taskID, denial)
+            var decisions: [TaskDecision] = []
+            decisions.reserveCapacity(evaluations.count)
+            // Read in place: iterating the array copies each evaluation whole.
+            evaluations.withUnsafeBufferPointer { evaluations in
+                for index in evaluations.indices {
+                    var decision = evaluations[index].decision
+                    if evaluations[index].reservation != nil {
+                        if checked.map({ !$0.taskID.scalarsEqual(decision.taskID) }) ?? true {
+                            var denial: TaskDenial?
+                            if case .failure(let closed) = registry.chain(of: decision.taskID, agent: nil, now: now) {
+                                denial = closed
+                            }
+                            checked = (decision.taskID, denial)
+                        }
+                        if let denial = checked?.denial { decision.denial = denial }
                     }
-                    if let denial = checked?.denial { decision.denial = denial }
+                    decision.sequence = registry.stamp()
+                    decisions.append(decision)
                 }
-                decision.sequence = registry.stamp()
-                return decision
             }
+            return decisions
         }
     }
 
@@ -244,16 +252,19 @@ extension TaskService {
     ) -> [TaskCounterIncrement] {
         var increments: [TaskCounterIncrement] = []
         var places: [ScalarKey: Int] = [:]
-        for index in evaluations.indices where decisions[index].denial == nil {
-            guard let reservation = evaluations[index].reservation else { continue }
-            for (position, id) in reservation.taskIDs.enumerated() {
-                let labels = position == 0 ? reservation.labels : []
-                if let place = places[ScalarKey(id)], increments[place].counters.add(reservation.usage) {
-                    if !labels.isEmpty { increments[place].labels.formUnion(labels) }
-                } else {
-                    // A sum that would overflow goes on its own, for the store to refuse.
-                    places[ScalarKey(id)] = increments.count
-                    increments.append(TaskCounterIncrement(taskID: id, counters: reservation.usage, labels: labels))
+        // Read in place: `evaluations[index]` of the array copies the evaluation whole.
+        evaluations.withUnsafeBufferPointer { evaluations in
+            for index in evaluations.indices where decisions[index].denial == nil {
+                guard let reservation = evaluations[index].reservation else { continue }
+                for (position, id) in reservation.taskIDs.enumerated() {
+                    let labels = position == 0 ? reservation.labels : []
+                    if let place = places[ScalarKey(id)], increments[place].counters.add(reservation.usage) {
+                        if !labels.isEmpty { increments[place].labels.formUnion(labels) }
+                    } else {
+                        // A sum that would overflow goes on its own, for the store to refuse.
+                        places[ScalarKey(id)] = increments.count
+                        increments.append(TaskCounterIncrement(taskID: id, counters: reservation.usage, labels: labels))
+                    }
                 }
             }
         }
