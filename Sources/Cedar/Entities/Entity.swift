@@ -119,8 +119,12 @@ public struct Entities: Sendable {
     /// Whether `uid` is `ancestor` or transitively in it.
     public func isDescendant(_ uid: EntityUID, of ancestor: EntityUID) -> Bool {
         if uid == ancestor { return true }
-        if layerIndex(uid) != nil, let own = layerAncestors[uid] { return own.contains(ancestor) }
-        return ancestorsByUID[uid]?.contains(ancestor) ?? false
+        if layerIndex(uid) != nil, let own = layerAncestors.index(forKey: uid) {
+            return layerAncestors.values[own].contains(ancestor)
+        }
+        // Read in place: `ancestorsByUID[uid]` returns a copy of the set.
+        guard let index = ancestorsByUID.index(forKey: uid) else { return false }
+        return ancestorsByUID.values[index].contains(ancestor)
     }
 
     /// The direct parents of entity `uid`, nil when it is not here; read in place,

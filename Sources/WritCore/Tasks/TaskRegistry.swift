@@ -116,6 +116,22 @@ struct TaskRegistry: Sendable {
         chain.allSatisfy { self[$0.record.id]?.version == $0.version }
     }
 
+    /// `add(delta, to: ids)` and, when it succeeds, `addLabels(labels, to: ids[0])`:
+    /// a task with none above it is found once for both.
+    mutating func add(_ delta: TaskCounters, to ids: [String], labels: Set<String>) -> Bool {
+        guard ids.count == 1 else {
+            guard add(delta, to: ids) else { return false }
+            if let first = ids.first { addLabels(labels, to: first) }
+            return true
+        }
+        guard let index = entries.index(forKey: ScalarKey(ids[0])),
+            entries.values[index].record.counters.add(delta)
+        else { return false }
+        entries.values[index].version &+= 1
+        Self.add(labels, to: &entries.values[index])
+        return true
+    }
+
     /// Adds `delta` to the counters of each task in `ids`; false, changing nothing,
     /// when a sum would overflow or a task is gone.
     mutating func add(_ delta: TaskCounters, to ids: [String]) -> Bool {

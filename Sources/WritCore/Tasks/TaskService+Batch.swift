@@ -59,6 +59,9 @@ extension TaskService {
         // Whether each dataset the candidates are in is registered, asked once.
         var datasets = DatasetRegistrations(engine)
         var view: TaskChainView?
+        // The request each candidate is judged as: the candidates share all but the
+        // resource, and the context is the one the task's policies see.
+        var asked = first
         var evaluations: [TaskEvaluation] = []
         evaluations.reserveCapacity(requests.count)
         var stopped = false
@@ -120,8 +123,10 @@ extension TaskService {
                         return TaskEvaluation(TaskDenial(denial.reason, denial.message, taskID: taskID), taskID: taskID)
                     }
                     let labelled = seen.labelled
+                    asked.resource = requests[index].resource
+                    asked.context = seen.contexts[0]
                     let verdict = judge(
-                        requests[index], in: chain,
+                        asking: &asked, in: chain,
                         entities: described.isEmpty ? seen.entities : entities.layering(seen.histories), engine: engine, approved: approved(index), context: { seen.contexts[$0] },
                         validate: { shapes.problem($0, labelled: labelled) }, narrowed: narrowed)
                     if verdict.denial?.reason == .approvalRequired,

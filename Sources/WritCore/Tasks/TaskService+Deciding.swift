@@ -124,14 +124,13 @@ extension TaskService {
                 taskID: taskID, policies: decision.policies)
         }
         let ids = chainIDs ?? chain.map(\.record.id)
-        guard registry.add(usage, to: ids) else {
+        // Labels are kept even if the allow is not stored in the end: an extra label
+        // only ever denies more.
+        guard registry.add(usage, to: ids, labels: learned) else {
             return TaskEvaluation(
                 TaskDenial(.decisionsExhausted, "the counters of task `\(taskID)` would overflow", taskID: taskID),
                 taskID: taskID, policies: decision.policies)
         }
-        // Labels are kept even if the allow is not stored in the end: an extra label
-        // only ever denies more.
-        registry.addLabels(learned, to: taskID)
         return TaskEvaluation(decision: decision, reservation: TaskReservation(usage: usage, taskIDs: ids, labels: learned))
     }
 
@@ -315,9 +314,22 @@ extension TaskService {
         _ request: Request, in chain: [TaskEntry], entities: Entities, engine: PolicyEngine, approved: Bool,
         context: (Int) -> Record, validate: (Request) -> String?, narrowed: ChainPolicies? = nil
     ) -> TaskDecision {
-        let leafID = chain[0].record.id
         var asked = request
         asked.context = context(0)
+        return judge(
+            asking: &asked, in: chain, entities: entities, engine: engine, approved: approved, context: context,
+            validate: validate, narrowed: narrowed)
+    }
+
+    /// `judge(_:in:entities:engine:approved:context:validate:narrowed:)` of `asked`,
+    /// whose context is already `context(0)`: the caller deciding many requests keeps
+    /// one and changes only its resource (a copy of a request retains some seven
+    /// references). `asked` is as it was when this returns.
+    func judge(
+        asking asked: inout Request, in chain: [TaskEntry], entities: Entities, engine: PolicyEngine, approved: Bool,
+        context: (Int) -> Record, validate: (Request) -> String?, narrowed: ChainPolicies? = nil
+    ) -> TaskDecision {
+        let leafID = chain[0].record.id
         if let problem = validate(asked) {
             return TaskDecision(taskID: leafID, denial: TaskDenial(.invalidRequest, problem, taskID: leafID), policies: nil)
         }
@@ -333,14 +345,16 @@ extension TaskService {
                 taskID: leafID, denial: TaskDenial(.policyDenied, "the organisation's policies do not allow the request", taskID: leafID),
                 policies: policies)
         }
+        let leafContext = asked.context
+        // Each task above the first sees its own context; the first's is put back after.
+        defer { if chain.count > 1 { asked.context = leafContext } }
         for index in chain.indices {
-            var inTask = asked
-            if index > 0 { inTask.context = context(index) }
+            if index > 0 { asked.context = context(index) }
             let allowed: Bool
             if let narrowed {
-                allowed = narrowed.allows(inTask, entities: entities, engine: engine, mandate: index)
+                allowed = narrowed.allows(asked, entities: entities, engine: engine, mandate: index)
             } else {
-                allowed = chain[index].mandate.map { engine.allows(inTask, entities: entities, policies: $0) } ?? false
+                allowed = chain[index].mandate.map { engine.allows(asked, entities: entities, policies: $0) } ?? false
             }
             guard allowed else {
                 let id = chain[index].record.id
