@@ -251,17 +251,25 @@ extension TaskService {
     ) -> [TaskCounterIncrement] {
         var increments: [TaskCounterIncrement] = []
         var places: [ScalarKey: Int] = [:]
+        // The task of the allow before, and its place: a filter's allows are all of one.
+        var last: (id: String, place: Int)?
+        func place(of id: String) -> Int? {
+            if let last, last.id.scalarsEqual(id) { return last.place }
+            return places[ScalarKey(id)]
+        }
         // Read in place: `evaluations[index]` of the array copies the evaluation whole.
         evaluations.withUnsafeBufferPointer { evaluations in
             for index in evaluations.indices where decisions[index].denial == nil {
                 guard let reservation = evaluations[index].reservation else { continue }
                 for (position, id) in reservation.taskIDs.enumerated() {
                     let labels = position == 0 ? reservation.labels : []
-                    if let place = places[ScalarKey(id)], increments[place].counters.add(reservation.usage) {
+                    if let place = place(of: id), increments[place].counters.add(reservation.usage) {
+                        last = (id, place)
                         if !labels.isEmpty { increments[place].labels.formUnion(labels) }
                     } else {
                         // A sum that would overflow goes on its own, for the store to refuse.
                         places[ScalarKey(id)] = increments.count
+                        last = (id, increments.count)
                         increments.append(TaskCounterIncrement(taskID: id, counters: reservation.usage, labels: labels))
                     }
                 }
