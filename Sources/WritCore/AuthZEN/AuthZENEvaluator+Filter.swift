@@ -95,6 +95,8 @@ extension AuthZENEvaluator {
         }
     }
 
+    /// Reads only stored fields of the results and candidates: a value handed to a
+    /// function or a computed property whole is copied out of the buffer first.
     private func render(
         _ results: UnsafeBufferPointer<Result>, _ candidates: UnsafeBufferPointer<AuthZENEntity>
     ) -> AuthZENOutcome {
@@ -105,12 +107,13 @@ extension AuthZENEvaluator {
         writer.append(#"{"allowed":["#)
         var first = true
         for index in 0..<count {
-            let allowed = results[index].allowed
+            // `Result.allowed`, from the fields.
+            let allowed = results[index].denial == nil && results[index].decision?.allowed == true
             decisions.append(allowed)
             guard allowed else { continue }
             if !first { writer.append(",") }
             first = false
-            Self.writeNamed(candidates[index], results[index], to: &writer)
+            Self.writeNamed(candidates[index].type, candidates[index].id, results[index].decisionID, to: &writer)
             if let redactions = results[index].decision?.redactions, !redactions.isEmpty {
                 writer.append(#","obligations":"#)
                 writer.write(AuthZENResponse.obligations(redactions))
@@ -122,17 +125,19 @@ extension AuthZENEvaluator {
         for index in 0..<count where !decisions[index] {
             if !first { writer.append(",") }
             first = false
-            Self.writeNamed(candidates[index], results[index], to: &writer)
+            Self.writeNamed(candidates[index].type, candidates[index].id, results[index].decisionID, to: &writer)
             writer.append(#","reason":"#)
             if let denial = results[index].denial {
                 writer.writeString(denial.reason.rawValue)
                 writer.append(#","message":"#)
                 writer.writeString(denial.message)
-                for member in AuthZENResponse.approvalMembers(results[index]) {
-                    writer.append(",")
-                    writer.writeString(member.key)
-                    writer.append(":")
-                    writer.write(member.value)
+                if results[index].approval != nil {
+                    for member in AuthZENResponse.approvalMembers(results[index]) {
+                        writer.append(",")
+                        writer.writeString(member.key)
+                        writer.append(":")
+                        writer.write(member.value)
+                    }
                 }
             } else if let invalid = results[index].invalidReason {
                 writer.writeString(TaskDenial.Reason.invalidRequest.rawValue)
@@ -154,15 +159,15 @@ extension AuthZENEvaluator {
     /// `{"type":…,"id":…` and `,"decision_id":…` when there is one: the start of a
     /// candidate's entry in a filter response, left open.
     private static func writeNamed(
-        _ candidate: borrowing AuthZENEntity, _ result: borrowing Result, to writer: inout JSONByteWriter
+        _ type: String, _ id: String?, _ decisionID: String?, to writer: inout JSONByteWriter
     ) {
         writer.append(#"{"type":"#)
-        writer.writeString(candidate.type)
+        writer.writeString(type)
         writer.append(#","id":"#)
-        writer.writeString(candidate.id ?? "")
-        if let id = result.decisionID {
+        writer.writeString(id ?? "")
+        if let decisionID {
             writer.append(#","decision_id":"#)
-            writer.writeString(id)
+            writer.writeString(decisionID)
         }
     }
 }

@@ -101,14 +101,24 @@ final class AuthZENTasks: Sendable {
             engine: engine, reserve: reserving, approved: { granted.isEmpty ? false : granted[$0] != nil },
             stops: { semantic.stops(allowed: $0.decision.denial == nil && ($0.decision.policies?.allowed ?? false)) })
         let start = record(evaluations, taskID: identity.taskID)
-        // Read in place: an element of an array read through its subscript is copied whole.
+        // `result(_:at:of:taskID:grant:)` of each, from the fields read in place: an
+        // element read through an array's subscript, or handed to a function, is copied whole.
         return evaluations.withUnsafeBufferPointer { evaluations in
             prepared.withUnsafeBufferPointer { prepared in
-                evaluations.indices.map { index in
-                    result(
-                        evaluations[index], at: start.map { $0 + index }, of: prepared[index], taskID: identity.taskID,
-                        grant: granted.isEmpty ? nil : granted[index])
+                var results: [AuthZENEvaluator.Result] = []
+                results.reserveCapacity(evaluations.count)
+                for index in evaluations.indices {
+                    var result = AuthZENEvaluator.Result(
+                        decision: evaluations[index].decision.policies, invalidReason: nil,
+                        denial: evaluations[index].decision.denial, taskEvaluation: start.map { $0 + index })
+                    result.taskID = identity.taskID
+                    if let need = evaluations[index].decision.policies?.approval {
+                        result.ask = ApprovalAsk(prepared[index].request, taskID: identity.taskID, need: need)
+                        if evaluations[index].decision.denial == nil, !granted.isEmpty { result.grant = granted[index] }
+                    }
+                    results.append(result)
                 }
+                return results
             }
         }
     }
@@ -153,8 +163,8 @@ final class AuthZENTasks: Sendable {
 
     /// The result of `evaluation`, kept at `place` of `evaluations`.
     private func result(
-        _ evaluation: borrowing TaskEvaluation, at place: Int?, of prepared: borrowing AuthZENEvaluator.Prepared,
-        taskID: String, grant: ApprovalRecord?
+        _ evaluation: TaskEvaluation, at place: Int?, of prepared: AuthZENEvaluator.Prepared, taskID: String,
+        grant: ApprovalRecord?
     ) -> AuthZENEvaluator.Result {
         var result = AuthZENEvaluator.Result(
             decision: evaluation.decision.policies, invalidReason: nil, denial: evaluation.decision.denial,
