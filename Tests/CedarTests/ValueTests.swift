@@ -73,3 +73,17 @@ import Testing
         #expect(!(padding + "\u{E9}").scalarsEqual(padding + "e\u{301}"))
     }
 }
+
+/// An entity uid's hash covers its type and its id in full, so that many uids of one
+/// input cannot be made to collide by sharing an id (or a type).
+@Suite struct EntityUIDHashTests {
+    @Test func uidsSharingAnIdWithTypesOfOneLengthHashApart() {
+        let hashes = Set((0..<64).map { EntityUID("T\(1000 + $0)", "x").hashValue })
+        #expect(hashes.count == 64)
+    }
+
+    @Test func uidsSharingATypeWithIdsOfOneLengthHashApart() {
+        let hashes = Set((0..<64).map { EntityUID("Doc", "d\(1000 + $0)").hashValue })
+        #expect(hashes.count == 64)
+    }
+}

@@ -65,11 +65,11 @@ public struct EntityUID: Hashable, Sendable, Comparable, CustomStringConvertible
         return lhs.id.scalarsLess(rhs.id)
     }
 
-    /// Hashes the id and only the length of the type's name: entity uids are looked up
-    /// often (every `in` and attribute read), and uids of one length of type name that
-    /// share an id are rare, so hashing the type's bytes as well buys little.
+    /// Hashes the type's name and the id in full: hashing less (the id alone, say) would
+    /// let one input of many uids sharing an id, types chosen to collide, make every
+    /// look-up linear.
     public func hash(into hasher: inout Hasher) {
-        hasher.combine(type.name.utf8.count)
+        hasher.combine(type)
         hasher.combineScalars(id)
     }
 }
