@@ -53,8 +53,10 @@ extension AuthZENEvaluator {
     /// A batch: each item of `evaluations` takes the top-level `subject`, `action`,
     /// `resource` and `context` for the members it lacks. Every item is read and mapped
     /// before any is decided, so a malformed item fails the whole request (400)
-    /// whatever the semantic. Without items this is a single evaluation.
-    func evaluations(_ body: AuthZENObject, maxItems: Int) throws(WritError) -> Answer {
+    /// whatever the semantic. Without items this is a single evaluation. Without
+    /// `naming`, the results of a batch decided in one pass through a task do not carry
+    /// their requests as sent (only an audit record needs them).
+    func evaluations(_ body: AuthZENObject, maxItems: Int, naming: Bool = true) throws(WritError) -> Answer {
         let semantic = try Semantic.read(body)
         let items = try body.optionalArray("evaluations") ?? []
         if items.isEmpty { return try evaluation(body) }
@@ -75,7 +77,7 @@ extension AuthZENEvaluator {
         if prepared.count > 1, Self.aboutOneAgentTask(prepared) {
             // Decided in one pass through the task, exactly as one by one (FilterBatchTests).
             var results = tasks.decide(batch: prepared, engine: engine, semantic: semantic)
-            name(&results, prepared)
+            if naming { name(&results, prepared) }
             return Answer(results: results, semantic: semantic)
         }
         var results: [Result] = []

@@ -69,7 +69,8 @@ extension DecisionService {
             let decided = try await decided(body, taskCredential: taskCredential, tasks: tasks, approvals: approvals) {
                 evaluator, request throws(WritError) in
                 operation == .evaluation
-                    ? try evaluator.evaluation(request) : try evaluator.evaluations(request, maxItems: maxItems)
+                    ? try evaluator.evaluation(request)
+                    : try evaluator.evaluations(request, maxItems: maxItems, naming: audit != nil)
             }
             let evaluator = decided.evaluator
             return try await answered(
