@@ -49,6 +49,9 @@ import Testing
         #expect(shapes.problem(Self.view("Document", "a"), labelled: false) == nil)
         #expect(shapes.problem(Self.view("Color", "red"), labelled: false) == nil)
         #expect(shapes.problem(Self.view("Photo", "a"), labelled: false) == "resource type `Photo` is not declared in the schema")
-        #expect(shapes.problem(Self.view("Color", "blue"), labelled: false) != nil)
+        #expect(shapes.problem(Self.view("Color", "blue"), labelled: false) == """
+            entity `Color::"blue"` is of an enumerated entity type, but `"blue"` is not declared as a valid eid \
+            (the ids are `"red"`, `"green"`)
+            """)
     }
 }

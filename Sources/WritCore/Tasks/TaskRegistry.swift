@@ -124,11 +124,18 @@ struct TaskRegistry: Sendable {
             if let first = ids.first { addLabels(labels, to: first) }
             return true
         }
-        guard let index = entries.index(forKey: ScalarKey(ids[0])),
-            entries.values[index].record.counters.add(delta)
-        else { return false }
-        entries.values[index].version &+= 1
+        guard let index = entries.index(forKey: ScalarKey(ids[0])), Self.add(delta, to: &entries.values[index]) else {
+            return false
+        }
         Self.add(labels, to: &entries.values[index])
+        return true
+    }
+
+    /// Adds `delta` to `entry`'s counters, in place; false, changing nothing, when a sum
+    /// would overflow.
+    private static func add(_ delta: TaskCounters, to entry: inout TaskEntry) -> Bool {
+        guard entry.record.counters.add(delta) else { return false }
+        entry.version &+= 1
         return true
     }
 
@@ -138,11 +145,8 @@ struct TaskRegistry: Sendable {
         // Every sum is checked before any counter changes; the entries change in place.
         if ids.count == 1 {
             // A task with none above it (most): found once.
-            guard let index = entries.index(forKey: ScalarKey(ids[0])),
-                entries.values[index].record.counters.add(delta)
-            else { return false }
-            entries.values[index].version &+= 1
-            return true
+            guard let index = entries.index(forKey: ScalarKey(ids[0])) else { return false }
+            return Self.add(delta, to: &entries.values[index])
         }
         for id in ids {
             guard let index = entries.index(forKey: ScalarKey(id)), entries.values[index].record.counters.canAdd(delta) else {
@@ -151,8 +155,7 @@ struct TaskRegistry: Sendable {
         }
         for id in ids {
             guard let index = entries.index(forKey: ScalarKey(id)) else { continue }
-            _ = entries.values[index].record.counters.add(delta)
-            entries.values[index].version &+= 1
+            _ = Self.add(delta, to: &entries.values[index])
         }
         return true
     }

@@ -127,7 +127,8 @@ extension TaskService {
                     asked.context = seen.contexts[0]
                     let verdict = judge(
                         asking: &asked, in: chain,
-                        entities: described.isEmpty ? seen.entities : entities.layering(seen.histories), engine: engine, approved: approved(index), context: { seen.contexts[$0] },
+                        entities: described.isEmpty ? seen.entities : entities.layering(seen.histories), engine: engine,
+                        approved: approved(index), context: { seen.contexts[$0] },
                         validate: { shapes.problem($0, labelled: labelled) }, narrowed: narrowed)
                     if verdict.denial?.reason == .approvalRequired,
                         let exhausted = Self.exhausted(chain, adding: usage, action: action)
