@@ -77,9 +77,9 @@ batch=$(run "$writ_pid" "$writ_url/access/v1/evaluations" evaluations.json)
 # three runs, until the rate is within 5% of the target.
 peak=$(field rps "$single")
 target=$(awk -v p="$peak" 'BEGIN { print p / 2 }')
-# hold PID URL: prints the run, within 5% of the target rate, and sets held_think.
+# hold PID URL TARGET: prints the run, within 5% of TARGET requests/s, with its think time.
 hold() {
-    local pid=$1 url=$2 result rate
+    local pid=$1 url=$2 target=$3 result rate
     local think
     think=$(awk -v c="$connections" -v t="$target" 'BEGIN { d = 1000 * c / t - 0.5; print (d < 0 ? 0 : d) }')
     for attempt in 1 2 3; do
@@ -91,11 +91,14 @@ hold() {
     done
     echo "$result think=$think"
 }
-half=$(hold "$writ_pid" "$writ_url/access/v1/evaluation")
+half=$(hold "$writ_pid" "$writ_url/access/v1/evaluation" "$target")
 think=$(field think "$half")
 # The trivial endpoint held at the same rate: the latency this machine gives any
 # Hummingbird server there, wrk sharing its cores.
-base_half=$(hold "$baseline_pid" "$baseline_url/access/v1/evaluation")
+base_half=$(hold "$baseline_pid" "$baseline_url/access/v1/evaluation" "$target")
+# And at half of its own peak: the target applied to a server that does no work.
+base_own=$(awk -v p="$(field rps "$base")" 'BEGIN { print p / 2 }')
+base_own_half=$(hold "$baseline_pid" "$baseline_url/access/v1/evaluation" "$base_own")
 
 row() {
     local name=$1 result=$2 per=$3
@@ -118,3 +121,6 @@ awk -v r="$(field rps "$half")" -v p="$peak" -v d="$think" -v p50="$(ms "$(field
     'BEGIN { printf "at half of peak load (%.0f requests/s, %.0f%% of peak; think time %.2f ms): p50 %s ms, p99 %s ms (target: p99 under 2 ms)\n", r, 100 * r / p, d, p50, p99 }'
 awk -v r="$(field rps "$base_half")" -v p50="$(ms "$(field p50_us "$base_half")")" -v p99="$(ms "$(field p99_us "$base_half")")" \
     'BEGIN { printf "the trivial endpoint at the same load (%.0f requests/s): p50 %s ms, p99 %s ms\n", r, p50, p99 }'
+awk -v r="$(field rps "$base_own_half")" -v p="$(field rps "$base")" -v p50="$(ms "$(field p50_us "$base_own_half")")" \
+    -v p99="$(ms "$(field p99_us "$base_own_half")")" \
+    'BEGIN { printf "the trivial endpoint at half of its own peak (%.0f requests/s, %.0f%% of its peak): p50 %s ms, p99 %s ms\n", r, 100 * r / p, p50, p99 }'

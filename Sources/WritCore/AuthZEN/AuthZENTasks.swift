@@ -96,10 +96,12 @@ final class AuthZENTasks: Sendable {
             return Array(repeating: result, count: semantic.stops(after: result) ? 1 : prepared.count)
         }
         let granted = grants.isEmpty ? [] : prepared.map { grant(for: $0.request, taskID: identity.taskID) }
-        let evaluations = service.evaluate(
-            taskID: identity.taskID, batch: prepared.map(\.request), requestEntities: prepared.map(\.entities),
-            engine: engine, reserve: reserving, approved: { granted.isEmpty ? false : granted[$0] != nil },
-            stops: { semantic.stops(allowed: $0.decision.denial == nil && ($0.decision.policies?.allowed ?? false)) })
+        let evaluations = prepared.withUnsafeBufferPointer { prepared in
+            service.evaluate(
+                taskID: identity.taskID, candidates: PreparedCandidates(prepared: prepared), engine: engine,
+                reserve: reserving, approved: { granted.isEmpty ? false : granted[$0] != nil },
+                stops: { semantic.stops(allowed: $0.decision.denial == nil && ($0.decision.policies?.allowed ?? false)) })
+        }
         let start = record(evaluations, taskID: identity.taskID)
         // `result(_:at:of:taskID:grant:)` of each, from the fields read in place: an
         // element read through an array's subscript, or handed to a function, is copied whole.
@@ -193,4 +195,14 @@ final class AuthZENTasks: Sendable {
     private func denied(_ denial: TaskDenial) -> AuthZENEvaluator.Result {
         AuthZENEvaluator.Result(decision: nil, invalidReason: nil, denial: denial, taskEvaluation: nil)
     }
+}
+
+/// A batch's prepared requests as the candidates `TaskService.evaluate(taskID:candidates:…)`
+/// decides, read in place.
+private struct PreparedCandidates: TaskCandidates {
+    let prepared: UnsafeBufferPointer<AuthZENEvaluator.Prepared>
+    var count: Int { prepared.count }
+    var first: Request? { prepared.first?.request }
+    func resource(_ index: Int) -> EntityUID { prepared[index].request.resource }
+    func entities(_ index: Int) -> [Entity] { prepared[index].entities }
 }

@@ -23,32 +23,20 @@ extension TaskService {
     /// - the labels a candidate that describes no entities would teach are read straight
     ///   from the inventory.
     ///
-    /// One clock reading serves the whole request. `requests` must share the principal,
-    /// the action and the context, and differ only in their resources;
-    /// `requestEntities[i]` are the entities request `i` describes, and `approved(i)`
-    /// says whether a person approved request `i`. With `stops`, deciding ends after the
-    /// first evaluation it holds for (an AuthZEN batch's `evaluations_semantic`): that
-    /// one is the last returned, and nothing after it is decided or reserved.
-    func evaluate(
-        taskID: String, batch requests: [Request], requestEntities: [[Entity]], engine: PolicyEngine, reserve: Bool,
+    /// One clock reading serves the whole request. The candidates share the first's
+    /// principal, action and context, and differ only in their resources and the
+    /// entities each describes; `approved(i)` says whether a person approved candidate
+    /// `i`. With `stops`, deciding ends after the first evaluation it holds for (an
+    /// AuthZEN batch's `evaluations_semantic`): that one is the last returned, and
+    /// nothing after it is decided or reserved.
+    func evaluate<Candidates: TaskCandidates>(
+        taskID: String, candidates: Candidates, engine: PolicyEngine, reserve: Bool,
         approved: (Int) -> Bool, stops: (TaskEvaluation) -> Bool = { _ in false }
     ) -> [TaskEvaluation] {
-        // Read in place: `requests[index]` of the array copies the request.
-        requests.withUnsafeBufferPointer { requests in
-            evaluate(
-                taskID: taskID, batch: requests, requestEntities: requestEntities, engine: engine, reserve: reserve,
-                approved: approved, stops: stops)
-        }
-    }
-
-    private func evaluate(
-        taskID: String, batch requests: UnsafeBufferPointer<Request>, requestEntities: [[Entity]], engine: PolicyEngine,
-        reserve: Bool, approved: (Int) -> Bool, stops: (TaskEvaluation) -> Bool
-    ) -> [TaskEvaluation] {
-        guard let first = requests.first else { return [] }
+        guard let first = candidates.first else { return [] }
         guard first.principal.type == BaseSchema.agentType else {
             let denied = TaskEvaluation(Self.notAnAgent(first.principal, taskID: taskID), taskID: taskID)
-            return stops(denied) ? [denied] : Array(repeating: denied, count: requests.count)
+            return stops(denied) ? [denied] : Array(repeating: denied, count: candidates.count)
         }
         let now = now()
         let action = first.action.id
@@ -63,10 +51,10 @@ extension TaskService {
         // resource, and the context is the one the task's policies see.
         var asked = first
         var evaluations: [TaskEvaluation] = []
-        evaluations.reserveCapacity(requests.count)
+        evaluations.reserveCapacity(candidates.count)
         var stopped = false
-        while evaluations.count < requests.count, !stopped {
-            let part = evaluations.count..<min(evaluations.count + Self.batchPart, requests.count)
+        while evaluations.count < candidates.count, !stopped {
+            let part = evaluations.count..<min(evaluations.count + Self.batchPart, candidates.count)
             registry.withLock { registry in
                 /// Keeps `evaluation` (moved in, not copied); false once the batch stops after it.
                 func keep(_ evaluation: consuming TaskEvaluation) -> Bool {
@@ -106,24 +94,26 @@ extension TaskService {
                 let ids = chain.map(\.record.id)
                 /// Decides candidate `index` against `chain` as it stands, reserving an allow.
                 func evaluateCandidate(_ index: Int) -> TaskEvaluation {
-                    let described = requestEntities[index]
+                    let resource = candidates.resource(index)
+                    let described = candidates.entities(index)
                     let entities = engine.entities(layering: described)
                     // The resource in the inventory, found once for its registration and its labels.
-                    let stored = engine.entities.attributesAndParents(of: requests[index].resource)
+                    let stored = engine.entities.attributesAndParents(of: resource)
                     if let denial = principalDenial ?? engine.inventoryDenial(
-                        resource: requests[index].resource, entities: entities, storedParents: stored?.parents,
+                        resource: resource, entities: entities, storedParents: stored?.parents,
                         registered: { datasets.registered($0) })
                     {
                         return TaskEvaluation(TaskDenial(denial.reason, denial.message, taskID: taskID), taskID: taskID)
                     }
+                    // The candidate's request, but for its context, which the labels do not read.
+                    asked.resource = resource
                     let learned: Set<String>
-                    switch labels.read(requests[index], entities: entities, described: !described.isEmpty, stored: stored) {
+                    switch labels.read(asked, entities: entities, described: !described.isEmpty, stored: stored) {
                     case .success(let read): learned = read
                     case .failure(let denial):
                         return TaskEvaluation(TaskDenial(denial.reason, denial.message, taskID: taskID), taskID: taskID)
                     }
                     let labelled = seen.labelled
-                    asked.resource = requests[index].resource
                     asked.context = seen.contexts[0]
                     let verdict = judge(
                         asking: &asked, in: chain,
@@ -157,6 +147,20 @@ extension TaskService {
     /// How many candidates `evaluate(taskID:batch:…)` decides under one hold of the
     /// registry's lock (about 1 ms), so that other decisions never wait long for it.
     static let batchPart = 256
+}
+
+/// The candidates of one request decided for many resources — a retrieval filter's,
+/// an AuthZEN batch's — read where they are, not copied into an array of requests
+/// (a request copied retains some seven references).
+protocol TaskCandidates {
+    var count: Int { get }
+    /// The first candidate's request: every candidate shares its principal, action
+    /// and context. Nil when there are none.
+    var first: Request? { get }
+    /// Candidate `index`'s resource.
+    func resource(_ index: Int) -> EntityUID
+    /// The entities candidate `index` describes.
+    func entities(_ index: Int) -> [Entity]
 }
 
 /// What the policies of each task in a chain see of it, for one request decided for
