@@ -11,7 +11,8 @@
 #
 # Settings (environment): WRIT (the writ executable; default .build/release/writ),
 # CALLS (2000), WARMUP (200), ROUNDS (2: each configuration
-# runs ROUNDS times, interleaved, and the table keeps each one's best round),
+# runs ROUNDS times, interleaved; the table keeps each one's best round, and the
+# lines after it give each round's added p50 against its own direct run, with the median),
 # SKIP_BUILD (unset: build writ in release mode first).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -65,11 +66,17 @@ for round in $(seq 1 "$rounds"); do
 done > "$work/results"
 
 python3 - "$work/results" <<'PY'
-import json, sys
+import json, statistics, sys
 best = {}
+# Each round's added p50 against that round's direct run: the rounds run one after
+# another, so a pair shares the machine's state better than two best rounds do.
+rounds = []
 for line in open(sys.argv[1]):
     label, data = line.split(" ", 1)
     result = json.loads(data)
+    if label == "direct":
+        rounds.append({})
+    rounds[-1][label] = result
     if label not in best or result["p50"] < best[label]["p50"]:
         best[label] = result
 names = {
@@ -86,5 +93,11 @@ for label in ["direct", "gateway-off", "gateway-normal", "gateway-full"]:
     added = "" if label == "direct" else f"{r['p50'] - direct['p50']:+.2f}"
     added99 = "" if label == "direct" else f"{r['p99'] - direct['p99']:+.2f}"
     print(f"| {names[label]} | {r['p50']:.2f} | {r['p90']:.2f} | {r['p99']:.2f} | {added} | {added99} |")
+print()
+print("added p50 round by round (each gateway run less the direct run of its round), and their median:")
+for label in ["gateway-off", "gateway-normal", "gateway-full"]:
+    paired = [r[label]["p50"] - r["direct"]["p50"] for r in rounds if label in r]
+    listed = ", ".join(f"{d:+.2f}" for d in paired)
+    print(f"- {names[label]}: {listed} ms; median {statistics.median(paired):+.2f} ms")
 PY
 echo "load average after: $(cut -d' ' -f1 /proc/loadavg)" >&2
