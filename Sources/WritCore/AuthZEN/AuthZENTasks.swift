@@ -78,7 +78,7 @@ final class AuthZENTasks: Sendable {
     /// Decides requests about one agent that differ only in their resources (a
     /// filter's candidates, or an evaluations batch's items), in order, as
     /// `decide(_:engine:)` decides each — with one pass through the task service
-    /// (`TaskService.evaluate(taskID:batch:…)`). Deciding ends after the first result
+    /// (`TaskService.evaluate(taskID:candidates:…)`). Deciding ends after the first result
     /// `semantic` stops after, which is the last returned.
     func decide(
         batch prepared: [AuthZENEvaluator.Prepared], engine: PolicyEngine,

@@ -144,7 +144,7 @@ extension TaskService {
         return evaluations
     }
 
-    /// How many candidates `evaluate(taskID:batch:…)` decides under one hold of the
+    /// How many candidates `evaluate(taskID:candidates:…)` decides under one hold of the
     /// registry's lock (about 1 ms), so that other decisions never wait long for it.
     static let batchPart = 256
 }
