@@ -35,6 +35,29 @@ import WritCore
         return #"{"subject": {"type": "user", "id": "alice"}, "action": {"name": "read"}, "evaluations": [\#(items)]\#(options)}"#
     }
 
+    @Test func aBatchIsAnsweredInTheEncodersExactForm() async throws {
+        let text = try await service().authzenText(.evaluations, batch(["1", "2", "3"]))
+        #expect(text == #"{"evaluations":[{"decision":true},{"decision":false},{"decision":true}],"context":{"policy_set_version":1,"mode":"strict"}}"#)
+    }
+
+    @Test func theItemThatStopsADenyOnFirstDenyBatchIsWrittenWithItsReason() async throws {
+        let text = try await service().authzenText(.evaluations, batch(["1", "2", "3"], semantic: "deny_on_first_deny"))
+        #expect(text == #"{"evaluations":[{"decision":true},{"decision":false,"context":{"code":"200","reason":"deny_on_first_deny"}}],"context":{"policy_set_version":1,"mode":"strict"}}"#)
+    }
+
+    @Test func aBatchResponseReadsBackToTheSameBytes() async throws {
+        let body = """
+            {"subject": {"type": "user", "id": "alice"}, "action": {"name": "read"}, "context": {"hour": 23},
+             "evaluations": [
+               {"resource": {"type": "document", "id": "1"}},
+               {"resource": {"type": "document", "id": "3"}, "context": {"hour": 10}},
+               {"action": {"name": "edit"}, "resource": {"type": "document", "id": "3"}},
+               {"resource": {"type": "document", "id": "2"}, "context": {"hour": 10}}]}
+            """
+        let bytes = try await service().authzen(.evaluations, body: Array(body.utf8)).body
+        #expect(try JSON.parse(bytes).encodedBytes() == bytes)
+    }
+
     @Test func itemsTakeTheTopLevelSubjectAndAction() async throws {
         let response = try await service().authzenJSON(.evaluations, batch(["1", "2", "3"]))
         #expect(response["evaluations"] == (try .literal(#"[{"decision": true}, {"decision": false}, {"decision": true}]"#)))

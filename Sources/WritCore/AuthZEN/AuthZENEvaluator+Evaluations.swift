@@ -115,25 +115,51 @@ extension AuthZENEvaluator {
             let result = answer.results.first ?? Result(decision: nil, invalidReason: "no evaluation")
             return AuthZENOutcome(body: AuthZENResponse.decision(result, engine: engine), decisions: [result.allowed])
         }
-        var responses: [JSON] = []
-        var decisions: [Bool] = []
-        for result in answer.results {
-            decisions.append(result.allowed)
-            if semantic == .denyOnFirstDeny && !result.allowed {
+        // Written straight to bytes, as `JSON.encodedBytes` would write the tree of
+        // `AuthZENResponse.item(_:extra:)`s: most items are exactly `{"decision": bool}`.
+        // Read in place: an element read through an array's subscript, or handed whole
+        // to a function or a computed property, is copied.
+        return answer.results.withUnsafeBufferPointer { results in
+            var writer = JSONByteWriter(capacity: 20 * results.count + 96)
+            var decisions: [Bool] = []
+            decisions.reserveCapacity(results.count)
+            writer.append(#"{"evaluations":["#)
+            for index in results.indices {
+                // `Result.allowed`, from the fields.
+                let allowed = results[index].denial == nil && results[index].decision?.allowed == true
+                decisions.append(allowed)
+                if index > 0 { writer.append(",") }
                 // As the specification's example answers the item that stopped the batch.
-                responses.append(AuthZENResponse.item(result, extra: [
-                    (key: "code", value: .string("200")), (key: "reason", value: .string(semantic.rawValue)),
-                ]))
-            } else {
-                responses.append(AuthZENResponse.item(result))
+                let stopping = semantic == .denyOnFirstDeny && !allowed
+                if !stopping, Self.reportsNothing(results, index) {
+                    writer.append(allowed ? #"{"decision":true}"# : #"{"decision":false}"#)
+                } else {
+                    writer.write(AuthZENResponse.item(results[index], extra: stopping ? [
+                        (key: "code", value: .string("200")), (key: "reason", value: .string(semantic.rawValue)),
+                    ] : []))
+                }
+                if semantic.stops(allowed: allowed) { break }
             }
-            if semantic.stops(after: result) { break }
+            // The members of `AuthZENResponse.versionMembers(engine)`.
+            writer.append(#"],"context":{"policy_set_version":"#)
+            writer.writeInteger(Int64(engine.version.version))
+            writer.append(#","mode":"#)
+            writer.writeString(engine.mode.rawValue)
+            writer.append("}}")
+            return AuthZENOutcome(body: writer.output, decisions: decisions)
         }
-        let response = JSON.object(JSONObject(uniqueMembers: [
-            (key: "evaluations", value: .array(responses)),
-            (key: "context", value: .object(JSONObject(uniqueMembers: AuthZENResponse.versionMembers(engine)))),
-        ]))
-        return AuthZENOutcome(body: response.encodedBytes(), decisions: decisions)
+    }
+
+    /// Whether `AuthZENResponse.item(results[index])` has no `context`: nothing to
+    /// report of the result (no decision id, denial, approval, invalid request,
+    /// obligations, errors or failed guardrails). Reads the fields in place.
+    private static func reportsNothing(_ results: UnsafeBufferPointer<Result>, _ index: Int) -> Bool {
+        guard results[index].decisionID == nil, results[index].denial == nil, results[index].approval == nil,
+            results[index].invalidReason == nil
+        else { return false }
+        guard results[index].decision != nil else { return true }
+        return results[index].decision!.redactions.isEmpty && results[index].decision!.errors.isEmpty
+            && results[index].decision!.failedGuardrails.isEmpty
     }
 
     /// The top-level defaults of a batch, read only when some item lacks the member.
