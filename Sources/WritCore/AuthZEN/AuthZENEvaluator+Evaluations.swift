@@ -140,12 +140,7 @@ extension AuthZENEvaluator {
                 }
                 if semantic.stops(allowed: allowed) { break }
             }
-            // The members of `AuthZENResponse.versionMembers(engine)`.
-            writer.append(#"],"context":{"policy_set_version":"#)
-            writer.writeInteger(Int64(engine.version.version))
-            writer.append(#","mode":"#)
-            writer.writeString(engine.mode.rawValue)
-            writer.append("}}")
+            AuthZENResponse.endList(&writer, engine: engine)
             return AuthZENOutcome(body: writer.output, decisions: decisions)
         }
     }

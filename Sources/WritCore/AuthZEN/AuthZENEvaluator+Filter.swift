@@ -148,11 +148,7 @@ extension AuthZENEvaluator {
             }
             writer.append("}")
         }
-        writer.append(#"],"context":{"policy_set_version":"#)
-        writer.writeInteger(Int64(engine.version.version))
-        writer.append(#","mode":"#)
-        writer.writeString(engine.mode.rawValue)
-        writer.append("}}")
+        AuthZENResponse.endList(&writer, engine: engine)
         return AuthZENOutcome(body: writer.output, decisions: decisions)
     }
 

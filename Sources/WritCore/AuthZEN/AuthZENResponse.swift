@@ -31,6 +31,16 @@ enum AuthZENResponse {
         ]
     }
 
+    /// Ends the list a batch or filter response is writing, then the response:
+    /// `],"context":{"policy_set_version":…,"mode":…}}` (`versionMembers(engine)`).
+    static func endList(_ writer: inout JSONByteWriter, engine: PolicyEngine) {
+        writer.append(#"],"context":{"policy_set_version":"#)
+        writer.writeInteger(Int64(engine.version.version))
+        writer.append(#","mode":"#)
+        writer.writeString(engine.mode.rawValue)
+        writer.append("}}")
+    }
+
     /// The response to one evaluation, the decision with its full context, written
     /// straight to bytes (no JSON tree: this is every single evaluation's answer):
     /// `{"decision":…,"context":{"policy_set_version":…,"mode":…,"reasons":[…],…}}`,
