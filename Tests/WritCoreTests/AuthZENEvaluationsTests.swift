@@ -45,17 +45,21 @@ import WritCore
         #expect(text == #"{"evaluations":[{"decision":true},{"decision":false,"context":{"code":"200","reason":"deny_on_first_deny"}}],"context":{"policy_set_version":1,"mode":"strict"}}"#)
     }
 
-    @Test func aBatchResponseReadsBackToTheSameBytes() async throws {
+    @Test func aBatchOfPlainAndReportingItemsReadsBackToTheSameBytes() async throws {
         let body = """
             {"subject": {"type": "user", "id": "alice"}, "action": {"name": "read"}, "context": {"hour": 23},
              "evaluations": [
                {"resource": {"type": "document", "id": "1"}},
                {"resource": {"type": "document", "id": "3"}, "context": {"hour": 10}},
                {"action": {"name": "edit"}, "resource": {"type": "document", "id": "3"}},
-               {"resource": {"type": "document", "id": "2"}, "context": {"hour": 10}}]}
+               {"resource": {"type": "document", "id": "2"}, "context": {"hour": 10}},
+               {"resource": {"type": "document", "id": "1"}, "context": {"hour": "late"}}]}
             """
         let bytes = try await service().authzen(.evaluations, body: Array(body.utf8)).body
         #expect(try JSON.parse(bytes).encodedBytes() == bytes)
+        // Items written as `{"decision": bool}` and an item with something to report, alike.
+        let text = String(decoding: bytes, as: UTF8.self)
+        #expect(text.hasPrefix(#"{"evaluations":[{"decision":false},{"decision":true},{"decision":true},{"decision":false},{"decision":false,"context":{"errors":[{"policy":"no-reading-at-night","message":"#))
     }
 
     @Test func itemsTakeTheTopLevelSubjectAndAction() async throws {

@@ -131,7 +131,7 @@ extension AuthZENEvaluator {
                 if index > 0 { writer.append(",") }
                 // As the specification's example answers the item that stopped the batch.
                 let stopping = semantic == .denyOnFirstDeny && !allowed
-                if !stopping, Self.reportsNothing(results, index) {
+                if !stopping, AuthZENResponse.reportsNothing(results, index) {
                     writer.append(allowed ? #"{"decision":true}"# : #"{"decision":false}"#)
                 } else {
                     writer.write(AuthZENResponse.item(results[index], extra: stopping ? [
@@ -143,18 +143,6 @@ extension AuthZENEvaluator {
             AuthZENResponse.endList(&writer, engine: engine)
             return AuthZENOutcome(body: writer.output, decisions: decisions)
         }
-    }
-
-    /// Whether `AuthZENResponse.item(results[index])` has no `context`: nothing to
-    /// report of the result (no decision id, denial, approval, invalid request,
-    /// obligations, errors or failed guardrails). Reads the fields in place.
-    private static func reportsNothing(_ results: UnsafeBufferPointer<Result>, _ index: Int) -> Bool {
-        guard results[index].decisionID == nil, results[index].denial == nil, results[index].approval == nil,
-            results[index].invalidReason == nil
-        else { return false }
-        guard results[index].decision != nil else { return true }
-        return results[index].decision!.redactions.isEmpty && results[index].decision!.errors.isEmpty
-            && results[index].decision!.failedGuardrails.isEmpty
     }
 
     /// The top-level defaults of a batch, read only when some item lacks the member.

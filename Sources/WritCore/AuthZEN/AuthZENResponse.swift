@@ -100,6 +100,20 @@ enum AuthZENResponse {
         return members
     }
 
+    /// Whether `report(results[index])` is empty, so that `item(results[index])` is
+    /// exactly `{"decision": bool}`: no decision id, denial, approval, invalid request,
+    /// obligations, errors or failed guardrails. Reads the fields in place (a result
+    /// handed whole to a function is copied); kept beside `report(_:)`, which it must
+    /// agree with.
+    static func reportsNothing(_ results: UnsafeBufferPointer<AuthZENEvaluator.Result>, _ index: Int) -> Bool {
+        guard results[index].decisionID == nil, results[index].denial == nil, results[index].approval == nil,
+            results[index].invalidReason == nil
+        else { return false }
+        guard results[index].decision != nil else { return true }
+        return results[index].decision!.redactions.isEmpty && results[index].decision!.errors.isEmpty
+            && results[index].decision!.failedGuardrails.isEmpty
+    }
+
     /// What went wrong or was overridden in one evaluation, if anything.
     private static func report(_ result: AuthZENEvaluator.Result) -> [(key: String, value: JSON)] {
         var members: [(key: String, value: JSON)] = []
