@@ -14,8 +14,13 @@
 #   - closed loop with 64 connections: wrk -t2 -c64, the peak run_wrk.sh measures;
 #   - half of that peak (the --audit off server's), 64 connections with a think time:
 #     the load run_wrk.sh judges p99 at (issue 4's "p99 under 2 ms at half of peak").
+# The floor, at the same loads (the fixed rates are the same requests/s): http-baseline
+# (run_wrk.sh's trivial endpoint) plain and with `--durable FILE`, which appends each
+# request to a file and answers once it is synced, group-committed as the audit log is
+# (Sources/http-baseline/DurableAppender.swift). Its p99 rise is what recording each
+# answer durably first costs on this machine with no other work at all.
 # Settings (environment): DURATION (10s), WARMUP (3s), THREADS (2), PIN (servers.sh), RATE (1000),
-# SKIP_BUILD (unset: build writ in release mode first), WRIT (the writ binary to run,
+# SKIP_BUILD (unset: build writ and http-baseline in release mode first), WRIT (the writ binary to run,
 # .build/release/writ by default: to compare a binary kept from before a change).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -25,10 +30,12 @@ here="$root/Benchmarks/http"
 rate=${RATE:-1000}
 
 if [ -z "${SKIP_BUILD:-}" ]; then
-    echo "== building writ in release mode (the first build takes minutes)" >&2
+    echo "== building writ and http-baseline in release mode (the first build takes minutes)" >&2
     swift build -c release --product writ >&2
+    (cd Benchmarks && swift build -c release --product http-baseline) >&2
 fi
 writ="${WRIT:-$root/.build/release/writ}"
+baseline="$root/Benchmarks/.build/release/http-baseline"
 
 serve=("$writ" serve --from "$root/examples/authzen-todo" --auth off --listen 127.0.0.1:0)
 start on "${serve[@]}" --data "$work/on" --audit on
@@ -40,12 +47,18 @@ normal_pid=$started_pid
 start off "${serve[@]}" --data "$work/off" --audit off
 off_url=$started_url/access/v1/evaluation
 off_pid=$started_pid
+start plain "$baseline" 0
+plain_url=$started_url/access/v1/evaluation
+plain_pid=$started_pid
+start durable "$baseline" 0 --durable "$work/durable.log"
+durable_url=$started_url/access/v1/evaluation
+durable_pid=$started_pid
 if ! grep -q 'warning: --audit off' "$work/off.err"; then
     echo "writ --audit off did not warn that it records nothing" >&2
     exit 1
 fi
 
-for url in "$on_url" "$normal_url" "$off_url"; do
+for url in "$on_url" "$normal_url" "$off_url" "$plain_url" "$durable_url"; do
     got=$(curl -s -X POST -H 'Content-Type: application/json' --data-binary "@$here/evaluation.json" "$url")
     if [ "$got" = "${got/\"decision\":true/}" ]; then
         echo "unexpected answer from $url: $got" >&2
@@ -92,11 +105,11 @@ diff_row() {
     local load=$1 on=$2 off=$3
     awk -v load="$load" -v a="$(field p99_us "$on")" -v b="$(field p99_us "$off")" \
         -v c="$(field p50_us "$on")" -v d="$(field p50_us "$off")" \
-        'BEGIN { printf "%s: p99 %+.2f ms, p50 %+.2f ms with auditing on (target: p99 under +1 ms at the service benchmark'"'"'s load)\n", load, (a - b) / 1000, (c - d) / 1000 }'
+        'BEGIN { printf "%s: p99 %+.2f ms, p50 %+.2f ms\n", load, (a - b) / 1000, (c - d) / 1000 }'
 }
 
 echo "== load average before: $(cut -d' ' -f1-3 /proc/loadavg); $placement" >&2
-for url in "$on_url" "$normal_url" "$off_url"; do
+for url in "$on_url" "$normal_url" "$off_url" "$plain_url" "$durable_url"; do
     wrk -t"$threads" -c64 -d"$warmup" -s "$here/post.lua" "$url" -- "$here/evaluation.json" > /dev/null
 done
 
@@ -108,32 +121,43 @@ half=$(awk -v p="$(field rps "$c64_off")" 'BEGIN { printf "%.0f", p / 2 }')
 half_on=$(at_rate "$on_pid" "$on_url" "$half" 64)
 half_normal=$(at_rate "$normal_pid" "$normal_url" "$half" 64)
 half_off=$(at_rate "$off_pid" "$off_url" "$half" 64)
+# The floor at the same loads: the trivial endpoint, durable and plain, back to back.
+c4_durable=$(run "$durable_pid" "$durable_url" 4);      c4_plain=$(run "$plain_pid" "$plain_url" 4)
+c16_durable=$(run "$durable_pid" "$durable_url" 16);    c16_plain=$(run "$plain_pid" "$plain_url" 16)
+rate_durable=$(at_rate "$durable_pid" "$durable_url");  rate_plain=$(at_rate "$plain_pid" "$plain_url")
+c64_durable=$(run "$durable_pid" "$durable_url" 64);    c64_plain=$(run "$plain_pid" "$plain_url" 64)
+half_durable=$(at_rate "$durable_pid" "$durable_url" "$half" 64)
+half_plain=$(at_rate "$plain_pid" "$plain_url" "$half" 64)
+synced=$(wc -l < "$work/durable.log")
 records=$("$writ" audit verify --data "$work/on" 2>&1 | head -1 || true)
 records_normal=$("$writ" audit verify --data "$work/normal" 2>&1 | head -1 || true)
-echo "== load average after: $(cut -d' ' -f1-3 /proc/loadavg); audit on (full): $records; (normal): $records_normal" >&2
+echo "== load average after: $(cut -d' ' -f1-3 /proc/loadavg); audit on (full): $records; (normal): $records_normal; durable baseline: $synced lines synced" >&2
 
 echo
 echo "| load | audit | requests/s | p50 ms | p90 ms | p99 ms | server CPU µs/request | errors |"
 echo "|---|---|---:|---:|---:|---:|---:|---:|"
 rows() {
     row "$1" "on, full" "$2"; row "$1" "on, normal" "$3"; row "$1" off "$4"
+    row "$1" "baseline, durable" "$5"; row "$1" "baseline, plain" "$6"
 }
-rows "closed loop, 4 connections" "$c4_on" "$c4_normal" "$c4_off"
-rows "closed loop, 16 connections" "$c16_on" "$c16_normal" "$c16_off"
-rows "fixed rate $rate/s, 16 connections" "$rate_on" "$rate_normal" "$rate_off"
-rows "closed loop, -t$threads -c64 (peak)" "$c64_on" "$c64_normal" "$c64_off"
-rows "half of peak, $half/s, 64 connections" "$half_on" "$half_normal" "$half_off"
-for durability in full normal; do
+rows "closed loop, 4 connections" "$c4_on" "$c4_normal" "$c4_off" "$c4_durable" "$c4_plain"
+rows "closed loop, 16 connections" "$c16_on" "$c16_normal" "$c16_off" "$c16_durable" "$c16_plain"
+rows "fixed rate $rate/s, 16 connections" "$rate_on" "$rate_normal" "$rate_off" "$rate_durable" "$rate_plain"
+rows "closed loop, -t$threads -c64 (peak)" "$c64_on" "$c64_normal" "$c64_off" "$c64_durable" "$c64_plain"
+rows "half of peak, $half/s, 64 connections" "$half_on" "$half_normal" "$half_off" "$half_durable" "$half_plain"
+for durability in full normal floor; do
     echo
-    echo "durability $durability:"
-    if [ "$durability" = full ]; then
-        set -- "$c4_on" "$c16_on" "$rate_on" "$c64_on" "$half_on"
-    else
-        set -- "$c4_normal" "$c16_normal" "$rate_normal" "$c64_normal" "$half_normal"
-    fi
-    diff_row "closed loop, 4 connections" "$1" "$c4_off"
-    diff_row "closed loop, 16 connections" "$2" "$c16_off"
-    diff_row "fixed rate $rate/s" "$3" "$rate_off"
-    diff_row "closed loop -c64 (peak)" "$4" "$c64_off"
-    diff_row "half of peak ($half/s)" "$5" "$half_off"
+    case $durability in
+        full) echo "auditing on against off, durability full (target: p99 under +1 ms at the service benchmark's load):"; set -- "$c4_on" "$c16_on" "$rate_on" "$c64_on" "$half_on" \
+            "$c4_off" "$c16_off" "$rate_off" "$c64_off" "$half_off" ;;
+        normal) echo "auditing on against off, durability normal:"; set -- "$c4_normal" "$c16_normal" "$rate_normal" "$c64_normal" "$half_normal" \
+            "$c4_off" "$c16_off" "$rate_off" "$c64_off" "$half_off" ;;
+        floor) echo "the floor, http-baseline --durable against plain:"; set -- "$c4_durable" "$c16_durable" \
+            "$rate_durable" "$c64_durable" "$half_durable" "$c4_plain" "$c16_plain" "$rate_plain" "$c64_plain" "$half_plain" ;;
+    esac
+    diff_row "closed loop, 4 connections" "$1" "$6"
+    diff_row "closed loop, 16 connections" "$2" "$7"
+    diff_row "fixed rate $rate/s" "$3" "$8"
+    diff_row "closed loop -c64 (peak)" "$4" "$9"
+    diff_row "half of peak ($half/s)" "$5" "${10}"
 done
