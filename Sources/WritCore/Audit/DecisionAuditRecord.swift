@@ -22,12 +22,27 @@ public struct DecisionAudit: Sendable {
         self.log = log
     }
 
-    /// A new decision id: `dec_` and 128 random bits in base64url.
-    static func newDecisionID() -> String {
-        // Two draws, not sixteen: a filter makes one id per candidate.
+    /// A new decision id made at `time`: `dec_` and 128 bits in base64url — the
+    /// milliseconds since 1970 in 48 bits, big-endian, then 80 random bits.
+    ///
+    /// The time comes first so that ids made close together share their first
+    /// characters (the first 8 encode the time exactly), and the audit log's index on
+    /// decision ids takes a batch of records' entries in a few adjacent pages. With
+    /// wholly random ids each entry landed in a leaf page of its own, and every record
+    /// cost a page written to the log and again to the database (docs/AUDIT.md,
+    /// "Storage"). 80 random bits per millisecond keep ids distinct.
+    static func newDecisionID(at time: Date) -> String {
+        // 48 bits of milliseconds last until the year 10889; a clock outside that is clamped.
+        let since1970 = (time.timeIntervalSince1970 * 1000).rounded(.down)
+        let milliseconds: UInt64 = !(since1970 > 0) ? 0 : since1970 >= 0xFFFF_FFFF_FFFF ? 0xFFFF_FFFF_FFFF : UInt64(since1970)
+        // Two draws, not ten: a filter makes one id per candidate.
         var generator = SystemRandomNumberGenerator()
-        let words = (generator.next() as UInt64, generator.next() as UInt64)
-        return "dec_" + Base64URL.encode(withUnsafeBytes(of: words) { Array($0) })
+        let random = (generator.next() as UInt64, generator.next() as UInt64)
+        var bytes = [UInt8](repeating: 0, count: 16)
+        for index in 0..<6 { bytes[index] = UInt8(truncatingIfNeeded: milliseconds >> (40 - 8 * UInt64(index))) }
+        for index in 0..<8 { bytes[6 + index] = UInt8(truncatingIfNeeded: random.0 >> (8 * UInt64(index))) }
+        for index in 0..<2 { bytes[14 + index] = UInt8(truncatingIfNeeded: random.1 >> (8 * UInt64(index))) }
+        return "dec_" + Base64URL.encode(bytes)
     }
 }
 

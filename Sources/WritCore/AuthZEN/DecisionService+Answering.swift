@@ -71,10 +71,11 @@ extension DecisionService {
         tasks: TaskService?, render: (AuthZENEvaluator.Answer) -> AuthZENOutcome
     ) -> AuthZENOutcome {
         guard let audit else { return render(answer) }
-        for index in answer.results.indices { answer.results[index].decisionID = DecisionAudit.newDecisionID() }
+        let time = Date()
+        for index in answer.results.indices { answer.results[index].decisionID = DecisionAudit.newDecisionID(at: time) }
         var outcome = render(answer)
         outcome.events = evaluator.auditEvents(
-            answer, operation: operation, audit: audit, configuration: configuration.audit, tasks: tasks, time: Date())
+            answer, operation: operation, audit: audit, configuration: configuration.audit, tasks: tasks, time: time)
         return outcome
     }
 
