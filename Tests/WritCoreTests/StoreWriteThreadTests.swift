@@ -22,6 +22,21 @@ import Testing
         #expect(ran == own)
     }
 
+    @Test func aWriteThatNeverWaitsRunsInPlaceOnTheCallersThread() async {
+        let caller = AuditWriterExecutor.currentThreadID()
+        let ran = await AuditWriterExecutor.offThePool(when: false) { AuditWriterExecutor.currentThreadID() }
+        // A hop would have run it on the writer's thread, which is never a caller's.
+        #expect(ran == caller)
+    }
+
+    @Test func aMemoryStoresWritesNeverWait() {
+        #expect(MemoryStore().writesWait == false)
+    }
+
+    @Test func aStoreThatDoesNotSayWhetherItsWritesWaitIsTakenToWait() {
+        #expect(ThreadNamingStore().writesWait == true)
+    }
+
     @Test func anErrorThrownByTheWriteReachesTheCaller() async {
         let error = await #expect(throws: WritError.self) {
             try await AuditWriterExecutor.offThePool { () async throws(WritError) in
@@ -31,16 +46,30 @@ import Testing
         #expect(error?.message == "the disk is full")
     }
 
-    @Test func theCountersOfAnUnauditedDecisionAreStoredOnTheWritersThread() async throws {
-        let store = CounterThreadStore()
+    /// Makes one allowed, unaudited decision in a task kept by `store`.
+    private func decideOnce(storingIn store: CounterThreadStore) async throws {
         let decisions = try await TaskFixtures.decisions(store: store.memory)
         let tasks = TaskService(
             decisions: decisions, store: store, now: TestClock().now, mint: TestCredentials.mint,
             verify: TestCredentials.verify)
         let task = try await tasks.open(TaskFixtures.opening()).record
         #expect(await tasks.decide(taskID: task.id, request: TaskFixtures.search()).allowed)
+    }
+
+    @Test func theCountersOfAnUnauditedDecisionAreStoredOnTheWritersThread() async throws {
+        let store = CounterThreadStore()
+        try await decideOnce(storingIn: store)
         let writer = try #require(AuditWriterExecutor.shared.threadID.withLock { $0 })
         #expect(store.addingThreads == [writer])
+    }
+
+    @Test func theCountersOfAStoreWhoseWritesNeverWaitAreNotStoredOnTheWritersThread() async throws {
+        let store = CounterThreadStore(waits: false)
+        try await decideOnce(storingIn: store)
+        // The writer's thread, as a write that waits finds it.
+        let writer = await AuditWriterExecutor.offThePool { AuditWriterExecutor.currentThreadID() }
+        #expect(store.addingThreads.count == 1)
+        #expect(!store.addingThreads.contains(writer ?? "unknown"))
     }
 }
 
@@ -48,6 +77,12 @@ import Testing
 final class CounterThreadStore: TaskStore {
     let memory = MemoryStore()
     private let threads = Mutex<[String]>([])
+    /// `writesWait`, when the store says; nil leaves the protocol's default.
+    private let waits: Bool?
+
+    init(waits: Bool? = nil) { self.waits = waits }
+
+    var writesWait: Bool { waits ?? true }
 
     var addingThreads: [String] { threads.withLock { $0 } }
 

@@ -26,6 +26,14 @@ struct ExclusiveLock {
 }
 
 @Suite struct SQLiteStoreTests {
+    @Test func itsWritesMayWaitSoWritersRunThemOffThePool() throws {
+        let directory = try TestDirectory()
+        defer { directory.remove() }
+        let store = try SQLiteStore(directory: directory.path)
+        defer { try? store.close() }
+        #expect(store.writesWait == true)
+    }
+
     @Test func writesSurviveClosingAndReopening() async throws {
         let directory = try TestDirectory()
         defer { directory.remove() }

@@ -189,7 +189,9 @@ public final class AuditLog: AuditSink {
     /// fsync, and a pool thread held so stops the requests behind it from running, and
     /// so from queueing their records into the next group.
     private func writeOwnTurn(_ batch: Batch, head: AuditHead?) async -> Result<Bool, WritError> {
-        await AuditWriterExecutor.offThePool { await write(batch.records, increments: batch.increments, head: head) }
+        await AuditWriterExecutor.offThePool(when: store.writesWait) {
+            await write(batch.records, increments: batch.increments, head: head)
+        }
     }
 
     /// The caller's turn when it need not queue: refused when the log is closed, its

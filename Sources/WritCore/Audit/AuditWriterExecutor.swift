@@ -38,10 +38,13 @@ final class AuditWriterExecutor: TaskExecutor, @unchecked Sendable {
     /// of the shared cooperative pool: on the writer's thread (`shared`), or in place
     /// when the calling task prefers an executor of its own (a thread that waits for
     /// this write anyway, such as the gateway's reading thread, where a hop would only
-    /// add two).
-    static func offThePool<T, Failure: Error>(_ body: () async throws(Failure) -> T) async throws(Failure) -> T {
+    /// add two). In place too when `waits` is false: the store's writes never wait
+    /// (`StoreWrites.writesWait`).
+    static func offThePool<T, Failure: Error>(
+        when waits: Bool = true, _ body: () async throws(Failure) -> T
+    ) async throws(Failure) -> T {
         let ownThread = withUnsafeCurrentTask { $0?.unownedTaskExecutor != nil }
-        guard !ownThread else { return try await body() }
+        guard waits, !ownThread else { return try await body() }
         return try await withTaskExecutorPreference(shared) { () async throws(Failure) -> T in try await body() }
     }
 

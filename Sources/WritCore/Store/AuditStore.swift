@@ -3,7 +3,7 @@ import Foundation
 /// The audit log's storage: records appended in batches, never changed, and the
 /// signed checkpoints over them. Stores keep rows as given; `AuditLog` makes them
 /// and `AuditVerifier` checks them.
-public protocol AuditStore: Sendable {
+public protocol AuditStore: StoreWrites {
     /// The last record's sequence and hash; `AuditHead.empty` when there is none.
     func auditHead() async throws(WritError) -> AuditHead
     /// Appends `rows` in one transaction, all or none. The first row's sequence must

@@ -33,6 +33,9 @@ public actor MemoryStore: WritStore {
 
     nonisolated public var capabilities: StoreCapabilities { [] }
 
+    /// Its writes change memory only: a writer runs them in place (`StoreWrites`).
+    nonisolated public var writesWait: Bool { false }
+
     // MARK: - Policies
 
     public func latestPolicySet() -> PolicySetRecord? {

@@ -5,7 +5,7 @@ import Foundation
 /// several replicas share, so each of its writes is one transaction.
 ///
 /// Task ids are compared as exact Unicode scalars (UTF-8 bytes), never normalised.
-public protocol TaskStore: Sendable {
+public protocol TaskStore: StoreWrites {
     /// Stores a new task. `.conflict` when its id is taken, or when its parent is
     /// closed; `.notFound` when `parentID` names no stored task. Nothing is stored
     /// on error.

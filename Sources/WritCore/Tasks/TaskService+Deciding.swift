@@ -156,10 +156,10 @@ extension TaskService {
         guard !settled.increments.isEmpty else { return settled.decisions }
         let failure: TaskDenial
         do {
-            // Off the cooperative pool: the write holds its thread through the fsync.
+            // Off the cooperative pool when the write holds its thread through an fsync.
             let store = self.store
             let increments = settled.increments
-            if try await AuditWriterExecutor.offThePool({ () async throws(WritError) in
+            if try await AuditWriterExecutor.offThePool(when: store.writesWait, { () async throws(WritError) in
                 try await store.addTaskCounters(increments)
             }) {
                 return settled.decisions
