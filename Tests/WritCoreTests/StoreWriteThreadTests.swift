@@ -77,7 +77,7 @@ import Testing
 final class CounterThreadStore: TaskStore {
     let memory = MemoryStore()
     private let threads = Mutex<[String]>([])
-    /// `writesWait`, when the store says; nil leaves the protocol's default.
+    /// `writesWait` as given; nil says the writes wait, as the protocol's default does.
     private let waits: Bool?
 
     init(waits: Bool? = nil) { self.waits = waits }

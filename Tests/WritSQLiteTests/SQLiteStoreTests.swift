@@ -26,7 +26,7 @@ struct ExclusiveLock {
 }
 
 @Suite struct SQLiteStoreTests {
-    @Test func itsWritesMayWaitSoWritersRunThemOffThePool() throws {
+    @Test func itsWritesAreDeclaredToWait() throws {
         let directory = try TestDirectory()
         defer { directory.remove() }
         let store = try SQLiteStore(directory: directory.path)
