@@ -64,11 +64,14 @@ import Testing
         _ = try await store.base.closeTaskSubtree(id: "closed", at: Date(timeIntervalSince1970: 1_750_000_010))
         let log = try await AuditLog.open(store: store, signingKey: .generate(), configuration: .init(checkpointInterval: nil))
         // The first caller writes alone and is held inside the store; the next three queue
-        // behind it and are written as one group.
+        // behind it, one after the other (each started once the one before is queued, so
+        // their order is known), and are written as one group.
         async let first = log.record([AuditLogTests.event(1, task: "open-1")], addingTaskCounters: Self.increment("open-1"), to: store)
         await store.waitUntilHeld()
         async let second = log.record([AuditLogTests.event(2, task: "closed")], addingTaskCounters: Self.increment("closed"), to: store)
+        while log.queuedBatches < 1 { await Task.yield() }
         async let third = log.record([AuditLogTests.event(3, task: "open-2")], addingTaskCounters: Self.increment("open-2"), to: store)
+        while log.queuedBatches < 2 { await Task.yield() }
         async let fourth: Void = log.record([AuditLogTests.event(4)])
         while log.queuedBatches < 3 { await Task.yield() }
         store.release()
