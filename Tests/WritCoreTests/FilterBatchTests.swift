@@ -154,7 +154,14 @@ import WritCore
     static func services(
         _ random: inout SeededRandom, policies: String = policies
     ) async throws -> (DecisionService, TaskService, [String]) {
-        let (json, documents) = Self.entities(&random)
+        try await services(entities: Self.entities(&random), policies: policies)
+    }
+
+    /// The services on `entities` (the JSON of an entity list and the ids of its documents).
+    static func services(
+        entities: (json: String, documents: [String]), policies: String = policies
+    ) async throws -> (DecisionService, TaskService, [String]) {
+        let (json, documents) = entities
         let decisions = DecisionService(store: MemoryStore(), configuration: DecisionService.Configuration(authzen: Self.mapping))
         let loaded = try await decisions.bootstrap(
             PolicySetDraft(files: [SourceFile(name: "org.cedar", text: policies)], schema: TaskFixtures.schema, author: "test"),

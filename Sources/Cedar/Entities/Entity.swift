@@ -120,12 +120,24 @@ public struct Entities: Sendable {
     public func isDescendant(_ uid: EntityUID, of ancestor: EntityUID) -> Bool {
         if uid == ancestor { return true }
         if layerIndex(uid) != nil, let own = layerAncestors.index(forKey: uid) {
-            return layerAncestors.values[own].contains(ancestor)
+            return Self.holds(layerAncestors.values[own], ancestor)
         }
         // Read in place: `ancestorsByUID[uid]` returns a copy of the set.
         guard let index = ancestorsByUID.index(forKey: uid) else { return false }
-        return ancestorsByUID.values[index].contains(ancestor)
+        return Self.holds(ancestorsByUID.values[index], ancestor)
     }
+
+    /// Whether `ancestors` holds `uid`. Most entities have a handful of ancestors, and
+    /// comparing with each (two short strings) costs less than hashing `uid` again.
+    @inline(__always)
+    private static func holds(_ ancestors: Set<EntityUID>, _ uid: EntityUID) -> Bool {
+        guard ancestors.count <= scannedAncestors else { return ancestors.contains(uid) }
+        for candidate in ancestors where candidate == uid { return true }
+        return false
+    }
+
+    /// Up to this many ancestors are compared one by one rather than hashed into.
+    private static let scannedAncestors = 4
 
     /// The direct parents of entity `uid`, nil when it is not here; read in place,
     /// without copying the entity.

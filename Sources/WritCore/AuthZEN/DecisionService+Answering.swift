@@ -35,14 +35,14 @@ extension DecisionService {
             self.audited(&answer, evaluator, operation: operation, audit: audit, tasks: tasks, render: render)
         }
         guard let tasks, !evaluations.isEmpty, let log = audit?.log else {
-            if let tasks, !evaluations.isEmpty { Self.apply(await tasks.commit(evaluations), to: &answer) }
+            if let tasks, !evaluations.isEmpty { Self.apply(await tasks.commitFinals(evaluations), to: &answer) }
             if let approvals { await ask(approvals, in: &answer) }
             let outcome = audited()
             try await audit?.log?.recordBeforeAnswering(outcome.events)
             return outcome
         }
         let settled = tasks.settle(evaluations)
-        Self.apply(settled.decisions, to: &answer)
+        Self.apply(settled.finals, to: &answer)
         if let approvals { await ask(approvals, in: &answer) }
         let outcome = audited()
         guard !settled.increments.isEmpty else {
@@ -58,7 +58,7 @@ extension DecisionService {
         } catch {
             failure = TaskService.unstored(error)
         }
-        Self.apply(tasks.unsettle(evaluations, settled.decisions, failure: failure), to: &answer)
+        Self.apply(tasks.unsettle(evaluations, settled.finals, failure: failure), to: &answer)
         let denied = audited()
         try await log.recordBeforeAnswering(denied.events)
         return denied
@@ -82,12 +82,12 @@ extension DecisionService {
     /// Each result inside a task updated with what its decision became final as.
     /// Making a decision final changes only its denial: the policies' decision a result
     /// holds is the one its evaluation was made with.
-    private static func apply(_ decisions: [TaskDecision], to answer: inout AuthZENEvaluator.Answer) {
-        // Read in place: `decisions[place]` of the array copies the decision whole.
-        decisions.withUnsafeBufferPointer { decisions in
+    private static func apply(_ finals: [TaskFinal], to answer: inout AuthZENEvaluator.Answer) {
+        // Read in place: `finals[place]` of the array copies the denial.
+        finals.withUnsafeBufferPointer { finals in
             for index in answer.results.indices {
-                guard let place = answer.results[index].taskEvaluation, decisions.indices.contains(place) else { continue }
-                answer.results[index].denial = decisions[place].denial
+                guard let place = answer.results[index].taskEvaluation, finals.indices.contains(place) else { continue }
+                answer.results[index].denial = finals[place].denial
             }
         }
     }

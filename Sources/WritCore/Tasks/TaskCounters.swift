@@ -83,6 +83,26 @@ public struct TaskCounters: Sendable, Equatable, Codable {
         if table.count != source.count { table = table.filter { source[$0.key] != nil } }
     }
 
+    /// These counters `count` times over (what `count` decisions of this usage add),
+    /// or nil when a product would overflow.
+    func times(_ count: Int) -> TaskCounters? {
+        func times<Count: FixedWidthInteger>(_ value: Count) -> Count? {
+            let (product, overflow) = value.multipliedReportingOverflow(by: Count(count))
+            return overflow ? nil : product
+        }
+        guard count >= 0, let decided = times(decisions), let called = times(calls) else { return nil }
+        var product = TaskCounters(decisions: decided, calls: called, actions: actions, spend: spend)
+        for index in product.actions.indices {
+            guard let total = times(product.actions.values[index]) else { return nil }
+            product.actions.values[index] = total
+        }
+        for index in product.spend.indices {
+            guard let total = times(product.spend.values[index]) else { return nil }
+            product.spend.values[index] = total
+        }
+        return product
+    }
+
     /// Whether `add(other)` would succeed: no sum overflows.
     func canAdd(_ other: TaskCounters) -> Bool {
         !decisions.addingReportingOverflow(other.decisions).overflow

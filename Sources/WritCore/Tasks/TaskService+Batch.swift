@@ -47,6 +47,9 @@ extension TaskService {
         // Whether each dataset the candidates are in is registered, asked once.
         var datasets = DatasetRegistrations(engine)
         var view: TaskChainView?
+        // The policies narrowed to the principal and action, for the chain of these task
+        // ids: narrowed for the first part that needs them, kept while the chain is the same.
+        var narrowing: (ids: [String], policies: ChainPolicies)?
         // The request each candidate is judged as: the candidates share all but the
         // resource, and the context is the one the task's policies see.
         var asked = first
@@ -80,18 +83,52 @@ extension TaskService {
                 var seen = view ?? TaskChainView(first, chain: chain, engine: engine, now: now)
                 if view != nil { seen.update(to: chain, engine: engine) }
                 defer { view = seen }
+                let ids = chain.map(\.record.id)
                 // The principal's and the action's ancestors are the same for every
                 // candidate: the entities a candidate describes have no parents or keep
                 // the stored entity's, as do the history entities. Narrowing looks at
-                // every policy once: worth it when the part is not much smaller.
-                let narrowed = engine.compiled.authorizer.policyCount <= 4 * part.count
-                    ? ChainPolicies(engine, chain: chain, principal: first.principal, action: first.action, entities: seen.entities)
-                    : nil
+                // every policy once: worth it when the part is not much smaller. The
+                // tasks' mandates do not change, so the parts after reuse what the first
+                // narrowed while the chain holds the same tasks.
+                let narrowed: ChainPolicies?
+                if let narrowing, narrowing.ids == ids {
+                    narrowed = narrowing.policies
+                } else if engine.compiled.authorizer.policyCount <= 4 * part.count {
+                    let policies = ChainPolicies(
+                        engine, chain: chain, principal: first.principal, action: first.action, entities: seen.entities)
+                    narrowing = (ids, policies)
+                    narrowed = policies
+                } else {
+                    narrowed = nil
+                }
                 // When no policy left may read `context.task` or the history's tags, what
                 // the policies see of the task is brought up to date only when its labels
                 // grow (whether it shows any decides how the request is validated).
                 let independent = narrowed?.readTask == false
-                let ids = chain.map(\.record.id)
+                // Charging each allow as it is made (the task found in the registry, its
+                // counters added, the chain's copy brought up) matters only when something
+                // reads the counters before the next candidate: a policy, or a budget. When
+                // nothing does, and the part's allows cannot overflow a counter, the allows
+                // that teach no new label are counted and charged together (`chargeCounted`).
+                let counting = reserve && independent && chain.allSatisfy { $0.record.budgets.isEmpty }
+                    && Self.fits(usage, times: part.count, in: chain)
+                // The places in `evaluations` of the allows counted and not yet charged.
+                var counted: [Int] = []
+                /// Charges the allows counted so far to the chain, as one addition.
+                func chargeCounted() {
+                    guard !counted.isEmpty else { return }
+                    defer { counted.removeAll(keepingCapacity: true) }
+                    if let sum = usage.times(counted.count), registry.add(sum, to: ids) {
+                        for place in chain.indices { registry.refresh(&chain[place]) }
+                        return
+                    }
+                    // `fits` made this unreachable; should it be reached, none of them stands.
+                    for place in counted {
+                        evaluations[place] = TaskEvaluation(
+                            TaskDenial(.decisionsExhausted, "the counters of task `\(taskID)` would overflow", taskID: taskID),
+                            taskID: taskID, policies: evaluations[place].decision.policies)
+                    }
+                }
                 /// Decides candidate `index` against `chain` as it stands, reserving an allow.
                 func evaluateCandidate(_ index: Int) -> TaskEvaluation {
                     let resource = candidates.resource(index)
@@ -127,6 +164,15 @@ extension TaskService {
                         return TaskEvaluation(exhausted, taskID: taskID, policies: verdict.policies)
                     }
                     guard verdict.denial == nil, reserve else { return TaskEvaluation(decision: verdict, reservation: nil) }
+                    if counting, learned.isSubset(of: chain[0].record.labels) {
+                        // What `reserve` would do, but for charging the counters now: no
+                        // budget to check, no label to add, and the sum fits.
+                        counted.append(evaluations.count)
+                        return TaskEvaluation(
+                            decision: verdict, reservation: TaskReservation(usage: usage, taskIDs: ids, labels: learned))
+                    }
+                    // The labels grow: the registry is brought up to the allows before first.
+                    chargeCounted()
                     let evaluation = self.reserve(
                         verdict, action: action, usage: usage, learned: learned, in: chain, ids: ids, registry: &registry)
                     if evaluation.reservation != nil {
@@ -139,9 +185,19 @@ extension TaskService {
                     return evaluation
                 }
                 for index in part where !keep(evaluateCandidate(index)) { break }
+                chargeCounted()
             }
         }
         return evaluations
+    }
+
+    /// Whether `count` allows of `usage` can be added to the counters of every task in
+    /// `chain` without a sum overflowing (each part of a usage is zero or more, so any
+    /// fewer can too).
+    static func fits(_ usage: TaskCounters, times count: Int, in chain: [TaskEntry]) -> Bool {
+        guard let sum = usage.times(count) else { return false }
+        for place in chain.indices where !chain[place].record.counters.canAdd(sum) { return false }
+        return true
     }
 
     /// How many candidates `evaluate(taskID:candidates:…)` decides under one hold of the

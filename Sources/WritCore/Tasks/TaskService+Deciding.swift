@@ -152,8 +152,20 @@ extension TaskService {
     /// whose counters are never stored. The store's counters are those of the allows
     /// answered, no more.
     func commit(_ evaluations: [TaskEvaluation]) async -> [TaskDecision] {
+        let finals = await commitFinals(evaluations)
+        return evaluations.indices.map { index in
+            var decision = evaluations[index].decision
+            decision.denial = finals[index].denial
+            decision.sequence = finals[index].sequence
+            return decision
+        }
+    }
+
+    /// `commit`, answering only what each decision became final as (the rest of it is
+    /// its evaluation's): a filter's thousand decisions are not copied.
+    func commitFinals(_ evaluations: [TaskEvaluation]) async -> [TaskFinal] {
         let settled = settle(evaluations)
-        guard !settled.increments.isEmpty else { return settled.decisions }
+        guard !settled.increments.isEmpty else { return settled.finals }
         let failure: TaskDenial
         do {
             // Off the cooperative pool when the write holds its thread through an fsync.
@@ -162,13 +174,13 @@ extension TaskService {
             if try await AuditWriterExecutor.offThePool(when: store.writesWait, { () async throws(WritError) in
                 try await store.addTaskCounters(increments)
             }) {
-                return settled.decisions
+                return settled.finals
             }
             failure = await refusedByStore(increments)
         } catch {
             failure = Self.unstored(error)
         }
-        return unsettle(evaluations, settled.decisions, failure: failure)
+        return unsettle(evaluations, settled.finals, failure: failure)
     }
 
     /// `commit` for a caller that stores the counters itself, in a write of its own
@@ -176,23 +188,25 @@ extension TaskService {
     /// under the lock as if its counters were stored, and the increments to store —
     /// those of the decisions that stayed allows. When they cannot be stored,
     /// `unsettle` makes the allows denials.
-    func settle(_ evaluations: [TaskEvaluation]) -> (decisions: [TaskDecision], increments: [TaskCounterIncrement]) {
-        let decisions = finalize(evaluations)
-        return (decisions, Self.increments(of: evaluations, allowed: decisions))
+    func settle(_ evaluations: [TaskEvaluation]) -> (finals: [TaskFinal], increments: [TaskCounterIncrement]) {
+        let finals = finalize(evaluations)
+        return (finals, Self.increments(of: evaluations, allowed: finals))
     }
 
     /// After `settle`, when its increments were not stored: every reservation taken
     /// back and each allow denied with `failure` (a decision already denied keeps its
     /// reason).
-    func unsettle(_ evaluations: [TaskEvaluation], _ decisions: [TaskDecision], failure: TaskDenial) -> [TaskDecision] {
+    func unsettle(_ evaluations: [TaskEvaluation], _ finals: [TaskFinal], failure: TaskDenial) -> [TaskFinal] {
         registry.withLock { registry in
-            zip(evaluations, decisions).map { evaluation, decision in
-                guard let reservation = evaluation.reservation else { return decision }
-                registry.subtract(reservation.usage, from: reservation.taskIDs)
-                guard decision.denial == nil else { return decision }
-                var denied = decision
-                denied.denial = TaskDenial(failure.reason, failure.message, taskID: decision.taskID)
-                return denied
+            evaluations.withUnsafeBufferPointer { evaluations in
+                evaluations.indices.map { index in
+                    var final = finals[index]
+                    guard let reservation = evaluations[index].reservation else { return final }
+                    registry.subtract(reservation.usage, from: reservation.taskIDs)
+                    guard final.denial == nil else { return final }
+                    final.denial = TaskDenial(failure.reason, failure.message, taskID: evaluations[index].decision.taskID)
+                    return final
+                }
             }
         }
     }
@@ -212,42 +226,42 @@ extension TaskService {
     /// Makes every decision of `evaluations` final under the lock: an allow stays one
     /// only while its tasks are open and unexpired (its reservation, kept in a task no
     /// longer deciding, changes nothing). Each decision takes the next sequence number.
-    private func finalize(_ evaluations: [TaskEvaluation]) -> [TaskDecision] {
+    private func finalize(_ evaluations: [TaskEvaluation]) -> [TaskFinal] {
         let now = now()
         return registry.withLock { registry in
             // Whether each task is still open does not change under the lock: one look-up
             // per task, however many of its allows there are (a filter's).
             var checked: (taskID: String, denial: TaskDenial?)?
-            var decisions: [TaskDecision] = []
-            decisions.reserveCapacity(evaluations.count)
+            var finals: [TaskFinal] = []
+            finals.reserveCapacity(evaluations.count)
             // Read in place: iterating the array copies each evaluation whole.
             evaluations.withUnsafeBufferPointer { evaluations in
                 for index in evaluations.indices {
-                    var decision = evaluations[index].decision
+                    var denial = evaluations[index].decision.denial
                     if evaluations[index].reservation != nil {
-                        if checked.map({ !$0.taskID.scalarsEqual(decision.taskID) }) ?? true {
-                            var denial: TaskDenial?
-                            if case .failure(let closed) = registry.chain(of: decision.taskID, agent: nil, now: now) {
-                                denial = closed
+                        let taskID = evaluations[index].decision.taskID
+                        if checked.map({ !$0.taskID.scalarsEqual(taskID) }) ?? true {
+                            var closed: TaskDenial?
+                            if case .failure(let found) = registry.chain(of: taskID, agent: nil, now: now) {
+                                closed = found
                             }
-                            checked = (decision.taskID, denial)
+                            checked = (taskID, closed)
                         }
-                        if let denial = checked?.denial { decision.denial = denial }
+                        if let closed = checked?.denial { denial = closed }
                     }
-                    decision.sequence = registry.stamp()
-                    decisions.append(decision)
+                    finals.append(TaskFinal(denial: denial, sequence: registry.stamp()))
                 }
             }
-            return decisions
+            return finals
         }
     }
 
     /// The store increments for the reservations of `evaluations` whose final
-    /// decision (`decisions`, in the same order) is an allow: one per task, the usage
+    /// decision (`finals`, in the same order) is an allow: one per task, the usage
     /// of all its allows summed (as the store would sum them), with the labels each
     /// allow gives its first task.
     private static func increments(
-        of evaluations: [TaskEvaluation], allowed decisions: [TaskDecision]
+        of evaluations: [TaskEvaluation], allowed finals: [TaskFinal]
     ) -> [TaskCounterIncrement] {
         var increments: [TaskCounterIncrement] = []
         var places: [ScalarKey: Int] = [:]
@@ -259,7 +273,7 @@ extension TaskService {
         }
         // Read in place: `evaluations[index]` of the array copies the evaluation whole.
         evaluations.withUnsafeBufferPointer { evaluations in
-            for index in evaluations.indices where decisions[index].denial == nil {
+            for index in evaluations.indices where finals[index].denial == nil {
                 guard let reservation = evaluations[index].reservation else { continue }
                 for (position, id) in reservation.taskIDs.enumerated() {
                     let labels = position == 0 ? reservation.labels : []
@@ -508,4 +522,12 @@ struct TaskReservation: Sendable {
     var usage: TaskCounters
     var taskIDs: [String]
     var labels: Set<String> = []
+}
+
+/// What a decision became when it was made final (`TaskService.settle`): its denial,
+/// nil for an allow, and its sequence number (`TaskDecision.sequence`). The rest of the
+/// decision is its evaluation's.
+struct TaskFinal: Sendable {
+    var denial: TaskDenial?
+    var sequence: UInt64
 }
