@@ -131,9 +131,18 @@ extension TaskService {
                 }
                 /// Decides candidate `index` against `chain` as it stands, reserving an allow.
                 func evaluateCandidate(_ index: Int) -> TaskEvaluation {
-                    let resource = candidates.resource(index)
                     let described = candidates.entities(index)
-                    let entities = engine.entities(layering: described)
+                    // Most candidates describe nothing: the engine's entities are then handed
+                    // on where they are, not copied (a copy retains each of their tables).
+                    guard described.isEmpty else {
+                        return evaluateCandidate(index, described: described, entities: engine.entities.layering(described))
+                    }
+                    return evaluateCandidate(index, described: described, entities: engine.entities)
+                }
+                /// `evaluateCandidate(_:)` with the entities the candidate is decided over:
+                /// the engine's, with those it describes in place of stored ones.
+                func evaluateCandidate(_ index: Int, described: [Entity], entities: Entities) -> TaskEvaluation {
+                    let resource = candidates.resource(index)
                     // The resource in the inventory, found once for its registration and its labels.
                     let stored = engine.entities.attributesAndParents(of: resource)
                     if let denial = principalDenial ?? engine.inventoryDenial(
