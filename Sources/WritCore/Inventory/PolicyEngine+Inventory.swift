@@ -33,11 +33,20 @@ extension PolicyEngine {
     func inventoryDenial(
         resource: EntityUID, entities: Entities, storedParents: Set<EntityUID>? = nil, registered: (EntityUID) -> Bool
     ) -> TaskDenial? {
+        inventoryDenial(resource: resource, described: entities, storedParents: storedParents, registered: registered)
+    }
+
+    /// `inventoryDenial(resource:entities:storedParents:registered:)` where `described`
+    /// is the request's entities over this engine's, or nil when the request describes
+    /// none (this engine's entities are then read where they are, not copied).
+    func inventoryDenial(
+        resource: EntityUID, described: Entities?, storedParents: Set<EntityUID>?, registered: (EntityUID) -> Bool
+    ) -> TaskDenial? {
         if let denial = unregistered(resource) { return denial }
         if resource.type.name == Self.documentType {
             // In a registered dataset: at least one dataset parent, and every one registered.
             var inDataset = false
-            let parents = storedParents ?? self.entities.parents(of: resource) ?? entities.parents(of: resource) ?? []
+            let parents = storedParents ?? self.entities.parents(of: resource) ?? described?.parents(of: resource) ?? []
             for parent in parents where parent.type.name == InventoryItem.Kind.dataset.entityType {
                 inDataset = registered(parent)
                 if !inDataset { break }

@@ -131,22 +131,16 @@ extension TaskService {
                 }
                 /// Decides candidate `index` against `chain` as it stands, reserving an allow.
                 func evaluateCandidate(_ index: Int) -> TaskEvaluation {
-                    let described = candidates.entities(index)
-                    // Most candidates describe nothing: the engine's entities are then handed
-                    // on where they are, not copied (a copy retains each of their tables).
-                    guard described.isEmpty else {
-                        return evaluateCandidate(index, described: described, entities: engine.entities.layering(described))
-                    }
-                    return evaluateCandidate(index, described: described, entities: engine.entities)
-                }
-                /// `evaluateCandidate(_:)` with the entities the candidate is decided over:
-                /// the engine's, with those it describes in place of stored ones.
-                func evaluateCandidate(_ index: Int, described: [Entity], entities: Entities) -> TaskEvaluation {
                     let resource = candidates.resource(index)
+                    let described = candidates.entities(index)
+                    // The engine's entities with those the candidate describes in place of
+                    // stored ones; nil when it describes none (most), so the engine's are read
+                    // where they are rather than copied (a copy retains each of their tables).
+                    let layered = described.isEmpty ? nil : engine.entities.layering(described)
                     // The resource in the inventory, found once for its registration and its labels.
                     let stored = engine.entities.attributesAndParents(of: resource)
                     if let denial = principalDenial ?? engine.inventoryDenial(
-                        resource: resource, entities: entities, storedParents: stored?.parents,
+                        resource: resource, described: layered, storedParents: stored?.parents,
                         registered: { datasets.registered($0) })
                     {
                         return TaskEvaluation(TaskDenial(denial.reason, denial.message, taskID: taskID), taskID: taskID)
@@ -154,16 +148,20 @@ extension TaskService {
                     // The candidate's request, but for its context, which the labels do not read.
                     asked.resource = resource
                     let learned: Set<String>
-                    switch labels.read(asked, entities: entities, described: !described.isEmpty, stored: stored) {
-                    case .success(let read): learned = read
-                    case .failure(let denial):
-                        return TaskEvaluation(TaskDenial(denial.reason, denial.message, taskID: taskID), taskID: taskID)
+                    if layered == nil, let quick = labels.quick(stored) {
+                        learned = quick
+                    } else {
+                        switch labels.read(asked, entities: layered ?? engine.entities) {
+                        case .success(let read): learned = read
+                        case .failure(let denial):
+                            return TaskEvaluation(TaskDenial(denial.reason, denial.message, taskID: taskID), taskID: taskID)
+                        }
                     }
                     let labelled = seen.labelled
                     asked.context = seen.contexts[0]
                     let verdict = judge(
                         asking: &asked, in: chain,
-                        entities: described.isEmpty ? seen.entities : entities.layering(seen.histories), engine: engine,
+                        entities: layered.map { $0.layering(seen.histories) } ?? seen.entities, engine: engine,
                         approved: approved(index), context: { seen.contexts[$0] },
                         validate: { shapes.problem($0, labelled: labelled) }, narrowed: narrowed)
                     if verdict.denial?.reason == .approvalRequired,
@@ -299,19 +297,18 @@ struct LabelReader {
         calls = engine.entities.isDescendant(action, of: BaseSchema.callAction)
     }
 
-    /// The labels `request` teaches. `stored` is what the inventory holds of its
-    /// resource (`Entities.attributesAndParents(of:)` of the engine's entities), nil
-    /// when it holds nothing.
-    mutating func read(
-        _ request: Request, entities: Entities, described: Bool, stored: (attributes: Record, parents: Set<EntityUID>)?
-    ) -> Result<Set<String>, TaskDenial> {
-        if !described, let labels = quick(stored) { return .success(labels) }
-        return TaskService.learnedLabels(of: request, entities: entities, engine: engine, input: input)
+    /// The labels `request`, over `entities`, teaches: `TaskService.learnedLabels`.
+    /// For a request that describes no entities, `quick` answers first.
+    mutating func read(_ request: Request, entities: Entities) -> Result<Set<String>, TaskDenial> {
+        TaskService.learnedLabels(of: request, entities: entities, engine: engine, input: input)
     }
 
-    /// The labels of a resource the inventory holds as `stored` (and of what it is
-    /// in), or nil when one is not a valid label in a set.
-    private mutating func quick(_ stored: (attributes: Record, parents: Set<EntityUID>)?) -> Set<String>? {
+    /// The labels a request that describes no entities teaches, from the inventory
+    /// alone: of its resource, which the inventory holds as `stored`
+    /// (`Entities.attributesAndParents(of:)` of the engine's entities, nil when it holds
+    /// nothing), and of what it is in. Nil when one is not a valid label in a set: then
+    /// `read` says why.
+    mutating func quick(_ stored: (attributes: Record, parents: Set<EntityUID>)?) -> Set<String>? {
         guard let stored else { return [] }
         var labels: Set<String> = []
         if retrieves {
