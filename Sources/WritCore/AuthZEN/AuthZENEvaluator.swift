@@ -155,7 +155,12 @@ struct AuthZENEvaluator: Sendable {
     func name(_ results: inout [Result], _ prepared: [Prepared]) {
         // Read through a buffer pointer: `prepared[index]` copies the element.
         prepared.withUnsafeBufferPointer { prepared in
-            for index in results.indices { name(&results[index], prepared[index]) }
+            // Only results whose request was kept as sent are named (those with an audit
+            // log): for the others the prepared request is not even read.
+            for index in results.indices where prepared[index].sent != nil {
+                results[index].request = prepared[index].request
+                results[index].sent = prepared[index].sent
+            }
         }
     }
 

@@ -110,15 +110,16 @@ final class AuthZENTasks: Sendable {
                 var results: [AuthZENEvaluator.Result] = []
                 results.reserveCapacity(evaluations.count)
                 for index in evaluations.indices {
-                    var result = AuthZENEvaluator.Result(
+                    // Made in the array and changed there: a result made aside was copied
+                    // into it whole, and the original destroyed.
+                    results.append(AuthZENEvaluator.Result(
                         decision: evaluations[index].decision.policies, invalidReason: nil,
-                        denial: evaluations[index].decision.denial, taskEvaluation: start.map { $0 + index })
-                    result.taskID = identity.taskID
+                        denial: evaluations[index].decision.denial, taskEvaluation: start.map { $0 + index }))
+                    results[index].taskID = identity.taskID
                     if let need = evaluations[index].decision.policies?.approval {
-                        result.ask = ApprovalAsk(prepared[index].request, taskID: identity.taskID, need: need)
-                        if evaluations[index].decision.denial == nil, !granted.isEmpty { result.grant = granted[index] }
+                        results[index].ask = ApprovalAsk(prepared[index].request, taskID: identity.taskID, need: need)
+                        if evaluations[index].decision.denial == nil, !granted.isEmpty { results[index].grant = granted[index] }
                     }
-                    results.append(result)
                 }
                 return results
             }
