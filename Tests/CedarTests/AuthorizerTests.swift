@@ -142,11 +142,13 @@ private func decide(_ policies: String, _ request: Request) throws -> Response {
             for a in actions {
                 for r in resources {
                     let request = Request(principal: p, action: a, resource: r)
-                    let env = EvaluationEnvironment(request: request, entities: entities)
                     var permits: [PolicyID] = [], forbids: [PolicyID] = []
-                    for policy in scanned where policy.scopeMatches(request, entities) {
-                        if (try? policy.conditionsHold(env)) == true {
-                            if policy.effect == .permit { permits.append(policy.id) } else { forbids.append(policy.id) }
+                    EvaluationEnvironment.over(entities) { address in
+                        let env = EvaluationEnvironment(request: request, in: address)
+                        for policy in scanned where policy.scopeMatches(request, entities) {
+                            if (try? policy.conditionsHold(env)) == true {
+                                if policy.effect == .permit { permits.append(policy.id) } else { forbids.append(policy.id) }
+                            }
                         }
                     }
                     let expected = forbids.isEmpty ? permits.sorted() : forbids.sorted()

@@ -4,8 +4,10 @@ import Testing
 /// Evaluates one expression against a small fixed request and entity store.
 private func evaluate(_ text: String) throws -> Value {
     let expr = try PolicyParser.parseExpression(text)
-    let env = EvaluationEnvironment(request: Fixture.request, entities: Fixture.entities)
-    return try Compiler.compile(expr).eval(env)
+    let node = Compiler.compile(expr)
+    return try EvaluationEnvironment.over(Fixture.entities) { address throws(EvaluationError) in
+        try node.eval(EvaluationEnvironment(request: Fixture.request, in: address))
+    }
 }
 
 private func errorCode(_ text: String) -> EvaluationError.Code? {

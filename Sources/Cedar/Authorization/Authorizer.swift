@@ -98,6 +98,13 @@ public struct Authorizer: Sendable {
 
     /// Decides `request` against the policies, resolving entities in `entities`.
     public func authorize(_ request: Request, entities: Entities) -> Response {
+        EvaluationEnvironment.over(entities) { address in authorize(request, entities: entities, at: address) }
+    }
+
+    /// `authorize(_:entities:)`, with `entities` at `address` for the conditions' environment.
+    private func authorize(
+        _ request: Request, entities: Entities, at address: EvaluationEnvironment.EntitiesAddress
+    ) -> Response {
         // Made when a policy in scope has conditions to evaluate.
         var env: EvaluationEnvironment?
         // The satisfied permits and forbids: the first of each is kept as a policy, and
@@ -118,7 +125,7 @@ public struct Authorizer: Sendable {
             }
             do {
                 if !policy.conditions.isEmpty {
-                    let environment = env ?? EvaluationEnvironment(request: request, entities: entities)
+                    let environment = env ?? EvaluationEnvironment(request: request, in: address)
                     env = environment
                     guard try policy.conditionsHold(environment) else { return }
                 }

@@ -95,9 +95,15 @@ public struct Entities: Sendable {
     /// The attributes and the direct parents of entity `uid`, found with one look-up
     /// (for callers that read both); nil when it is not here.
     public func attributesAndParents(of uid: EntityUID) -> (attributes: Record, parents: Set<EntityUID>)? {
-        if let index = layerIndex(uid) { return (layer.values[index].attributes, layer.values[index].parents) }
-        guard let index = entities.index(forKey: uid) else { return nil }
-        return (entities.values[index].attributes, entities.values[index].parents)
+        // One read of the entity: each read of `values[index]` copies it whole.
+        let entity: Entity
+        if let index = layerIndex(uid) {
+            entity = layer.values[index]
+        } else {
+            guard let index = entities.index(forKey: uid) else { return nil }
+            entity = entities.values[index]
+        }
+        return (entity.attributes, entity.parents)
     }
 
     /// Every entity, in no particular order.

@@ -12,6 +12,8 @@ public struct CompiledExpression: Sendable {
     /// Evaluates the expression for `request`, resolving entities in `entities`,
     /// exactly as the authorizer evaluates a condition.
     public func evaluate(_ request: Request, entities: Entities) throws(EvaluationError) -> Value {
-        try node.eval(EvaluationEnvironment(request: request, entities: entities))
+        try EvaluationEnvironment.over(entities) { address throws(EvaluationError) in
+            try node.eval(EvaluationEnvironment(request: request, in: address))
+        }
     }
 }

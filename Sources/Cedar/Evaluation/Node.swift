@@ -1,24 +1,69 @@
-/// The state one authorization request is evaluated in.
-final class EvaluationEnvironment: Sendable {
+/// The state one authorization request is evaluated in: the request, and the entity
+/// set read where its caller holds it.
+///
+/// An environment never outlives the call that makes one (`with(request:entities:_:)`,
+/// for the length of its body; no node keeps one), so it holds the address of the
+/// caller's entity set rather than a copy: a copy retained each of the set's tables for
+/// every request decided, and released them after. Immutable, and its entity set is
+/// never changed while it is in use: `@unchecked Sendable` is safe.
+final class EvaluationEnvironment: @unchecked Sendable {
     let principal: Value
     let action: Value
     let resource: Value
     let context: Value
-    let entities: Entities
+    private let entitiesAddress: UnsafePointer<Entities>
 
-    init(request: Request, entities: Entities) {
+    /// The entity set, read in place.
+    var entities: Entities {
+        unsafeAddress { entitiesAddress }
+    }
+
+    private init(request: Request, entitiesAddress: UnsafePointer<Entities>) {
         self.principal = .entity(request.principal)
         self.action = .entity(request.action)
         self.resource = .entity(request.resource)
         self.context = .record(request.context)
-        self.entities = entities
+        self.entitiesAddress = entitiesAddress
+    }
+
+    /// Runs `body` with the address of `entities`, for making environments over them
+    /// (`init(request:in:)`) that live no longer than `body`.
+    static func over<T, Failure: Error>(
+        _ entities: Entities, _ body: (EntitiesAddress) throws(Failure) -> T
+    ) throws(Failure) -> T {
+        let result: Swift.Result<T, Failure> = withUnsafePointer(to: entities) { address in
+            do throws(Failure) {
+                return .success(try body(EntitiesAddress(address: address)))
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+
+    /// An environment for `request` over the entities at `entities`, valid while they are.
+    convenience init(request: Request, in entities: EntitiesAddress) {
+        self.init(request: request, entitiesAddress: entities.address)
+    }
+
+    /// Where an entity set lives for the length of `over(_:_:)`'s body.
+    struct EntitiesAddress {
+        fileprivate let address: UnsafePointer<Entities>
     }
 
     /// An environment with no request, for folding constant subexpressions at compile time.
     static let constantFolding = EvaluationEnvironment(
         request: Request(principal: EntityUID("", ""), action: EntityUID("", ""), resource: EntityUID("", "")),
-        entities: Entities()
+        entitiesAddress: noEntities
     )
+
+    /// An empty entity set that lives as long as the process, for `constantFolding`;
+    /// never changed once made.
+    nonisolated(unsafe) private static let noEntities: UnsafePointer<Entities> = {
+        let address = UnsafeMutablePointer<Entities>.allocate(capacity: 1)
+        address.initialize(to: Entities())
+        return UnsafePointer(address)
+    }()
 }
 
 /// A compiled expression: one small final class per operator, built once when a
