@@ -82,8 +82,9 @@ public struct Entities: Sendable {
     private static let scannedLayer = 4
 
     /// The value of attribute `name` of entity `uid`: nil when the entity does not
-    /// exist, `.some(nil)` when it exists without that attribute. Reads in place,
-    /// without copying the entity.
+    /// exist, `.some(nil)` when it exists without that attribute. One look-up, and one
+    /// read of the entity (which retains its fields, as any read of a dictionary's
+    /// value does; the caller's copy of the attribute is all that is kept).
     public func attribute(_ name: String, of uid: EntityUID) -> Value?? {
         if let index = layerIndex(uid) {
             return .some(layer.values[index].attributes[name])
@@ -145,8 +146,8 @@ public struct Entities: Sendable {
     /// Up to this many ancestors are compared one by one rather than hashed into.
     private static let scannedAncestors = 4
 
-    /// The direct parents of entity `uid`, nil when it is not here; read in place,
-    /// without copying the entity.
+    /// The direct parents of entity `uid`, nil when it is not here: one look-up and one
+    /// read of the entity, not a copy of it kept.
     public func parents(of uid: EntityUID) -> Set<EntityUID>? {
         if let index = layerIndex(uid) { return layer.values[index].parents }
         guard let index = entities.index(forKey: uid) else { return nil }
