@@ -215,29 +215,45 @@ import WritCore
             let labels: Set<String> = random.next(5) == 0 ? ["pii"] : []
             let delegated = random.next(3) == 0
             let candidates = Self.candidates(documents, &random)
-            let batched = try await Self.open(
-                tasks, budgets: budgets, labels: labels, delegated: delegated, mandate: mandate, parentMandate: parentMandate)
-            let single = try await Self.open(
-                tasks, budgets: budgets, labels: labels, delegated: delegated, mandate: mandate, parentMandate: parentMandate)
-            let filtered = try await decisions.filter(
-                body: Array(#"{\#(Self.subject), "resources": [\#(candidates.joined(separator: ", "))]}"#.utf8),
-                taskCredential: batched.credential, tasks: tasks)
-            let expected = try await Self.oneByOne(
-                candidates, semantic: "execute_all", decisions: decisions, tasks: tasks, credential: single.credential,
-                chain: single.chain)
-
-            let got = try Self.outcomes(filter: filtered.body, chain: batched.chain)
-            let keys = try candidates.map { candidate in
-                let named = try #require(try JSONSerialization.jsonObject(with: Data(candidate.utf8)) as? [String: Any])
-                return "\(named["type"] ?? "")/\(named["id"] ?? "")"
-            }
-            #expect(got == Dictionary(uniqueKeysWithValues: zip(keys, expected)), "round \(round)")
-            #expect(filtered.decisions == expected.map { $0.hasPrefix("true") }, "round \(round)")
-            #expect(try await Self.sameUse(tasks, batched.id, single.id), "round \(round)")
-            allowedSeen += filtered.decisions.filter { $0 }.count
-            reasons.formUnion(got.values.map { String($0.split(separator: " ")[1]) })
+            let compared = try await Self.filterBesideOneByOne(
+                candidates, decisions: decisions, tasks: tasks, budgets: budgets, labels: labels, delegated: delegated,
+                mandate: mandate, parentMandate: parentMandate)
+            #expect(compared.got == compared.expectedByKey, "round \(round)")
+            #expect(compared.filtered.decisions == compared.expected.map { $0.hasPrefix("true") }, "round \(round)")
+            #expect(try await Self.sameUse(tasks, compared.batched.id, compared.single.id), "round \(round)")
+            allowedSeen += compared.filtered.decisions.filter { $0 }.count
+            reasons.formUnion(compared.got.values.map { String($0.split(separator: " ")[1]) })
         }
         return (allowedSeen, reasons)
+    }
+
+    /// Opens two twin tasks, decides `candidates` with one filter in the first and with
+    /// one evaluation each, in order, in the second. Returns the filter's answer and its
+    /// outcomes by `type/id`, the evaluations' outcomes in order and by `type/id`, and
+    /// the two tasks.
+    static func filterBesideOneByOne(
+        _ candidates: [String], decisions: DecisionService, tasks: TaskService, budgets: TaskBudgets, labels: Set<String>,
+        delegated: Bool, mandate: [SourceFile], parentMandate: [SourceFile]
+    ) async throws -> (
+        filtered: AuthZENOutcome, got: [String: String], expected: [String], expectedByKey: [String: String],
+        batched: (id: String, credential: String, chain: [String]), single: (id: String, credential: String, chain: [String])
+    ) {
+        let batched = try await Self.open(
+            tasks, budgets: budgets, labels: labels, delegated: delegated, mandate: mandate, parentMandate: parentMandate)
+        let single = try await Self.open(
+            tasks, budgets: budgets, labels: labels, delegated: delegated, mandate: mandate, parentMandate: parentMandate)
+        let filtered = try await decisions.filter(
+            body: Array(#"{\#(Self.subject), "resources": [\#(candidates.joined(separator: ", "))]}"#.utf8),
+            taskCredential: batched.credential, tasks: tasks)
+        let expected = try await Self.oneByOne(
+            candidates, semantic: "execute_all", decisions: decisions, tasks: tasks, credential: single.credential,
+            chain: single.chain)
+        let got = try Self.outcomes(filter: filtered.body, chain: batched.chain)
+        let keys = try candidates.map { candidate in
+            let named = try #require(try JSONSerialization.jsonObject(with: Data(candidate.utf8)) as? [String: Any])
+            return "\(named["type"] ?? "")/\(named["id"] ?? "")"
+        }
+        return (filtered, got, expected, Dictionary(uniqueKeysWithValues: zip(keys, expected)), batched, single)
     }
 
     @Test func aFilterDecidesEveryCandidateAsItsOwnEvaluationDoes() async throws {

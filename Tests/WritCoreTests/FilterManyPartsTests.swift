@@ -36,25 +36,14 @@ import Testing
         let (decisions, tasks, documents) = try await FilterBatchTests.services(
             entities: Self.entities(), policies: FilterIndependentBatchTests.policies)
         let candidates = documents.map { #"{"type": "document", "id": "\#($0)"}"# }
-        let mandate = FilterBatchTests.mandate
-        let parent = FilterIndependentBatchTests.parentMandate
-        let batched = try await FilterBatchTests.open(
-            tasks, budgets: TaskBudgets(), labels: [], delegated: delegated, mandate: mandate, parentMandate: parent)
-        let single = try await FilterBatchTests.open(
-            tasks, budgets: TaskBudgets(), labels: [], delegated: delegated, mandate: mandate, parentMandate: parent)
-        let filtered = try await decisions.filter(
-            body: Array(#"{\#(FilterBatchTests.subject), "resources": [\#(candidates.joined(separator: ", "))]}"#.utf8),
-            taskCredential: batched.credential, tasks: tasks)
-        let expected = try await FilterBatchTests.oneByOne(
-            candidates, semantic: "execute_all", decisions: decisions, tasks: tasks, credential: single.credential,
-            chain: single.chain)
-        let got = try FilterBatchTests.outcomes(filter: filtered.body, chain: batched.chain)
-        let keys = documents.map { "document/\($0)" }
+        let compared = try await FilterBatchTests.filterBesideOneByOne(
+            candidates, decisions: decisions, tasks: tasks, budgets: TaskBudgets(), labels: [], delegated: delegated,
+            mandate: FilterBatchTests.mandate, parentMandate: FilterIndependentBatchTests.parentMandate)
         return (
-            got, Dictionary(uniqueKeysWithValues: zip(keys, expected)), filtered.decisions,
-            try #require(try await tasks.task(id: batched.id)),
-            try tasks.liveTask(credential: batched.credential).get(),
-            try await FilterBatchTests.sameUse(tasks, batched.id, single.id)
+            compared.got, compared.expectedByKey, compared.filtered.decisions,
+            try #require(try await tasks.task(id: compared.batched.id)),
+            try tasks.liveTask(credential: compared.batched.credential).get(),
+            try await FilterBatchTests.sameUse(tasks, compared.batched.id, compared.single.id)
         )
     }
 

@@ -299,7 +299,7 @@ struct LabelReader {
 
     /// The labels `request`, over `entities`, teaches: `TaskService.learnedLabels`.
     /// For a request that describes no entities, `quick` answers first.
-    mutating func read(_ request: Request, entities: Entities) -> Result<Set<String>, TaskDenial> {
+    func read(_ request: Request, entities: Entities) -> Result<Set<String>, TaskDenial> {
         TaskService.learnedLabels(of: request, entities: entities, engine: engine, input: input)
     }
 
